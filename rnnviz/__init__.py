@@ -1,0 +1,23 @@
+"""rnnviz: unroll a recurrent cell, back-propagate through time exactly, and see why RNNs
+forget. Pure computation (numpy, torch): no Streamlit here, so a notebook gets the same
+numbers and figures as the app.
+
+    import rnnviz
+    cell = rnnviz.make_cell("rnn", hidden_size=32, activation="tanh", scale=0.9)
+    trace = rnnviz.unroll(cell, rnnviz.make_input(200, 1))
+    grads = rnnviz.bptt(trace, rnnviz.loss_grad(200, 32))
+    grads.log10_norm_h  # (200,) exact log10 ||∂C/∂h_k||
+"""
+
+from .bptt import Grads, bptt
+from .build import loss_grad, make_cell, make_input
+from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
+from .errors import ForwardOverflowError, RnnvizError
+from .torch_io import from_state_dict, from_torch, to_state_dict, to_torch
+from .unroll import Trace, unroll
+
+__all__ = [
+    "Cell", "Grads", "Trace", "RnnvizError", "ForwardOverflowError", "MAX_HIDDEN", "MAX_INPUT",
+    "MAX_STEPS", "bptt", "from_state_dict", "from_torch", "loss_grad", "make_cell",
+    "make_input", "to_state_dict", "to_torch", "unroll",
+]

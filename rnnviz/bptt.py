@@ -1,0 +1,270 @@
+"""Back-propagation through time by hand, in numpy float64, exact in the log domain.
+
+The source's recursion, for a loss C with direct gradients ∂C/∂h_t at every step:
+
+    ∂C/∂h_k = ∂C/∂h_k|direct + (∂h_{k+1}/∂h_k)ᵀ ∂C/∂h_{k+1}
+    δ^k = ∂C/∂h*_k = ∂C/∂h_k ⊙ σ'(h*_k),    ∂C/∂W_hh = Σ_k δ^k h^{k-1 ᵀ}
+
+Over thousands of steps a gradient passes 1e-300 or 1e+300, where float64 gives up. So the
+carried gradient is stored as a unit-norm vector u and a log10 scale L (value = 10^L · u),
+renormalised at every step: every log10 norm stays exact, and the plain float64 values are
+produced only at the end (0 or inf exactly where the true value lies beyond float64).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cells import CELLS
+from .errors import RnnvizError
+from .logmath import from_log10, log10_hypot, log10_norms
+from .unroll import Trace
+
+SHORT = {"W_ih": "weight_ih", "W_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh",
+         "w_ci": "weight_ci", "w_cf": "weight_cf", "w_co": "weight_co"}
+
+
+@dataclass(frozen=True, eq=False)
+class Grads:
+    """Gradients of C, in time order (forward half first when bidirectional).
+
+    h (T, H·D) total ∂C/∂h_t and log10_norm_h (T,); c / log10_norm_c likewise for LSTM
+    (total ∂C/∂c_t) else None; x (T, I) ∂C/∂x_t and log10_norm_x; pre (T, D·G·H) ∂C/∂(gate
+    pre-activations) — for an RNN the source's δ^t = ∂C/∂h*_t — and log10_norm_pre (T, D);
+    params keyed like the module's named_parameters(); log10_norm_params {name: float};
+    step_log10_norm {name: (T,)} the log10 norm of step k's term in that parameter's sum
+    (the source's h^{k-1} δ^{kᵀ} for weight_hh).
+    """
+    h: np.ndarray
+    log10_norm_h: np.ndarray
+    c: np.ndarray | None
+    log10_norm_c: np.ndarray | None
+    x: np.ndarray
+    log10_norm_x: np.ndarray
+    pre: np.ndarray
+    log10_norm_pre: np.ndarray
+    params: dict
+    log10_norm_params: dict
+    step_log10_norm: dict
+
+
+@dataclass
+class _Dir:
+    """One direction's backward pass, in its processing order, at per-step scales L."""
+    L: np.ndarray  # (T,)
+    uh: np.ndarray  # (T, H) total ∂C/∂h_k / 10^L_k
+    uc: np.ndarray | None  # (T, H) total ∂C/∂c_k / 10^L_k
+    d_ih: np.ndarray  # (T, G·H)
+    d_hh: np.ndarray  # (T, G·H)
+
+
+def _check_grad_h(trace, grad_h):
+    if not isinstance(trace, Trace):
+        raise RnnvizError("bptt needs the Trace that unroll returned.")
+    T, HD = trace.h.shape
+    try:
+        g = np.asarray(grad_h, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise RnnvizError("grad_h must be an array of numbers.") from None
+    if g.shape != (T, HD):
+        raise RnnvizError(f"grad_h must have shape (T, H·D) = ({T}, {HD}), got {g.shape}.")
+    if not np.isfinite(g).all():
+        raise RnnvizError("grad_h contains NaN or infinite values.")
+    return g
+
+
+def _normalise(v):
+    """v → (v / ||v||, log10 ||v||); a zero vector gives (0, −inf)."""
+    n = math.sqrt(float(np.dot(v, v)))
+    if n == 0.0:
+        return np.zeros_like(v), -math.inf
+    if not math.isfinite(n):  # a huge but finite v: scale first, then measure
+        m = float(np.max(np.abs(v)))
+        v = v / m
+        n2 = math.sqrt(float(np.dot(v, v)))
+        return v / n2, math.log10(m) + math.log10(n2)
+    return v / n, math.log10(n)
+
+
+def _backward_one(mod, w, rec, cell, g, cut_every=None):
+    """The whole-sequence backward pass of one direction; g (T, H) direct gradients in
+    processing order. cut_every=k drops the carried gradient at every k-th step boundary
+    (truncated BPTT with the state detached every k steps)."""
+    T, H = g.shape
+    lstm = cell.kind == "lstm"
+    L = np.empty(T)
+    UH = np.empty((T, H))
+    UC = np.empty((T, H)) if lstm else None
+    D_ih = D_hh = None
+    uh, uc, l = np.zeros(H), np.zeros(H) if lstm else None, -math.inf
+    g_norm = np.sqrt(np.einsum("ij,ij->i", g, g))
+    for k in range(T - 1, -1, -1):
+        nk = g_norm[k]
+        if nk > 0 or not math.isfinite(nk):  # add the direct gradient at a common scale
+            gk, lg = _normalise(g[k])
+            m = max(l, lg)
+            a, b = (10.0 ** (l - m) if l > -math.inf else 0.0), 10.0 ** (lg - m)
+            uh = a * uh + b * gk
+            if lstm:
+                uc = a * uc
+            l = m
+        L[k], UH[k] = l, uh
+        d_ih, d_hh, dc_k, uh, uc = mod.backward_step(w, rec, k, uh, uc, cell)
+        if D_ih is None:
+            D_ih, D_hh = np.empty((T, d_ih.size)), (None if d_hh is d_ih else np.empty((T, d_hh.size)))
+        D_ih[k] = d_ih
+        if D_hh is not None:
+            D_hh[k] = d_hh
+        if lstm:
+            UC[k] = dc_k
+        if cut_every and k % cut_every == 0:
+            uh, l = np.zeros(H), -math.inf
+            if lstm:
+                uc = np.zeros(H)
+            continue
+        # renormalise the carried state (h and c together) and move its size into l
+        s = float(np.dot(uh, uh)) + (float(np.dot(uc, uc)) if lstm else 0.0)
+        if s == 0.0:
+            l = -math.inf
+        elif not 1e-200 < s < 1e200:
+            both = np.concatenate([uh, uc]) if lstm else uh
+            _, ls = _normalise(both)
+            f = 10.0 ** -ls
+            uh, l = uh * f, l + ls
+            if lstm:
+                uc = uc * f
+        elif s < 1e-100 or s > 1e100:
+            r = math.sqrt(s)
+            uh, l = uh / r, l + math.log10(r)
+            if lstm:
+                uc = uc / r
+    return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_ih if D_hh is None else D_hh)
+
+
+def _backward_window(mod, w, rec, cell, g, window):
+    """Truncated BPTT by window: the loss at step t reaches back only to steps
+    t−window+1 … t. Each loss term is its own row, rows t ∈ [k, k+window) are live at step k;
+    every row keeps its own scale and the rows are summed at a common scale."""
+    T, H = g.shape
+    lstm = cell.kind == "lstm"
+    Uh, Uc = np.zeros((T, H)), np.zeros((T, H))
+    Ls = np.full(T, -math.inf)
+    g_unit = np.zeros((T, H))
+    g_log = log10_norms(g)
+    nz = np.isfinite(g_log)
+    g_unit[nz] = g[nz] / 10.0 ** g_log[nz][:, None]
+    L = np.full(T, -math.inf)
+    UH, UC = np.zeros((T, H)), (np.zeros((T, H)) if lstm else None)
+    D_ih = D_hh = None
+    for k in range(T - 1, -1, -1):
+        Uh[k], Ls[k] = g_unit[k], g_log[k]
+        rows = slice(k, min(T, k + window))
+        l_rows = Ls[rows]
+        lk = float(np.max(l_rows))
+        if lk == -math.inf:
+            continue
+        wts = 10.0 ** (l_rows - lk)  # (A,) the rows' sizes relative to the largest
+        uh, uc = Uh[rows], (Uc[rows] if lstm else None)
+        d_ih, d_hh, dc_k, uh2, uc2 = mod.backward_step(w, rec, k, uh, uc, cell)
+        if D_ih is None:
+            D_ih, D_hh = np.zeros((T, d_ih.shape[1])), np.zeros((T, d_hh.shape[1]))
+        L[k] = lk
+        UH[k] = wts @ uh
+        D_ih[k], D_hh[k] = wts @ d_ih, wts @ d_hh
+        if lstm:
+            UC[k] = wts @ dc_k
+        ls = log10_norms(np.concatenate([uh2, uc2], axis=1) if lstm else uh2)  # (A,)
+        live = np.isfinite(ls)
+        f = np.where(live, 10.0 ** -np.where(live, ls, 0.0), 0.0)[:, None]
+        Uh[rows] = uh2 * f
+        if lstm:
+            Uc[rows] = uc2 * f
+        Ls[rows] = np.where(live, l_rows + ls, -math.inf)
+    if D_ih is None:  # no gradient at all
+        GH = rec["pre"][next(iter(rec["pre"]))].shape[1] * len(rec["pre"])
+        D_ih = D_hh = np.zeros((T, GH))
+    return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_hh)
+
+
+def _combine(parts):
+    """Sum of terms (unit_i, L_i) per row, as (unit, L) at the largest scale."""
+    Ls = np.stack([p[1] for p in parts])  # (n, T)
+    L = np.max(Ls, axis=0)
+    safe = np.where(np.isneginf(L), 0.0, L)
+    with np.errstate(invalid="ignore"):
+        u = sum(p[0] * np.where(np.isneginf(p[1]), 0.0, 10.0 ** (p[1] - safe))[:, None]
+                for p in parts)
+    return u, L
+
+
+def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "window") -> Grads:
+    """Gradients of the loss whose direct gradients ∂C/∂h_t are `grad_h` (T, H·D).
+
+    truncate=k: truncated BPTT. mode="window": each loss term C^t back-propagates only k
+    steps (to t−k+1); mode="detach": the state is detached every k steps, as when training
+    on chunks of k steps (the gradient does not cross a chunk boundary).
+    """
+    g = _check_grad_h(trace, grad_h)
+    cell = trace.cell
+    T, H = trace.T, cell.hidden_size
+    if truncate is not None:
+        if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
+            raise RnnvizError(f"truncate must be a whole number ≥ 1, got {truncate!r}.")
+        if mode not in ("window", "detach"):
+            raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
+    mod = CELLS[cell.kind]
+    hs, cs, xs, pres, params, norms, steps = [], [], [], [], {}, {}, {}
+    for d in range(cell.directions):
+        w, rec = cell.weights(d), trace.records[d]
+        gd = g[:, d * H:(d + 1) * H]
+        x = trace.x
+        if d:
+            gd, x = gd[::-1], x[::-1]
+        if truncate is not None and mode == "window" and truncate < T:
+            r = _backward_window(mod, w, rec, cell, gd, int(truncate))
+        else:
+            r = _backward_one(mod, w, rec, cell, gd, truncate if truncate and mode == "detach" else None)
+        # parameter gradients: Σ_k terms at step scales, summed at the largest one
+        finite = np.isfinite(r.L)
+        Lmax = float(np.max(r.L[finite])) if finite.any() else -math.inf
+        wts = np.where(finite, 10.0 ** (np.where(finite, r.L, 0.0) - (Lmax if finite.any() else 0.0)), 0.0)
+        unit = mod.param_grads(w, rec, x, r.d_ih * wts[:, None], r.d_hh * wts[:, None], cell)
+        suffix = "_l0_reverse" if d else "_l0"
+        l_ih, l_hh = log10_norms(r.d_ih) + r.L, log10_norms(r.d_hh) + r.L
+        step = mod.step_norms(w, rec, x, l_ih, l_hh, cell, r.d_ih, r.L)
+        for short, u in unit.items():
+            name = SHORT[short] + suffix
+            if name not in cell.params:  # bias=False: the zero biases are not parameters
+                continue
+            params[name] = from_log10(u, np.full(u.shape, Lmax))
+            norms[name] = float(log10_norms(u.reshape(1, -1))[0] + Lmax)
+            if short in step:
+                steps[name] = step[short][::-1] if d else step[short]
+        dx = r.d_ih @ w["W_ih"]  # (T, G·H) x (G·H, I) -> (T, I)
+        flip = (lambda a: a[::-1]) if d else (lambda a: a)
+        hs.append((flip(r.uh), flip(r.L)))
+        xs.append((flip(dx), flip(r.L)))
+        pres.append((flip(r.d_ih), flip(r.L)))
+        if r.uc is not None:
+            cs.append((flip(r.uc), flip(r.L)))
+    ux, lx = _combine(xs)
+    return Grads(
+        h=np.concatenate([from_log10(u, l) for u, l in hs], axis=1),
+        log10_norm_h=_hypot_all([log10_norms(u) + l for u, l in hs]),
+        c=np.concatenate([from_log10(u, l) for u, l in cs], axis=1) if cs else None,
+        log10_norm_c=_hypot_all([log10_norms(u) + l for u, l in cs]) if cs else None,
+        x=from_log10(ux, lx), log10_norm_x=log10_norms(ux) + lx,
+        pre=np.concatenate([from_log10(u, l) for u, l in pres], axis=1),
+        log10_norm_pre=np.stack([log10_norms(u) + l for u, l in pres], axis=1),
+        params={n: params[n] for n in cell.params},
+        log10_norm_params={n: norms[n] for n in cell.params}, step_log10_norm=steps)
+
+
+def _hypot_all(logs):
+    out = logs[0]
+    for l in logs[1:]:
+        out = log10_hypot(out, l)
+    return out
