@@ -1,0 +1,249 @@
+"""Lesson: powers of W_hh — the source article's diagonal case and its random-matrix experiment.
+
+Storyboard: controls → cached computation (rnnviz.weights, rnnviz.powers) → figures
+(rnnviz.figures.powers) → the source's equations and what to look for.
+"""
+
+import numpy as np
+import streamlit as st
+
+from pages import ui
+from rnnviz import powers
+from rnnviz.figures import powers as figures
+from rnnviz.weights import INITS, init_W_hh, rescale
+
+TEXT = {
+    "title": "Powers of W_hh",
+    "intro": (
+        "Back-propagation through time multiplies the error by the same W_hhᵀ at every step, "
+        "so a gradient that travels n steps back has been multiplied by the n-th power of "
+        "W_hhᵀ. The source article looks at that power in two ways: for a diagonal W_hh, and "
+        "for a random one, by watching how the entries of Wⁿ spread out as n grows."
+    ),
+    # controls
+    "H": "Hidden size H (units)",
+    "init": "W_hh initialisation",
+    "init_gaussian": "Gaussian N(0, 1/H): ρ ≈ 1, σ_max ≈ 2 before rescaling",
+    "init_orthogonal": "random orthogonal: every |λ| and every singular value is 1",
+    "init_identity": "identity matrix",
+    "init_diagonal": "diagonal, eigenvalues spread over the range below",
+    "init_torch": "PyTorch's default U(−1/√H, 1/√H)",
+    "init_triangular": "non-normal: the eigenvalue range on the diagonal plus a strictly "
+                       "upper Gaussian part",
+    "by": "The scale sets",
+    "by_radius": "the spectral radius ρ = max |λᵢ| (the long-run rate per step)",
+    "by_sigma": "the largest singular value σ_max = ‖W_hh‖₂ (the most one step can stretch)",
+    "by_none": "nothing: keep W_hh as the initialisation draws it",
+    "scale": "W_hh scale (ρ or σ_max)",
+    "scale_help": "W_hh is multiplied by a number so that the quantity chosen above equals this.",
+    "N": "Largest power N",
+    "seed": "Random seed",
+    "lo": "Diagonal eigenvalues: from",
+    "hi": "Diagonal eigenvalues: to",
+    "eig_help": (
+        "H eigenvalues evenly spaced in this range. They draw the diagonal case (part 1) and "
+        "the diagonal of the 'diagonal' and 'triangular' initialisations (then rescaled)."
+    ),
+    "preset_vanishing": "Vanishing",  # short: two buttons share the sidebar's width
+    "preset_exploding": "Exploding",
+    "preset_nonnormal": "Non-normal",
+    "presets_note": (
+        "Presets: **Vanishing** Gaussian W_hh with ρ = 0.9 · **Exploding** ρ = 1.1 · "
+        "**Non-normal** a triangular W_hh whose eigenvalues are all 0.9."
+    ),
+    # part 1
+    "h_diag": "1 · A diagonal W_hh",
+    "diag_text": (
+        "If W_hh is diagonal, its n-th power is diagonal too, with λᵢⁿ on the diagonal. On a "
+        "log scale λⁿ is a straight line of slope log₁₀|λ|: every eigenvalue below 1 in size "
+        "vanishes, every one above 1 explodes, and only |λ| = 1 keeps its size."
+    ),
+    "fig_diag_title": "Diagonal W_hh: (Wⁿ)ᵢᵢ = λᵢⁿ",
+    "fig_diag_y": "log₁₀ |λᵢⁿ|",
+    "fig_line": "λ = {lam:.3g}",
+    "fig_negative": "λ = {lam:.3g} (sign of λⁿ alternates)",
+    # part 2
+    "h_random": "2 · A random W_hh",
+    "random_text": (
+        "A general W_hh is not diagonal, so the article runs an experiment: draw W_hh at "
+        "random and plot the distribution of the entries of Wⁿ as n grows. Press play, or "
+        "drag the slider: the distribution moves to the left (towards 0: vanishing) or to "
+        "the right (towards huge values: exploding)."
+    ),
+    "m_rho": "Spectral radius ρ",
+    "m_sigma": "σ_max = ‖W_hh‖₂",
+    "m_last": "log₁₀ ‖Wᴺ‖₂",
+    "m_peak": "Largest log₁₀ ‖Wⁿ‖₂",
+    "m_peak_at": "at n = {n}",
+    "m_zero": "−∞ (Wⁿ = 0)",
+    "computing": "Multiplying W_hh by itself …",
+    "fig_hist_title": "The entries of Wⁿ",
+    "fig_hist_x": "log₁₀ |entry of Wⁿ|",
+    "fig_hist_y": "share of the H² entries (%)",
+    "fig_median": "median entry",
+    "fig_drift": "n·log₁₀ ρ",
+    "fig_zeros": "n = {n}: {zeros} entries exactly 0, {unresolved} beyond float64 (of {size})",
+    "fig_play": "▶ play",
+    "fig_pause": "❚❚ pause",
+    "fig_n": "power n",
+    "fig_eig_title": "Eigenvalues of W_hh",
+    "fig_eig_x": "Re λ",
+    "fig_eig_y": "Im λ",
+    "fig_eigenvalues": "eigenvalues λᵢ",
+    "fig_unit": "|λ| = 1",
+    "fig_radius": "|λ| = ρ = {radius:.3g}",
+    "fig_norm_title": "How big Wⁿ gets",
+    "fig_norm_y": "log₁₀ (size of Wⁿ)",
+    "fig_norm": "log₁₀ ‖Wⁿ‖₂",
+    "fig_norm_radius": "n·log₁₀ ρ (ρ = {radius:.3g})",
+    "fig_norm_sigma": "n·log₁₀ σ_max (σ_max = {sigma:.3g})",
+    "fig_norm_median": "median log₁₀ |entry|",
+    "fig_norm_band": "5–95 % of log₁₀ |entry|",
+    "look": (
+        "**What to look for.** The histogram drifts at the rate the spectral radius sets, "
+        "log₁₀ρ decades per power (−0.046 for ρ = 0.9, +0.041 for ρ = 1.1): over 200 powers "
+        "the median entry falls about nine decades (ρ = 0.9) or rises about eight (ρ = 1.1). "
+        "The norm ‖Wⁿ‖₂ is always squeezed between ρⁿ and σ_maxⁿ, and its slope tends to "
+        "log₁₀ρ. When W_hh is far from normal (the "
+        "non-normal trap) ρ < 1 promises vanishing only in the long run: σ_max > 1 lets "
+        "‖Wⁿ‖ grow by many orders of magnitude first, and a gradient sent back that far "
+        "can explode. Scaling by σ_max < 1 rules that out at every step."
+    ),
+    "source": (
+        "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural "
+        "networks*, ICML, Section 2.1: σ_max < 1/γ is sufficient for the gradient to vanish "
+        "(γ = 1 for tanh, 1/4 for the sigmoid); for a linear RNN ρ < 1 is sufficient and "
+        "ρ > 1 necessary for the long-term components to vanish or explode."
+    ),
+}
+
+CONTROLS = [
+    ui.Control("H", TEXT["H"], "int", 64, min=1, max=256),
+    ui.Control("init", TEXT["init"], "select", "gaussian",
+               options={k: TEXT[f"init_{k}"] for k in INITS}),
+    ui.Control("by", TEXT["by"], "select", "radius",
+               options={k: TEXT[f"by_{k}"] for k in ("radius", "sigma", "none")}),
+    ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.01,
+               help=TEXT["scale_help"]),
+    ui.Control("N", TEXT["N"], "int", 200, min=1, max=1000),
+    ui.Control("seed", TEXT["seed"], "seed", 0),
+    ui.Control("lo", TEXT["lo"], "float", 0.5, min=-2.0, max=2.0, step=0.05, help=TEXT["eig_help"]),
+    ui.Control("hi", TEXT["hi"], "float", 1.5, min=-2.0, max=2.0, step=0.05, help=TEXT["eig_help"]),
+]
+PRESETS = {
+    "vanishing": {"init": "gaussian", "by": "radius", "scale": 0.9},
+    "exploding": {"init": "gaussian", "by": "radius", "scale": 1.1},
+    "nonnormal": {"init": "triangular", "by": "radius", "scale": 0.9, "lo": 0.9, "hi": 0.9,
+                  "H": 64, "N": 400},
+}
+BINS = 60  # histogram bins (≤ 80 keeps the animation light)
+SAMPLES = 120  # powers at which the entries are histogrammed (the figure animates ≤ 60)
+
+
+# ----------------------------------------------------------------- cached computations
+@st.cache_data(max_entries=16, show_spinner=False)
+def matrix(init: str, H: int, by: str, scale: float, lo: float, hi: float, seed: int):
+    """The seeded W_hh (H, H), rescaled so its ρ or σ_max equals `scale` (by="none": as drawn)."""
+    W = init_W_hh(init, H, np.random.default_rng(seed), eigenvalues=np.linspace(lo, hi, H))
+    return W if by == "none" else rescale(W, scale, by)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def entry_histograms(init, H, by, scale, lo, hi, seed, N: int):
+    ns = np.unique(np.round(np.linspace(1, N, min(N, SAMPLES))).astype(int))
+    return powers.entry_histograms(matrix(init, H, by, scale, lo, hi, seed), N, BINS, ns=ns)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def power_norms(init, H, by, scale, lo, hi, seed, N: int):
+    return powers.power_norms(matrix(init, H, by, scale, lo, hi, seed), N)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def spectrum(init, H, by, scale, lo, hi, seed):
+    return powers.eigen(matrix(init, H, by, scale, lo, hi, seed))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def diagonal_case(lo: float, hi: float, H: int, N: int):
+    return powers.diagonal_powers(np.linspace(lo, hi, H), N)
+
+
+# ------------------------------------------------------------------------------ page
+st.title(TEXT["title"])
+st.markdown(TEXT["intro"])
+s = ui.controls("powers", CONTROLS, presets=PRESETS, text=TEXT)
+st.sidebar.caption(TEXT["presets_note"])
+key = (s.init, s.H, s.by, s.scale, s.lo, s.hi, s.seed)
+
+ui.equation(r"\delta^{k-1} = \left(W_{hh}^{T}\,\delta^{k}\right) \odot \sigma'\!\left(h_*^{k-1}\right)"
+            r"\quad\Longrightarrow\quad"
+            r"\delta^{t-n} = D^{t-n} W_{hh}^{T}\, D^{t-n+1} W_{hh}^{T} \cdots D^{t-1} W_{hh}^{T}\,"
+            r"\delta^{t},\quad D^{k} = \operatorname{diag}\bigl(\sigma'(h_*^{k})\bigr)")
+ui.equation(r"\sigma' \equiv 1:\qquad \delta^{t-n} = \left(W_{hh}^{T}\right)^{n}\delta^{t}"
+            r" = \left(W_{hh}^{\,n}\right)^{T}\delta^{t}")
+
+# 1 · the diagonal case
+st.header(TEXT["h_diag"])
+ui.equation(r"W_{hh} = \operatorname{diag}(\lambda_1,\dots,\lambda_H)\ \Rightarrow\ "
+            r"W_{hh}^{\,n} = \operatorname{diag}(\lambda_1^{n},\dots,\lambda_H^{n}),\qquad "
+            r"\lambda_i^{n} \xrightarrow{\,n\to\infty\,} "
+            r"\begin{cases} 0 & |\lambda_i| < 1 \\ \infty & |\lambda_i| > 1 \end{cases}")
+st.markdown(TEXT["diag_text"])
+with ui.guard():
+    diag = diagonal_case(s.lo, s.hi, s.H, s.N)
+ui.plot(figures.diagonal_figure(diag, labels={
+    "title": TEXT["fig_diag_title"], "x": TEXT["fig_n"], "y": TEXT["fig_diag_y"],
+    "line": TEXT["fig_line"], "negative": TEXT["fig_negative"],
+}), key="fig_diag")
+
+# 2 · a random W_hh
+st.header(TEXT["h_random"])
+st.markdown(TEXT["random_text"])
+with ui.guard(), st.spinner(TEXT["computing"]):
+    eig = spectrum(*key)
+    hist = entry_histograms(*key, s.N)
+    norms = power_norms(*key, s.N)
+
+log_norm = norms.log10_norm  # −inf once Wⁿ = 0 (a nilpotent W_hh)
+peak = int(np.argmax(log_norm))
+
+
+def shown(x: float) -> str:
+    return f"{x:.2f}" if np.isfinite(x) else TEXT["m_zero"]
+
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(TEXT["m_rho"], f"{eig.radius:.3f}")
+c2.metric(TEXT["m_sigma"], f"{eig.sigma_max:.3f}")
+c3.metric(TEXT["m_last"], shown(log_norm[-1]))
+c4.metric(TEXT["m_peak"], shown(log_norm[peak]), TEXT["m_peak_at"].format(n=peak + 1),
+          delta_color="off", delta_arrow="off")
+
+ui.plot(figures.entries_histogram_figure(hist, radius=eig.radius, labels={
+    "title": TEXT["fig_hist_title"], "x": TEXT["fig_hist_x"], "y": TEXT["fig_hist_y"],
+    "median": TEXT["fig_median"], "drift": TEXT["fig_drift"], "zeros": TEXT["fig_zeros"],
+    "play": TEXT["fig_play"], "pause": TEXT["fig_pause"], "n": TEXT["fig_n"],
+}), key="fig_hist")
+
+left, right = st.columns([2, 3])
+with left:
+    ui.plot(figures.eigenvalues_figure(eig, labels={
+        "title": TEXT["fig_eig_title"], "x": TEXT["fig_eig_x"], "y": TEXT["fig_eig_y"],
+        "eigenvalues": TEXT["fig_eigenvalues"], "unit": TEXT["fig_unit"],
+        "radius": TEXT["fig_radius"],
+    }), key="fig_eig")
+with right:
+    ui.plot(figures.norms_figure(norms, eig.radius, eig.sigma_max, hist=hist, labels={
+        "title": TEXT["fig_norm_title"], "x": TEXT["fig_n"], "y": TEXT["fig_norm_y"],
+        "norm": TEXT["fig_norm"], "radius": TEXT["fig_norm_radius"],
+        "sigma": TEXT["fig_norm_sigma"], "median": TEXT["fig_norm_median"],
+        "band": TEXT["fig_norm_band"],
+    }), key="fig_norms")
+
+ui.equation(r"\rho^{\,n} \;\le\; \lVert W_{hh}^{\,n} \rVert_2 \;\le\; \sigma_{\max}^{\,n},"
+            r"\qquad \lVert W_{hh}^{\,n} \rVert_2^{1/n} \xrightarrow{\,n\to\infty\,} \rho")
+ui.equation(r"\sigma_{\max} < \tfrac{1}{\gamma}\ \Rightarrow\ \text{vanishing},\qquad "
+            r"\gamma = \sup|\sigma'| = 1\ (\tanh),\ \tfrac14\ (\text{sigmoid})")
+st.markdown(TEXT["look"])
+st.caption(TEXT["source"])
