@@ -22,5 +22,12 @@ class Lesson(NamedTuple):
 LESSONS = [
     Lesson("Start", "pages/home.py", "Home", ":material/home:", "What this app shows."),
     Lesson("Vanilla RNN", "pages/bptt.py", "Backprop through time", ":material/replay:", "Watch the gradient vanish or explode as it travels back through T steps."),
-    # Lesson("Vanilla RNN", "pages/bptt.py", "Backprop through time", ":material/replay:", "..."),
+    Lesson("Vanilla RNN", "pages/powers.py", "Powers of W_hh", ":material/superscript:", "Multiply W_hh by itself: entries and norms vanish or explode at the rate ρ sets, unless W_hh is non-normal."),
+    Lesson("Gated cells", "pages/gates.py", "LSTM and GRU gates", ":material/door_open:", "See the forget gate keep the gradient alive where a plain RNN loses it."),
+    Lesson("Gated cells", "pages/lstm_variants.py", "LSTM variants", ":material/account_tree:", "1997, 2000, 2001, PyTorch and Keras: the same weights through each LSTM."),
+    Lesson("Gated cells", "pages/gru_variants.py", "GRU variants", ":material/call_split:", "Reset before or after the matmul, and what the update gate does to the gradient."),
+    Lesson("The family", "pages/compare.py", "Compare the family", ":material/compare_arrows:", "RNN, LSTM and GRU on the same input: how far back the gradient reaches, and at what cost."),
+    Lesson("The family", "pages/your_model.py", "Your own model", ":material/upload_file:", "Upload a trained nn.RNN, nn.LSTM or nn.GRU and see its gradient flow and gates."),
+    Lesson("The family", "pages/bidirectional.py", "Bidirectional RNN", ":material/swap_horiz:", "The gradient-flow map of a one-way and a two-way RNN: one sees only the past, the other both sides."),
+    Lesson("Remedies", "pages/truncated.py", "Truncated vs full BPTT", ":material/content_cut:", "Back-propagate only w steps: what the gradient loses and how far back a network can still learn."),
 ]

@@ -384,6 +384,22 @@ def _set_values(values: Mapping[str, Any]) -> None:
         st.session_state[k] = v
 
 
+def _run_through_app_shell() -> None:
+    """A shared link opened first on a fresh server must still go through app.py.
+
+    Streamlit treats a `pages/` folder beside app.py as a multipage app of the old kind
+    until app.py has called st.navigation once (PagesManager.uses_pages_directory): a
+    first visit to /gates would run pages/gates.py alone, without app.py's page config
+    and navigation. st.navigation itself clears that flag; clearing it here and rerunning
+    lets the same URL run through app.py, which then opens the intended page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def controls(
     page_id: str,
     spec: Sequence[Control],
@@ -397,6 +413,7 @@ def controls(
     presets: name -> {key: value}; the button label is text[f"preset_{name}"] (else name).
     text: the page's TEXT; keys "ui_reset", "ui_presets", ... override the framework strings.
     """
+    _run_through_app_shell()
     spec = _check_spec(spec)
     presets = check_presets(spec, presets or {})
     text = {**TEXT, **(text or {})}
