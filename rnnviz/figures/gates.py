@@ -1,0 +1,155 @@
+"""Figures of the gated-cell lessons: gate heatmaps over time, gradient-norm curves, gate means.
+
+Every builder takes arrays (and the label strings the page shows) and returns a
+``plotly.graph_objects.Figure``; nothing here computes a gradient. Heatmaps arrive already
+shrunk (rnnviz.lesson_gates), with their step and unit axes in real units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnnviz.figures.style import (AXIS_TITLE_FONT, COLORWAY, DIVERGING, SEQUENTIAL, TICK_FONT,
+                                  apply_style, f32)
+
+# kind of a heatmap panel -> (coloraxis name, colour scale, fixed range or None = symmetric)
+PANEL_KINDS = {
+    "gate": ("coloraxis", SEQUENTIAL, (0.0, 1.0)),  # σ gates, in (0, 1)
+    "tanh": ("coloraxis2", DIVERGING, (-1.0, 1.0)),  # g (LSTM) / n (GRU), in (−1, 1)
+    "state": ("coloraxis3", DIVERGING, None),  # c (LSTM) or h: symmetric about 0
+}
+ROW_HEIGHT = 150  # px per heatmap row
+GAP = 48  # px between rows, room for each row's title
+
+
+def gate_heatmaps(
+    steps,
+    units,
+    panels: Sequence[tuple[str, np.ndarray, str]],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Heatmaps stacked over a shared time axis, one row per panel (label, z (U, S), kind).
+
+    kind is a key of PANEL_KINDS; rows of one kind share a colour bar, drawn beside them.
+    ``labels`` keys: title, x, y, and "bar_gate", "bar_tanh", "bar_state" (colour-bar titles).
+    The layout is written out as one dict (make_subplots and per-axis updates cost ~10× more
+    and this figure is rebuilt on every slider move).
+    """
+    lab = {"title": "Gates over time", "x": "time step t", "y": "unit j",
+           "bar_gate": "gate", "bar_tanh": "value", "bar_state": "state", **(labels or {})}
+    n = len(panels)
+    height = ROW_HEIGHT * n + GAP * (n - 1) + 150  # rows, gaps for the row titles, margins
+    plot_h = height - 150  # the template's top and bottom margins
+    row_f, gap_f = ROW_HEIGHT / plot_h, GAP / plot_h
+    x, y = f32(steps), f32(units)
+    data, layout, spans = [], {}, {}
+    annotations = []
+    for r, (name, z, kind) in enumerate(panels):
+        top = 1.0 - r * (row_f + gap_f)
+        dom = [max(top - row_f, 0.0), top]
+        ax = "" if r == 0 else str(r + 1)
+        data.append(go.Heatmap(
+            z=f32(z), x=x, y=y, coloraxis=PANEL_KINDS[kind][0], name=name, xaxis=f"x{ax}",
+            yaxis=f"y{ax}",
+            hovertemplate=f"{name}<br>{lab['x']} %{{x:.0f}}<br>{lab['y']} %{{y:.0f}}"
+                          "<br>value %{z:.3f}<extra></extra>"))
+        last = r == n - 1
+        layout[f"xaxis{ax}"] = dict(anchor=f"y{ax}", domain=[0.0, 1.0], showticklabels=last,
+                                    **({} if r == 0 else {"matches": "x"}),
+                                    **({"title": {"text": lab["x"]}} if last else {}))
+        layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", domain=dom,
+                                    title={"text": lab["y"], "font": {"size": TICK_FONT}})
+        annotations.append(dict(text=name, x=0.0, xanchor="left", y=top, yanchor="bottom",
+                                xref="paper", yref="paper", showarrow=False,
+                                font=dict(size=AXIS_TITLE_FONT)))
+        lo, hi = spans.get(kind, (1.0, 0.0))
+        spans[kind] = (min(lo, dom[0]), max(hi, dom[1]))
+    for kind, (lo, hi) in spans.items():
+        axis, scale, rng = PANEL_KINDS[kind]
+        if rng is None:
+            zs = [np.abs(p[1][np.isfinite(p[1])]) for p in panels if p[2] == kind]
+            zmax = max((float(a.max()) for a in zs if a.size), default=0.0) or 1.0
+            rng = (-zmax, zmax)
+        layout[axis] = dict(
+            colorscale=scale, cmin=rng[0], cmax=rng[1],
+            colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="right"), y=(lo + hi) / 2,
+                          len=hi - lo, yanchor="middle", thickness=16,
+                          tickfont=dict(size=TICK_FONT)))
+    fig = go.Figure(data=data, layout=dict(annotations=annotations, **layout))
+    return apply_style(fig, title=lab["title"], height=height)
+
+
+def lines(
+    x,
+    series: Sequence[Mapping],
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    height: int = 420,
+    y_range: Sequence[float] | None = None,
+    hline: float | None = None,
+    legend_below: bool = False,
+) -> go.Figure:
+    """Curves over a shared x. Each series: {"name", "y", optional "dash", "color", "width",
+    "x" (its own x)}; NaN and ±inf points are left as gaps."""
+    fig = go.Figure()
+    for i, s in enumerate(series):
+        y = np.asarray(s["y"], dtype=np.float64)
+        y = np.where(np.isfinite(y), y, np.nan)
+        fig.add_trace(go.Scatter(
+            x=f32(s.get("x", x)), y=f32(y), mode="lines", name=s["name"],
+            line=dict(color=s.get("color", COLORWAY[i % len(COLORWAY)]), dash=s.get("dash"),
+                      width=s.get("width", 3)),
+            hovertemplate=f"{s['name']}<br>{x_title}: %{{x:.0f}}<br>%{{y:.3g}}<extra></extra>",
+        ))
+    if hline is not None:
+        fig.add_hline(y=hline, line=dict(color="#808080", dash="dot", width=1.5))
+    if y_range is not None:
+        fig.update_yaxes(range=list(y_range))
+    if legend_below:
+        fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0, yanchor="top"))
+    return apply_style(fig, title=title, x_title=x_title, y_title=y_title, height=height)
+
+
+def gate_mean_panels(
+    x,
+    panels: Mapping[str, Sequence[Mapping]],
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    height: int = 400,
+) -> go.Figure:
+    """One small plot per gate side by side (shared y in [0, 1]), each with a curve per run.
+    panels: {panel title: [{"name", "y", optional "dash", "color", "width"}]}; a run's name gets
+    one legend entry and the same colour in every panel."""
+    names = list(panels)
+    n, gap = len(names), 0.03
+    w = (1.0 - gap * (n - 1)) / n
+    xs = f32(x)
+    data, layout, annotations, seen = [], {}, [], set()
+    for c, name in enumerate(names):
+        ax = "" if c == 0 else str(c + 1)
+        left = c * (w + gap)
+        for i, s in enumerate(panels[name]):
+            data.append(go.Scatter(
+                x=xs, y=f32(s["y"]), mode="lines", name=s["name"], legendgroup=s["name"],
+                showlegend=s["name"] not in seen, xaxis=f"x{ax}", yaxis=f"y{ax}",
+                line=dict(color=s.get("color", COLORWAY[i % len(COLORWAY)]), dash=s.get("dash"),
+                          width=s.get("width", 3)),
+                hovertemplate=f"{s['name']}<br>{x_title}: %{{x:.0f}}<br>%{{y:.3f}}<extra></extra>"))
+            seen.add(s["name"])
+        layout[f"xaxis{ax}"] = dict(anchor=f"y{ax}", domain=[left, left + w], title={"text": x_title})
+        layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", range=[0, 1.02], showticklabels=c == 0,
+                                    **({"title": {"text": y_title}} if c == 0 else {"matches": "y"}))
+        annotations.append(dict(text=name, x=left + w / 2, xanchor="center", y=1.0, yanchor="bottom",
+                                xref="paper", yref="paper", showarrow=False,
+                                font=dict(size=AXIS_TITLE_FONT)))
+    fig = go.Figure(data=data, layout=dict(
+        annotations=annotations, legend=dict(orientation="h", y=-0.3, x=0, yanchor="top"), **layout))
+    return apply_style(fig, title=title, height=height)
