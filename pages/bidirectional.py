@@ -1,0 +1,179 @@
+"""Lesson: the bidirectional RNN (Schuster & Paliwal 1997) through its gradient-flow map.
+
+Storyboard: controls → cached computation (rnnviz.flow) → figures → equations and what to see.
+"""
+
+import math
+
+import numpy as np
+import streamlit as st
+
+import rnnviz
+from pages import ui
+from rnnviz import flow
+from rnnviz.figures import flow as flow_fig
+
+TEXT = {
+    "title": "Bidirectional RNN: which steps can the loss reach?",
+    "intro": (
+        "A bidirectional RNN (Schuster & Paliwal 1997) runs two RNNs over the same sequence, "
+        "one forward and one backward, and gives the output at step *t* both of their states. "
+        "The map below says, for every loss term Cᵗ and every step *k*, how strongly step *k* "
+        "can change Cᵗ — the size of the gradient ∂Cᵗ/∂xₖ (or ∂Cᵗ/∂hₖ). Blank means no path "
+        "at all."
+    ),
+    # controls
+    "cell": "Cell",
+    "cell_rnn": "vanilla RNN (tanh)",
+    "cell_lstm": "LSTM (forget gate)",
+    "cell_gru": "GRU (reset after, PyTorch)",
+    "T": "Sequence length T (steps)",
+    "H": "Hidden size H (units per direction)",
+    "scale": "W_hh scale (spectral radius)",
+    "scale_help": "Every (H × H) block of W_hh is rescaled to this spectral radius.",
+    "fb": "LSTM forget-gate bias",
+    "fb_help": (
+        "Added to the forget gate's pre-activation (LSTM only). 0 is PyTorch's default; 1 is "
+        "Keras's unit_forget_bias; larger keeps f close to 1, so the cell remembers."
+    ),
+    "wrt": "Gradient with respect to",
+    "wrt_x": "the input xₖ",
+    "wrt_h": "the hidden state hₖ",
+    "seed": "Random seed",
+    "preset_vanish": "Vanishing RNN",
+    "preset_lstm": "LSTM, long memory",
+    "preset_long": "GRU, T = 500",
+    "preset_states": "Hidden states",
+    # figures
+    "map_title": "Gradient-flow map, same cell one-way and both ways",
+    "map_uni": "one-directional (past only)",
+    "map_bi": "bidirectional (past and future)",
+    "x_title": "input step k",
+    "x_title_h": "hidden-state step k",
+    "y_title": "loss at step t",
+    "cbar_x": "log₁₀ ‖∂Cᵗ/∂xₖ‖",
+    "cbar_h": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
+    "hover": "loss at t = %{y:.0f}<br>step k = %{x:.0f}<br>log₁₀ ‖∂Cᵗ/∂·‖ = %{z:.2f}<extra></extra>",
+    "row_title": "One row of each map: the loss at the middle step t = {t}",
+    "row_x": "step k",
+    "row_y_x": "log₁₀ ‖∂Cᵗ/∂xₖ‖",
+    "row_y_h": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
+    "row_uni": "one-directional",
+    "row_bi": "bidirectional",
+    "row_now": "t",
+    "m_reach": "{name}: steps back / ahead seen from t = {t}",
+    "m_reach_help": (
+        "How many steps before / after t = {t} still move the loss term Cᵗ: the farthest k "
+        "with a gradient of at least 10⁻³."
+    ),
+    "m_none": "none",
+    "shrunk": "Maps of T = {T} steps are drawn as {n} × {n} blocks (block means of log₁₀).",
+    # explanation
+    "eq_head": "The equations",
+    "look": (
+        "**What to look for.** Below the diagonal the two maps are identical: it is the same "
+        "forward RNN with the same weights, and the loss at step *t* reaches step *k* < *t* "
+        "through the product of *t − k* Jacobians. Above the diagonal the one-directional map "
+        "is blank — a forward RNN cannot know the future — while the bidirectional map fills "
+        "in through the backward RNN, whose gradients fade with *k − t* in the same way. "
+        "With a small W_hh scale both triangles fade fast, so even the bidirectional network "
+        "only sees a narrow band around the diagonal; an LSTM whose forget gate stays open "
+        "(forget-gate bias 3) keeps the band wide. On the diagonal both directions reach xₜ "
+        "at once, so their contributions add."
+    ),
+    "source": (
+        "Schuster & Paliwal (1997), *Bidirectional recurrent neural networks*, IEEE Trans. "
+        "Signal Processing 45(11). The map is the per-pair gradient norm that Distill's "
+        "*Visualizing memorization in RNNs* calls connectivity."
+    ),
+}
+
+CONTROLS = [
+    ui.Control("cell", TEXT["cell"], "select", "rnn",
+               options={"rnn": TEXT["cell_rnn"], "lstm": TEXT["cell_lstm"], "gru": TEXT["cell_gru"]}),
+    ui.Control("T", TEXT["T"], "int", 80, min=2, max=500),
+    ui.Control("H", TEXT["H"], "int", 32, min=1, max=128),
+    ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.05,
+               help=TEXT["scale_help"]),
+    ui.Control("fb", TEXT["fb"], "float", 0.0, min=0.0, max=5.0, step=0.5, help=TEXT["fb_help"]),
+    ui.Control("wrt", TEXT["wrt"], "select", "x", options={"x": TEXT["wrt_x"], "h": TEXT["wrt_h"]}),
+    ui.Control("seed", TEXT["seed"], "seed", 0),
+]
+PRESETS = {
+    "vanish": {"cell": "rnn", "scale": 0.7, "T": 100, "wrt": "x"},
+    "lstm": {"cell": "lstm", "scale": 1.0, "fb": 3.0, "T": 200, "wrt": "x"},
+    "long": {"cell": "gru", "T": 500, "H": 128, "scale": 1.0},
+    "states": {"cell": "rnn", "scale": 1.0, "wrt": "h", "T": 80},
+}
+INPUT_SIZE = 4  # x_t has 4 features, so ‖∂Cᵗ/∂xₖ‖ is the norm of a 4-vector
+THRESHOLD = -3.0  # log10 of the gradient size counted as "still reaches"
+MAX_CELLS = flow_fig.MAX_CELLS
+
+
+# ----------------------------------------------------------------- cached computations
+@st.cache_data(max_entries=32, show_spinner=False)
+def maps(kind: str, T: int, H: int, scale: float, fb: float, wrt: str, seed: int):
+    """(one-directional map, bidirectional map), both (T, T) log10 norms.
+
+    The bidirectional cell is make_cell(..., bidirectional=True) with the same seed: its
+    forward direction has exactly the one-directional cell's weights, and the loss term
+    Cᵗ = vᵀh→_t + v'ᵀh←_t (v, v' fixed unit vectors) gives the one-directional cell vᵀh_t.
+    One sweep per direction gives both maps (flow_map's return_forward).
+    """
+    cell = rnnviz.make_cell(kind, H, INPUT_SIZE, scale=scale, forget_bias=fb, seed=seed,
+                            bidirectional=True)
+    x = rnnviz.make_input(T, INPUT_SIZE, seed=seed)
+    v = rnnviz.loss_grad(T, H, where="all", seed=seed)  # (T, H): v at every step
+    v2 = rnnviz.loss_grad(T, H, where="all", seed=seed + 1)
+    g = np.concatenate([v, v2], axis=1)  # (T, 2H): forward half first
+    M_bi, M_uni = flow.flow_map(rnnviz.unroll(cell, x), g, wrt=wrt, return_forward=True)
+    return M_uni, M_bi
+
+
+# ------------------------------------------------------------------------------ page
+st.title(TEXT["title"])
+st.markdown(TEXT["intro"])
+s = ui.controls("bidirectional", CONTROLS, presets=PRESETS, text=TEXT)
+
+with ui.guard():
+    M_uni, M_bi = maps(s.cell, s.T, s.H, s.scale, s.fb, s.wrt, s.seed)
+
+t_mid = s.T // 2
+for col, name, M in zip(st.columns(2), ("row_uni", "row_bi"), (M_uni, M_bi)):
+    back, ahead = (flow.reach(M, THRESHOLD, rows=[t_mid], ahead=a) for a in (False, True))
+    col.metric(TEXT["m_reach"].format(name=TEXT[name], t=t_mid),
+               " / ".join(TEXT["m_none"] if n is None else str(n) for n in (back, ahead)),
+               help=TEXT["m_reach_help"].format(t=t_mid))
+
+cbar = TEXT["cbar_" + s.wrt]
+ui.plot(flow_fig.flow_maps_figure(
+    [M_uni, M_bi], [TEXT["map_uni"], TEXT["map_bi"]],
+    labels={"title": TEXT["map_title"], "x": TEXT["x_title" if s.wrt == "x" else "x_title_h"],
+            "y": TEXT["y_title"], "colorbar": cbar, "hover": TEXT["hover"]},
+    max_cells=MAX_CELLS), key="fig_maps")
+if s.T > MAX_CELLS:
+    block = math.ceil(s.T / MAX_CELLS)
+    st.caption(TEXT["shrunk"].format(T=s.T, n=math.ceil(s.T / block)))
+
+ui.plot(flow_fig.curves_figure(
+    np.arange(s.T), {TEXT["row_uni"]: M_uni[t_mid], TEXT["row_bi"]: M_bi[t_mid]},
+    title=TEXT["row_title"].format(t=t_mid), x_title=TEXT["row_x"],
+    y_title=TEXT["row_y_" + s.wrt], vline=t_mid, vline_text=TEXT["row_now"],
+    dashes=["solid", "dash"]), key="fig_row")
+
+st.subheader(TEXT["eq_head"])
+ui.equation(r"\overrightarrow{h}_t = \sigma\!\left(W_{hx} x_t + W_{hh} \overrightarrow{h}_{t-1}"
+            r" + b_h\right),\qquad \overleftarrow{h}_t = \sigma\!\left(W'_{hx} x_t"
+            r" + W'_{hh} \overleftarrow{h}_{t+1} + b'_h\right)")
+ui.equation(r"C^t = v^\top \overrightarrow{h}_t + v'^\top \overleftarrow{h}_t, \qquad "
+            r"C = \sum_t C^t")
+ui.equation(r"\frac{\partial C^t}{\partial x_k} = "
+            r"\underbrace{\frac{\partial C^t}{\partial \overrightarrow{h}_t}"
+            r"\prod_{j=k+1}^{t} \frac{\partial \overrightarrow{h}_j}{\partial \overrightarrow{h}_{j-1}}"
+            r"\frac{\partial \overrightarrow{h}_k}{\partial x_k}}_{k \le t}"
+            r"+ \underbrace{\frac{\partial C^t}{\partial \overleftarrow{h}_t}"
+            r"\prod_{j=t}^{k-1} \frac{\partial \overleftarrow{h}_j}{\partial \overleftarrow{h}_{j+1}}"
+            r"\frac{\partial \overleftarrow{h}_k}{\partial x_k}}_{k \ge t}")
+ui.equation(r"\delta^{k-1} = \left(W_{hh}^\top \delta^{k}\right) \odot \sigma'\!\left(h_*^{k-1}\right)")
+st.markdown(TEXT["look"])
+st.caption(TEXT["source"])

@@ -1,0 +1,249 @@
+"""Lesson: truncated vs full back-propagation through time.
+
+Storyboard: controls → cached computation (rnnviz.bptt, rnnviz.flow) → figures → equations
+and what to see.
+"""
+
+import math
+
+import numpy as np
+import streamlit as st
+
+import rnnviz
+from pages import ui
+from rnnviz import flow
+from rnnviz.figures import flow as flow_fig
+
+TEXT = {
+    "title": "Truncated vs full BPTT",
+    "intro": (
+        "Back-propagating through all T steps costs memory and time in proportion to T, so "
+        "networks are often trained with **truncated BPTT**: each loss term sends its "
+        "gradient back only *w* steps. The original LSTM was trained with a truncated "
+        "gradient; Graves & Schmidhuber (2005) trained it with the full one, as every "
+        "autograd framework does today. Here both run on the same sequence and the same loss, "
+        "so you can see exactly what the window throws away."
+    ),
+    # controls
+    "cell": "Cell",
+    "cell_rnn": "vanilla RNN (tanh)",
+    "cell_lstm": "LSTM (forget gate)",
+    "cell_gru": "GRU (reset after, PyTorch)",
+    "T": "Sequence length T (steps)",
+    "H": "Hidden size H",
+    "scale": "W_hh scale (spectral radius)",
+    "scale_help": "Every (H × H) block of W_hh is rescaled to this spectral radius.",
+    "fb": "LSTM forget-gate bias",
+    "fb_help": (
+        "Added to the forget gate's pre-activation (LSTM only). 0 is PyTorch's default; 1 is "
+        "Keras's unit_forget_bias; larger keeps f close to 1, so the cell remembers."
+    ),
+    "w": "Truncation window w (steps)",
+    "w_help": "Each loss term back-propagates through at most w steps.",
+    "mode": "How to truncate",
+    "mode_window": "sliding window: Cᵗ reaches back to step t − w + 1",
+    "mode_detach": "chunks of w steps: the state is detached every w steps",
+    "loss": "Loss",
+    "loss_all": "C = Σ_t Cᵗ, a loss term at every step",
+    "loss_last": "C = C^{T−1}, the last step only",
+    "thr": "Threshold for 'still learns' (gradient size)",
+    "seed": "Random seed",
+    "preset_short": "RNN, w = 5",
+    "preset_lstm": "LSTM remembers",
+    "preset_chunks": "Chunks of 25",
+    "preset_vanish": "Already vanished",
+    # metrics
+    "m_rel": "Relative difference of ∂C/∂W_hh",
+    "m_rel_help": "‖g_w − g‖ / ‖g‖ with g the full ∂C/∂W_hh and g_w the truncated one.",
+    "m_full": "Full BPTT learns from up to",
+    "m_trunc": "Truncated BPTT learns from up to",
+    "m_steps": "{n} steps back",
+    "m_none": "nothing above the threshold",
+    # figures
+    "steps_title": "Each step's contribution to ∂C/∂W_hh",
+    "steps_x": "step k (where the term lands)",
+    "steps_y": "log₁₀ ‖term k‖",
+    "full": "full BPTT",
+    "trunc": "truncated, w = {w}",
+    "map_title": "What truncation cuts from the gradient-flow map",
+    "map_x": "hidden-state step k",
+    "map_y": "loss at step t",
+    "map_cbar": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
+    "map_hover": "loss at t = %{y:.0f}<br>step k = %{x:.0f}<br>log₁₀ ‖∂Cᵗ/∂hₖ‖ = %{z:.2f}<extra></extra>",
+    "map_cut": "cut by truncation",
+    "map_loss": "the loss term in C",
+    "err_title": "How far the truncated gradient is from the full one",
+    "err_x": "window w (steps)",
+    "err_y": "log₁₀ (‖g_w − g‖ / ‖g‖)",
+    "err_curve": "∂C/∂W_hh",
+    "err_now": "w = {w}",
+    "zero_grad": "The full gradient is exactly zero here; there is nothing to truncate.",
+    "map_note": (
+        "The map shows every loss term Cᵗ, with the loss {which}; the shaded part is what "
+        "truncation cuts. Inside the window the truncated gradient equals the full one, "
+        "term by term."
+    ),
+    "which_all": "using all of them",
+    "which_last": "using only the last row (marked)",
+    "shrunk": "Maps of T = {T} steps are drawn as {n} × {n} blocks (block means of log₁₀).",
+    # explanation
+    "eq_head": "The equations",
+    "look": (
+        "**What to look for.** The full gradient is a sum over every pair (t, k) of the map; "
+        "truncation keeps only the band t − k < w (or the chunk of t). Where the map has "
+        "already faded to nothing beyond w steps — a tanh RNN with a small W_hh — the "
+        "truncated gradient is nearly exact: the relative difference falls as fast as the map "
+        "fades. Where the gradient still carries information far back — an LSTM whose forget "
+        "gate stays open (bias 3) — truncation throws it away: the network "
+        "cannot learn a dependency longer than w steps, however long the sequence. With "
+        "chunks, a loss term early in its chunk sees even less than w steps."
+    ),
+    "source": (
+        "Source article: *LSTM and BPTT*. Hochreiter & Schmidhuber (1997), *Long short-term "
+        "memory* (truncated gradient); Graves & Schmidhuber (2005), *Framewise phoneme "
+        "classification with bidirectional LSTM and other neural network architectures* "
+        "(full BPTT); Williams & Peng (1990) on truncated BPTT."
+    ),
+}
+
+CONTROLS = [
+    ui.Control("cell", TEXT["cell"], "select", "rnn",
+               options={"rnn": TEXT["cell_rnn"], "lstm": TEXT["cell_lstm"], "gru": TEXT["cell_gru"]}),
+    ui.Control("T", TEXT["T"], "int", 100, min=2, max=500),
+    ui.Control("H", TEXT["H"], "int", 32, min=1, max=128),
+    ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.05,
+               help=TEXT["scale_help"]),
+    ui.Control("fb", TEXT["fb"], "float", 0.0, min=0.0, max=5.0, step=0.5, help=TEXT["fb_help"]),
+    ui.Control("w", TEXT["w"], "int", 10, min=1, max=500, help=TEXT["w_help"]),
+    ui.Control("mode", TEXT["mode"], "select", "window",
+               options={"window": TEXT["mode_window"], "detach": TEXT["mode_detach"]}),
+    ui.Control("loss", TEXT["loss"], "select", "last",
+               options={"all": TEXT["loss_all"], "last": TEXT["loss_last"]}),
+    ui.Control("thr", TEXT["thr"], "log", 1e-3, min=-8, max=-1),
+    ui.Control("seed", TEXT["seed"], "seed", 0),
+]
+PRESETS = {
+    "short": {"cell": "rnn", "scale": 1.0, "w": 5, "mode": "window"},
+    "lstm": {"cell": "lstm", "scale": 1.0, "fb": 3.0, "T": 200, "w": 20, "mode": "window"},
+    "chunks": {"mode": "detach", "w": 25, "T": 100},
+    "vanish": {"cell": "rnn", "scale": 0.5, "w": 10, "mode": "window"},
+}
+INPUT_SIZE = 4
+ERROR_POINTS = 40  # windows on the error curve
+MAX_CELLS = flow_fig.MAX_CELLS
+
+
+# ----------------------------------------------------------------- cached computations
+def problem(kind: str, T: int, H: int, scale: float, fb: float, loss: str, seed: int):
+    """The trace and the direct gradients ∂C/∂h_t of the lesson's loss (cheap: one unroll)."""
+    cell = rnnviz.make_cell(kind, H, INPUT_SIZE, scale=scale, forget_bias=fb, seed=seed)
+    trace = rnnviz.unroll(cell, rnnviz.make_input(T, INPUT_SIZE, seed=seed))
+    return trace, rnnviz.loss_grad(T, H, where=loss, seed=seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gradients(kind: str, T: int, H: int, scale: float, fb: float, w: int, mode: str, loss: str,
+              seed: int):
+    """Per-step log10 norms of ∂C/∂W_hh's terms, full and truncated, and the relative
+    difference ‖g_trunc − g_full‖ / ‖g_full‖ of ∂C/∂W_hh (None if the full one is 0)."""
+    trace, g = problem(kind, T, H, scale, fb, loss, seed)
+    full = rnnviz.bptt(trace, g)
+    trunc = rnnviz.bptt(trace, g, truncate=w, mode=mode)
+    name = "weight_hh_l0"
+    a, b = trunc.params[name], full.params[name]
+    if not math.isfinite(full.log10_norm_params[name]):
+        return full.step_log10_norm[name], trunc.step_log10_norm[name], None
+    rel = None
+    if np.isfinite(a).all() and np.isfinite(b).all() and np.linalg.norm(b) > 0:
+        rel = float(np.linalg.norm(a - b) / np.linalg.norm(b))
+    if rel is None or rel < 1e-12:  # beyond float64, or below rounding: the scale-free sum
+        rel = float(flow.truncation_errors(trace, g, [w], mode=mode)[0])
+    return full.step_log10_norm[name], trunc.step_log10_norm[name], rel
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def flow_map(kind: str, T: int, H: int, scale: float, fb: float, seed: int):
+    """(T, T) log10 ‖∂Cᵗ/∂hₖ‖ for a loss term at every step (the same unit vector each)."""
+    trace, g = problem(kind, T, H, scale, fb, "all", seed)
+    return flow.flow_map(trace, g, wrt="h")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def error_curve(kind: str, T: int, H: int, scale: float, fb: float, mode: str, loss: str,
+                seed: int):
+    """Windows w = 1 … T and the relative difference of ∂C/∂W_hh at each."""
+    trace, g = problem(kind, T, H, scale, fb, loss, seed)
+    windows = np.unique(np.round(np.linspace(1, T, min(T, ERROR_POINTS))).astype(int))
+    return windows, flow.truncation_errors(trace, g, windows, mode=mode)
+
+
+# ------------------------------------------------------------------------------ page
+st.title(TEXT["title"])
+st.markdown(TEXT["intro"])
+s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT)
+
+with ui.guard():
+    steps_full, steps_trunc, rel = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode,
+                                                s.loss, s.seed)
+    M = flow_map(s.cell, s.T, s.H, s.scale, s.fb, s.seed)
+    windows, errors = error_curve(s.cell, s.T, s.H, s.scale, s.fb, s.mode, s.loss, s.seed)
+
+loss_rows = [s.T - 1] if s.loss == "last" else list(range(s.T))
+thr = math.log10(s.thr)
+reach_full = flow.reach(M, thr, rows=loss_rows)
+reach_trunc = flow.reach(M, thr, flow.truncation_mask(s.T, s.w, s.mode), rows=loss_rows)
+
+
+def log10_or_gap(a):
+    """log10 of positive values; exact zeros (w past the end) become gaps."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return np.where(a > 0, np.log10(np.where(a > 0, a, 1.0)), np.nan)
+
+
+def steps_text(n):
+    return TEXT["m_none"] if n is None else TEXT["m_steps"].format(n=n)
+
+
+c1, c2, c3 = st.columns(3)
+c1.metric(TEXT["m_rel"], "—" if rel is None else f"{rel:.3g}", help=TEXT["m_rel_help"])
+c2.metric(TEXT["m_full"], steps_text(reach_full))
+c3.metric(TEXT["m_trunc"], steps_text(reach_trunc))
+if rel is None:
+    st.info(TEXT["zero_grad"])
+
+left, right = st.columns(2)
+with left:
+    ui.plot(flow_fig.truncated_map_figure(
+        M, window=s.w, mode=s.mode, loss_rows=loss_rows if s.loss == "last" else None,
+        labels={"title": TEXT["map_title"], "x": TEXT["map_x"], "y": TEXT["map_y"],
+                "colorbar": TEXT["map_cbar"], "hover": TEXT["map_hover"], "cut": TEXT["map_cut"],
+                "loss": TEXT["map_loss"]},
+        max_cells=MAX_CELLS, height=680), key="fig_map")
+    st.caption(TEXT["map_note"].format(which=TEXT["which_" + s.loss]))
+    if s.T > MAX_CELLS:
+        block = math.ceil(s.T / MAX_CELLS)
+        st.caption(TEXT["shrunk"].format(T=s.T, n=math.ceil(s.T / block)))
+with right:
+    ui.plot(flow_fig.curves_figure(
+        np.arange(s.T), {TEXT["full"]: steps_full, TEXT["trunc"].format(w=s.w): steps_trunc},
+        title=TEXT["steps_title"], x_title=TEXT["steps_x"], y_title=TEXT["steps_y"],
+        dashes=["solid", "dash"], height=360), key="fig_steps")
+    ui.plot(flow_fig.curves_figure(
+        windows, {TEXT["err_curve"]: log10_or_gap(errors)}, title=TEXT["err_title"],
+        x_title=TEXT["err_x"], y_title=TEXT["err_y"], vline=s.w,
+        vline_text=TEXT["err_now"].format(w=s.w), height=360), key="fig_err")
+
+st.subheader(TEXT["eq_head"])
+ui.equation(r"\frac{\partial C}{\partial \beta} = \sum_{j=1}^{T} \sum_{k=1}^{j} "
+            r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right)"
+            r"\qquad \text{(full BPTT)}")
+ui.equation(r"\frac{\partial C}{\partial \beta}\Big|_{w} = \sum_{j} "
+            r"\sum_{\substack{k \le j \\ j - k < w}} \frac{\partial C^j}{\partial \beta^k}\, "
+            r"f'\!\left(C^j\right) \quad \text{(window)}, \qquad "
+            r"\sum_{j} \sum_{\substack{k \le j \\ \lfloor k/w \rfloor = \lfloor j/w \rfloor}} "
+            r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right) \quad \text{(chunks)}")
+ui.equation(r"\delta^{k-1} = \left(W_{hh}^\top \delta^k\right) \odot \sigma'\!\left(h_*^{k-1}\right),"
+            r"\qquad \frac{\partial C^t}{\partial W_{hh}} = \sum_{k} \delta^k\, h^{k-1\,\top}")
+st.markdown(TEXT["look"])
+st.caption(TEXT["source"])

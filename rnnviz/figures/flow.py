@@ -1,0 +1,212 @@
+"""Figures of where the gradient flows: gradient-flow maps (one, or several side by side on
+one colour scale), the paths truncated BPTT cuts, per-step curves, the truncation error,
+and the Jacobian's 2-norm beside its bound.
+
+Builders take arrays in (log10 values, −inf where there is no path) and the label strings
+the page shows, and return a ``plotly.graph_objects.Figure``; they draw nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from rnnviz.figures.style import COLORWAY, SEQUENTIAL, apply_style, downsample, f32
+
+MAX_CELLS = 200  # a map is shown as at most MAX_CELLS × MAX_CELLS blocks
+
+MAP_LABELS = {
+    "title": "Gradient-flow map",
+    "x": "input step k",
+    "y": "loss at step t",
+    "colorbar": "log₁₀ ‖∂Cᵗ/∂x_k‖",
+    "hover": "loss at t = %{y:.0f}<br>step k = %{x:.0f}<br>log₁₀ = %{z:.2f}<extra></extra>",
+}
+
+
+def _finite_or_nan(a) -> np.ndarray:
+    a = np.array(a, dtype=np.float64)
+    a[~np.isfinite(a)] = np.nan
+    return a
+
+
+def shrink_map(M, max_cells: int = MAX_CELLS):
+    """A (T, T) log10 map as at most max_cells² block means (−inf, no path, left out of each
+    block's mean; a block with no path at all is NaN), with block centres in step units."""
+    return downsample(_finite_or_nan(M), max_cells, max_cells, how="mean")
+
+
+def colour_range(maps: Sequence[np.ndarray]) -> tuple[float, float] | None:
+    """(lowest, highest) finite value over all maps, or None when none is finite."""
+    vals = [np.asarray(m, dtype=np.float64)[np.isfinite(m)] for m in maps]
+    vals = [v for v in vals if v.size]
+    if not vals:
+        return None
+    lo, hi = min(float(v.min()) for v in vals), max(float(v.max()) for v in vals)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    return lo, hi
+
+
+def _heatmap(M, max_cells, hover, coloraxis="coloraxis"):
+    small, rows, cols = shrink_map(M, max_cells)
+    return go.Heatmap(z=f32(small), x=f32(cols), y=f32(rows), coloraxis=coloraxis,
+                      hovertemplate=hover, hoverongaps=False)
+
+
+def _map_axes(fig, T, row=None, col=None, x_title="", y_title=""):
+    kw = {} if row is None else dict(row=row, col=col)
+    fig.update_xaxes(range=[-0.5, T - 0.5], title_text=x_title, showgrid=False,
+                     constrain="domain", **kw)
+    fig.update_yaxes(range=[T - 0.5, -0.5], title_text=y_title, showgrid=False,
+                     constrain="domain", **kw)
+
+
+def flow_maps_figure(
+    maps: Sequence[np.ndarray],
+    titles: Sequence[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+    max_cells: int = MAX_CELLS,
+    height: int = 560,
+) -> go.Figure:
+    """Several (T, T) gradient-flow maps side by side on one shared colour scale.
+
+    maps[i][t, k] is a log10 norm, −inf where no path exists (left blank). Rows are the loss
+    step t (top to bottom), columns the step k; heatmaps are block means of at most
+    max_cells² blocks, with the axes in real step numbers. labels: title, x, y, colorbar, hover.
+    """
+    lab = {**MAP_LABELS, **(labels or {})}
+    n = len(maps)
+    T = int(np.asarray(maps[0]).shape[0])
+    fig = make_subplots(rows=1, cols=n, subplot_titles=list(titles), horizontal_spacing=0.08)
+    for i, M in enumerate(maps):
+        fig.add_trace(_heatmap(M, max_cells, lab["hover"]), row=1, col=i + 1)
+        _map_axes(fig, T, 1, i + 1, lab["x"], lab["y"] if i == 0 else "")
+    zr = colour_range(maps)
+    fig.update_layout(coloraxis=dict(
+        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
+        **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
+    apply_style(fig, title=lab["title"], height=height)
+    for a in fig.layout.annotations:  # the subplot titles
+        a.font.size = 20
+    return fig
+
+
+def _cut_path(T: int, window: int, mode: str) -> str:
+    """SVG path (data coordinates, k across, t down) of the pairs k ≤ t that truncated BPTT
+    cuts: t − k ≥ window ("window"), or k before the chunk of t ("detach")."""
+    h = 0.5
+    if mode == "window":
+        if window >= T:
+            return ""
+        # the triangle k ≤ t − window
+        pts = [(-h, window - h), (-h, T - h), (T - window - h, T - h)]
+        return "M " + " L ".join(f"{x},{y}" for x, y in pts) + " Z"
+    parts = []
+    for start in range(window, T, window):  # rows of the chunk [start, end), columns [0, start)
+        end = min(start + window, T)
+        parts.append(f"M {-h},{start - h} L {start - h},{start - h} L {start - h},{end - h} "
+                     f"L {-h},{end - h} Z")
+    return " ".join(parts)
+
+
+def truncated_map_figure(
+    M: np.ndarray,
+    *,
+    window: int | None = None,
+    mode: str = "window",
+    loss_rows: Sequence[int] | None = None,
+    labels: Mapping[str, str] | None = None,
+    max_cells: int = MAX_CELLS,
+    height: int = 560,
+) -> go.Figure:
+    """One gradient-flow map with the paths truncated BPTT cuts shaded and outlined.
+
+    loss_rows: the loss terms the loss actually holds (marked at the right edge) when it is
+    not every step. labels: title, x, y, colorbar, hover, cut (legend of the shaded part),
+    loss (legend of the loss-row marks).
+    """
+    lab = {**MAP_LABELS, "cut": "cut by truncation", "loss": "loss terms in C", **(labels or {})}
+    T = int(np.asarray(M).shape[0])
+    fig = go.Figure(_heatmap(M, max_cells, lab["hover"]))
+    zr = colour_range([M])
+    fig.update_layout(coloraxis=dict(
+        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
+        **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
+    _map_axes(fig, T, x_title=lab["x"], y_title=lab["y"])
+    if window is not None:
+        path = _cut_path(T, int(window), mode)
+        if path:
+            fig.add_shape(type="path", path=path, xref="x", yref="y", fillcolor="white",
+                          opacity=0.72, line=dict(color=COLORWAY[1], width=3), layer="above")
+            # a legend entry for the shaded region
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=lab["cut"],
+                                     marker=dict(symbol="square", size=16, color="white",
+                                                 line=dict(color=COLORWAY[1], width=3))))
+    if loss_rows is not None and len(loss_rows) < T:
+        rows = np.asarray(loss_rows, dtype=np.float64)
+        fig.add_trace(go.Scatter(x=np.full(rows.size, T - 0.5, dtype=np.float32), y=f32(rows),
+                                 mode="markers", name=lab["loss"], cliponaxis=False,
+                                 marker=dict(symbol="triangle-left", size=14, color=COLORWAY[6])))
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+    return apply_style(fig, title=lab["title"], height=height)
+
+
+def curves_figure(
+    x,
+    curves: Mapping[str, np.ndarray],
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    vline: float | None = None,
+    vline_text: str = "",
+    log_y: bool = False,
+    dashes: Sequence[str] | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """Lines y(x), one per entry of `curves` (label → values); non-finite values are gaps.
+    vline: a dotted vertical line (e.g. the chosen window) with `vline_text`."""
+    fig = go.Figure()
+    x = np.asarray(x, dtype=np.float64)
+    for i, (name, y) in enumerate(curves.items()):
+        y = _finite_or_nan(y)
+        if log_y:
+            y[y <= 0] = np.nan
+        dash = dashes[i] if dashes else "solid"
+        fig.add_trace(go.Scatter(x=f32(x), y=f32(y), mode="lines", name=name,
+                                 line=dict(color=COLORWAY[i % len(COLORWAY)], dash=dash)))
+    if vline is not None:
+        fig.add_vline(x=float(vline), line=dict(color="#404040", dash="dot", width=2),
+                      annotation_text=vline_text, annotation_position="top right",
+                      annotation_font_size=16)
+    if log_y:
+        fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+    return apply_style(fig, title=title, x_title=x_title, y_title=y_title, height=height)
+
+
+def jacobian_bound_figure(
+    n,
+    log10_norm,
+    bound=None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """log10 ||∂h_t/∂h_{t−n}||₂ against n, with the bound n·log10(λ₁γ) when there is one.
+    labels: title, x, y, norm, bound."""
+    lab = {"title": "Jacobian 2-norm and its bound", "x": "steps back n = t − k",
+           "y": "log₁₀ ‖∂h_t/∂h_k‖₂", "norm": "‖∂h_t/∂h_k‖₂", "bound": "bound (λ₁γ)ⁿ",
+           **(labels or {})}
+    curves = {lab["norm"]: np.asarray(log10_norm, dtype=np.float64)}
+    if bound is not None:
+        curves[lab["bound"]] = np.asarray(bound, dtype=np.float64)
+    order = np.argsort(np.asarray(n))
+    return curves_figure(np.asarray(n)[order], {k: v[order] for k, v in curves.items()},
+                         title=lab["title"], x_title=lab["x"], y_title=lab["y"],
+                         dashes=["solid", "dash"], height=height)
