@@ -1,0 +1,181 @@
+"""Lesson: RNN, LSTM and GRU side by side on the same input and the same W_hh scale.
+
+Storyboard: controls → cached computation (rnnviz.lesson_compare) → figures
+(rnnviz.figures.compare) → the source's equations and what to look for.
+"""
+
+import numpy as np
+import streamlit as st
+
+from pages import ui
+from rnnviz import lesson_compare as lc
+from rnnviz.figures import compare as figs
+
+TEXT = {
+    "title": "Compare the family",
+    "intro": (
+        "A tanh RNN, an LSTM and a GRU read the same input, and every (H × H) block of their "
+        "recurrent weights W_hh is rescaled to the same spectral radius. The loss sits at the "
+        "last step. How far back does each one's gradient reach, what does it cost in "
+        "parameters, and how long does one forward and backward pass take?"
+    ),
+    # controls
+    "T": "Sequence length T (steps)",
+    "H": "Hidden size H (units)",
+    "I": "Input size I",
+    "scale": "W_hh scale (spectral radius of each block)",
+    "scale_help": "Every gate's (H × H) block of W_hh is rescaled so its largest |eigenvalue| is this.",
+    "keep": "Keep-gate bias b (LSTM's f, GRU's z)",
+    "keep_help": (
+        "Added to the bias of the gate that keeps the old state: the LSTM's forget gate f and "
+        "the GRU's update gate z. b = 1 is Keras's unit_forget_bias; larger b keeps more."
+    ),
+    "input": "Input x_t",
+    "input_gaussian": "Gaussian noise N(0, 1)",
+    "input_zeros": "all zeros",
+    "input_constant": "constant 1",
+    "input_sine": "sine wave, period 20 steps",
+    "thr": "Threshold θ (fraction of the gradient at the loss)",
+    "thr_help": "A step counts while ‖∂C/∂h_k‖ ≥ θ · ‖∂C/∂h_T−1‖ for it and every step after it.",
+    "show_c": "Also draw the LSTM's ‖∂C/∂c_k‖",
+    "seed": "Random seed",
+    "preset_vanish": "Small W_hh",
+    "preset_keep": "Keep gates open",
+    "preset_big": "Large W_hh",
+    "preset_long": "Long and wide",
+    # numbers
+    "name_rnn": "RNN (tanh)",
+    "name_lstm": "LSTM",
+    "name_gru": "GRU",
+    "m_span": "Steps back above θ",
+    "m_span_all": "{n} (all)",
+    "m_params": "Parameters {formula}",
+    "m_ms": "unroll + BPTT",
+    "ms": "{ms:.1f} ms",
+    # part 1
+    "h_curves": "1 · How far back the gradient reaches",
+    "fig_title": "Gradient norm at each step, log scale (loss at step T−1)",
+    "fig_x": "time step k",
+    "fig_y": "log₁₀ ‖∂C/∂h_k‖",
+    "fig_c": "LSTM ‖∂C/∂c_k‖",
+    "fig_thr": "θ = {theta}",
+    "fig_below": "{name}: first below θ at k = {k}",
+    "verdict": (
+        "Going back from the loss, the gradient stays above θ = {theta} times its size at the "
+        "loss for **{rnn}** steps in the RNN, **{lstm}** in the LSTM and **{gru}** in the GRU "
+        "(out of {last})."
+    ),
+    "curves_text": (
+        "Each line is the exact ‖∂C/∂h_k‖ from back-propagation through time, as a power of "
+        "ten on a linear axis: a straight falling line is a gradient shrinking by the same "
+        "factor every step. The RNN's factor is W_hhᵀ diag(σ′(h*)), the source's δ recursion. "
+        "The LSTM also carries its gradient through the cell state, multiplied by the forget "
+        "gate f at every step; the GRU through the update gate z. With the gates near ½ "
+        "(bias 0) they forget as fast as the RNN; push the keep-gate bias up and their lines "
+        "flatten. A crossed marker shows where each line first drops below the threshold."
+    ),
+    # part 2
+    "h_cost": "2 · What each one costs",
+    "bars_span": "steps back above θ",
+    "bars_params": "parameters",
+    "bars_ms": "unroll + BPTT (ms)",
+    "cost_text": (
+        "PyTorch gives every gate a block of W_ih (H × I), a block of W_hh (H × H) and two "
+        "bias vectors (b_ih and b_hh): G·H·(I + H + 2) numbers for G gate blocks. The RNN has "
+        "G = 1, the GRU 3 (r, z, n), the LSTM 4 (i, f, g, o); so the GRU has exactly ¾ of the "
+        "LSTM's parameters, the source's \"fewer parameters\". The times are measured on this "
+        "server for this page's own float64 code (median of up to 3 runs, when the curves "
+        "were computed), so compare them with each other, not with a GPU."
+    ),
+    "source": (
+        "Source: the article's BPTT recursion for the RNN, its δ^{k−1} = δ^k (f^t + …) for the "
+        "LSTM, and its GRU equations; parameter counts as in torch.nn.RNN / LSTM / GRU."
+    ),
+}
+
+CONTROLS = [
+    ui.Control("T", TEXT["T"], "int", 200, min=10, max=2000, step=10),
+    ui.Control("H", TEXT["H"], "int", 32, min=1, max=128),  # 3 cells × T=2000 × H=128 ≈ 1 s
+    ui.Control("I", TEXT["I"], "int", 1, min=1, max=64),
+    ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.0, max=3.0, step=0.05,
+               help=TEXT["scale_help"]),
+    ui.Control("keep", TEXT["keep"], "float", 0.0, min=-3.0, max=6.0, step=0.5,
+               help=TEXT["keep_help"]),
+    ui.Control("input", TEXT["input"], "select", "gaussian",
+               options={k: TEXT[f"input_{k}"] for k in ("gaussian", "zeros", "constant", "sine")}),
+    ui.Control("thr", TEXT["thr"], "log", 1e-3, min=-12, max=-1, help=TEXT["thr_help"]),
+    ui.Control("show_c", TEXT["show_c"], "toggle", True),
+    ui.Control("seed", TEXT["seed"], "seed", 0),
+]
+PRESETS = {
+    "vanish": {"scale": 0.5},
+    "keep": {"keep": 3.0, "T": 500},
+    "big": {"scale": 2.5},
+    "long": {"T": 2000, "H": 128},
+}
+
+
+# ----------------------------------------------------------------- cached computations
+@st.cache_data(max_entries=32, show_spinner=False)
+def member(kind: str, T: int, H: int, I: int, scale: float, input_kind: str, keep: float,
+           seed: int) -> lc.Member:
+    """One cell's gradient norms, parameter count and measured time (rnnviz.lesson_compare)."""
+    return lc.family_member(kind, T, H, I, scale, input_kind=input_kind, keep_bias=keep, seed=seed)
+
+
+# ------------------------------------------------------------------------------ page
+st.title(TEXT["title"])
+st.markdown(TEXT["intro"])
+s = ui.controls("compare", CONTROLS, presets=PRESETS, text=TEXT)
+log_thr = float(np.log10(s.thr))
+theta = f"1e{round(log_thr)}"  # the options are whole decades
+
+with ui.guard():
+    members = {k: member(k, s.T, s.H, s.I, s.scale, s.input, s.keep, s.seed) for k in lc.KINDS}
+    spans = {k: m.span(log_thr) for k, m in members.items()}
+    below = {k: lc.first_below(m.log10_norm_h, log_thr) for k, m in members.items()}
+
+names = {k: TEXT[f"name_{k}"] for k in lc.KINDS}
+cols = st.columns(3)
+for col, (kind, m) in zip(cols, members.items()):
+    with col:
+        st.subheader(names[kind])
+        span = spans[kind]
+        st.metric(TEXT["m_span"], TEXT["m_span_all"].format(n=span) if span == s.T - 1 else str(span))
+        st.metric(TEXT["m_params"].format(formula=lc.param_formula(kind)), f"{m.n_params:,}")
+        st.metric(TEXT["m_ms"], TEXT["ms"].format(ms=m.ms))
+
+st.header(TEXT["h_curves"])
+curves = [{"name": names[k], "y": m.log10_norm_h, "color": figs.CELL_COLORS[k], "below": below[k]}
+          for k, m in members.items()]
+if s.show_c and members["lstm"].log10_norm_c is not None:
+    curves.append({"name": TEXT["fig_c"], "y": members["lstm"].log10_norm_c,
+                   "color": figs.CELL_COLORS["lstm"], "dash": "dash"})
+ui.plot(figs.norm_curves_figure(curves, threshold=log_thr, labels={
+    "title": TEXT["fig_title"], "x": TEXT["fig_x"], "y": TEXT["fig_y"],
+    "threshold": TEXT["fig_thr"].format(theta=theta), "below": TEXT["fig_below"],
+}), key="fig_curves")
+st.markdown(TEXT["verdict"].format(theta=theta, last=s.T - 1, **spans))
+ui.equation(r"\text{RNN:}\quad \delta^{k-1} = \bigl(W_{hh}^\top \delta^k\bigr) \odot "
+            r"\sigma'\bigl(h_*^{k-1}\bigr)")
+ui.equation(r"\text{LSTM:}\quad c^t = f^t \odot c^{t-1} + i^t \odot g^t \;\Rightarrow\; "
+            r"\frac{\partial C}{\partial c^{k-1}} = \frac{\partial C}{\partial c^{k}} \odot "
+            r"\bigl(f^k + \ldots\bigr)")
+ui.equation(r"\text{GRU:}\quad h^t = \bigl(1 - z^t\bigr) \odot n^t + z^t \odot h^{t-1} "
+            r"\;\Rightarrow\; \frac{\partial h^t}{\partial h^{t-1}} = \operatorname{diag}(z^t) + \ldots")
+ui.equation(r"n(\theta) = \max\Bigl\{\, n : \bigl\lVert \tfrac{\partial C}{\partial h_{T-1-j}} "
+            r"\bigr\rVert \ge \theta \,\bigl\lVert \tfrac{\partial C}{\partial h_{T-1}} \bigr\rVert "
+            r"\ \text{for } j = 0, \dots, n \Bigr\}")
+st.markdown(TEXT["curves_text"])
+
+st.header(TEXT["h_cost"])
+kinds = list(members)
+ui.plot(figs.family_bars_figure(kinds, [names[k] for k in kinds], [
+    (TEXT["bars_span"], [spans[k] for k in kinds], "{:,.0f}"),
+    (TEXT["bars_params"], [members[k].n_params for k in kinds], "{:,.0f}"),
+    (TEXT["bars_ms"], [members[k].ms for k in kinds], "{:.1f}"),
+]), key="fig_bars")
+ui.equation(r"N_{\text{RNN}} = H(I+H+2),\qquad N_{\text{GRU}} = 3H(I+H+2),\qquad "
+            r"N_{\text{LSTM}} = 4H(I+H+2)")
+st.markdown(TEXT["cost_text"])
+st.caption(TEXT["source"])

@@ -1,0 +1,538 @@
+"""Reading a student's own recurrent model from uploaded bytes, safely.
+
+    cell, notes = load_weights("rnn.pt", data)            # layer 0, tanh if it is an RNN
+    model = load_model("rnn.pt", data)                     # every layer, and what was read
+    x = parse_sequence("0.5, -1, 2", input_size=1)         # (3, 1)
+
+Accepted: the `state_dict` of an `nn.RNN`, `nn.LSTM` or `nn.GRU` (any number of layers,
+bias or not, bidirectional or not; batch_first does not change the weights), saved with
+`torch.save(module.state_dict(), "x.pt")`, or the same arrays in an `.npz`
+(`np.savez("x.npz", **{k: v.numpy() for k, v in sd.items()})`). Also: a checkpoint that
+nests the weights (`{"state_dict": ...}`), a bigger model's state_dict whose recurrent keys
+carry a prefix (`rnn.weight_ih_l0`), and the state_dict of an `nn.RNNCell` / `nn.LSTMCell` /
+`nn.GRUCell` (keys without `_l0`), read as one layer.
+
+Safety: the size is checked before anything is parsed (MAX_BYTES, and the unpacked size of a
+zip archive against MAX_UNPACKED). A `.pt` is read with `torch.load(..., weights_only=True)`,
+which unpickles only tensors and plain containers: a pickle that names any other Python
+object (os.system, a model class) is refused by torch before anything runs, and the refusal
+is reported here in plain words. An `.npz` is read with `np.load(..., allow_pickle=False)`.
+
+Every problem is a `RnnvizError` with one message a student can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .cell import MAX_HIDDEN, MAX_STEPS, Cell
+from .errors import RnnvizError
+from .torch_io import from_state_dict
+from .unroll import unroll
+
+MAX_BYTES = 50 * 2**20  # 50 MB: the largest file read (checked before parsing)
+MAX_UNPACKED = 4 * MAX_BYTES  # the largest total size of a zip archive's members
+MAX_MEMBERS = 10_000  # zip members
+MAX_LAYERS = 32
+MAX_SEQUENCE = 2000  # steps of a pasted input
+MAX_TEXT = 200_000  # characters of pasted text
+MAX_ABS_INPUT = 1e6  # |x| of a pasted number
+RECURRENT_KINDS = {1: "rnn", 3: "gru", 4: "lstm"}
+NAMES = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+
+# the last part of a recurrent key: weight_ih_l0, bias_hh_l2_reverse, or a *Cell's weight_ih
+_KEY = re.compile(r"(?:^|\.)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(?:_l(\d+)(_reverse)?)?$")
+_GLOBAL = re.compile(r"GLOBAL ([A-Za-z_][\w.]*)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# modules whose globals in a pickle mean "run this": named as code in the refusal message
+_CODE_MODULES = ("os", "posix", "nt", "subprocess", "builtins", "__builtin__", "sys", "shutil",
+                 "socket", "importlib", "runpy", "pty", "code", "ctypes", "pickle", "webbrowser",
+                 "operator", "functools", "types", "marshal")
+
+
+# --------------------------------------------------------------------------- the model
+@dataclass(frozen=True)
+class Model:
+    """A recurrent model read from a file: its weights (numpy float64, PyTorch's key names
+    without any prefix) and what was done to read them. Picklable, so a page can cache it."""
+
+    kind: str  # "rnn" | "lstm" | "gru"
+    layers: int
+    input_size: int  # of layer 0
+    hidden_size: int
+    bias: bool
+    bidirectional: bool
+    params: dict = field(repr=False)  # weight_ih_l0 … as float64 arrays
+    notes: tuple = ()  # one sentence each: what was read, stripped, ignored
+    fmt: str = "pt"  # "pt" | "npz"
+    modules: tuple = ("",)  # key prefixes of every recurrent module in the file
+    prefix: str = ""  # the prefix of the module read (one of `modules`)
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(a.size for a in self.params.values()))
+
+    def describe(self) -> str:
+        what = NAMES[self.kind]
+        extra = [f"{self.layers} layers" if self.layers > 1 else "1 layer",
+                 f"input size {self.input_size}", f"hidden size {self.hidden_size}"]
+        if self.bidirectional:
+            extra.append("bidirectional")
+        if not self.bias:
+            extra.append("no bias")
+        return f"{what} ({', '.join(extra)})"
+
+    def cell(self, layer: int = 0, activation: str = "tanh") -> Cell:
+        """Layer `layer` as a one-layer Cell. `activation` is an RNN's (tanh or relu): a
+        state_dict does not record it."""
+        layer = _check_layer(self, layer)
+        if self.kind == "rnn" and activation not in ("tanh", "relu"):
+            raise RnnvizError(f"An nn.RNN's activation is tanh or relu, not {activation!r}.")
+        keys = {k: v for k, v in self.params.items() if _layer_of(k) == layer}
+        return from_state_dict(keys, kind=self.kind, activation=activation, layer=layer)
+
+    def layer_input(self, layer: int, x, activation: str = "tanh") -> np.ndarray:
+        """What layer `layer` receives when the model is run on x (T, input_size): x itself
+        for layer 0, else the output (T, H·D) of the layers below (no dropout: eval mode)."""
+        layer = _check_layer(self, layer)
+        for k in range(layer):
+            x = unroll(self.cell(k, activation), x).h  # (T, I_k) -> (T, H·D)
+        return np.asarray(x, dtype=np.float64)
+
+
+def _check_layer(model: Model, layer) -> int:
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < model.layers:
+        raise RnnvizError(f"This model has layers 0 … {model.layers - 1}; there is no layer {layer!r}.")
+    return int(layer)
+
+
+def _layer_of(key: str) -> int:
+    return int(_KEY.search(key).group(2))
+
+
+# --------------------------------------------------------------------------- reading bytes
+def _check_size(data: bytes) -> None:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise RnnvizError("The upload must be bytes.")
+    if len(data) > MAX_BYTES:
+        raise RnnvizError(f"The file is {len(data) / 2**20:.1f} MB; the limit is "
+                          f"{MAX_BYTES // 2**20} MB. Upload the state_dict of the recurrent layer only.")
+    if len(data) == 0:
+        raise RnnvizError("The file is empty.")
+
+
+def _zip_members(data: bytes) -> list[str] | None:
+    """The member names of a zip archive (checking its unpacked size), or None if not a zip."""
+    if not data.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise RnnvizError(f"The file looks like a zip archive (.pt or .npz) but cannot be opened "
+                          f"({_short(exc)}): it may be corrupt or truncated.") from None
+    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
+        raise RnnvizError(f"The archive unpacks to more than {MAX_UNPACKED // 2**20} MB; refused.")
+    return [i.filename for i in infos]
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = _ANSI.sub("", str(exc)).strip() or type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read_torch(data: bytes):
+    import pickle
+
+    import torch
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about pickle protocols
+            return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    except Exception as exc:  # noqa: BLE001 - any failure is a refusal or an unreadable file
+        if isinstance(exc, pickle.UnpicklingError) or "Weights only load failed" in str(exc):
+            raise RnnvizError(_refusal(str(exc))) from None
+        raise RnnvizError(f"The file could not be read as a PyTorch file ({_short(exc)}): it may "
+                          "be corrupt, truncated or of another format.") from None
+
+
+def _refusal(message: str) -> str:
+    """A student's sentence for torch.load(weights_only=True)'s refusal `message`."""
+    message = _ANSI.sub("", message)
+    m = _GLOBAL.search(message)
+    if not m:
+        lines = [ln.strip() for ln in message.splitlines() if ln.strip()] or [""]
+        line = next((ln for ln in lines if "Unsupported" in ln or "Invalid" in ln), lines[-1])
+        return ("The file could not be read as plain weights: torch.load with weights_only=True "
+                f"stopped at \"{_short(line.replace('WeightsUnpickler error:', ''), 100)}\". It is "
+                "corrupt, not a PyTorch file, or a pickle of something other than tensors; nothing "
+                "in it was run. Upload a state_dict saved with torch.save(model.state_dict(), "
+                "'model.pt').")
+    name = m.group(1)
+    said = f"(torch.load with weights_only=True blocks the global {name})"
+    module = name.split(".")[0]
+    if name.startswith("torch.nn."):
+        return (f"This file is a whole pickled model ({name}), not a state_dict: loading it "
+                f"would run code from the file, so it was refused {said}. Save the weights "
+                "instead: torch.save(model.state_dict(), 'model.pt').")
+    if module in _CODE_MODULES:
+        return (f"This file contains code: unpickling it would call {name}. It was refused and "
+                f"nothing in it was run {said}. Upload a state_dict of tensors only.")
+    if module == "numpy":
+        return ("This file holds numpy objects pickled inside a .pt, which cannot be read safely "
+                f"{said}. Save torch tensors, or save the arrays with np.savez as an .npz.")
+    return (f"This file refers to the Python object {name} (a class or function of the code that "
+            f"saved it), so it was refused and nothing in it was run {said}. If it is a whole "
+            "model, save its weights instead: torch.save(model.state_dict(), 'model.pt').")
+
+
+def _read_npz(data: bytes) -> dict:
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except ValueError as exc:
+        if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+            raise RnnvizError("This .npz holds Python objects (an object array), which would have "
+                              "to be unpickled; it was refused and nothing in it was run. Save "
+                              "plain number arrays.") from None
+        raise RnnvizError(f"The .npz could not be read ({_short(exc)}): it may be corrupt.") from None
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, OSError, zlib.error, …
+        raise RnnvizError(f"The .npz could not be read ({_short(exc)}): it may be corrupt or "
+                          "truncated.") from None
+
+
+def read_file(name: str, data: bytes) -> tuple[object, str]:
+    """(the loaded object, "pt" | "npz"): the format is read from the content (a .pt is a zip
+    with data.pkl or a pickle; an .npz a zip of .npy files), the name only breaks ties."""
+    _check_size(data)
+    data = bytes(data)
+    ext = str(name).lower().rsplit(".", 1)[-1] if "." in str(name) else ""
+    members = _zip_members(data)
+    if members is not None:
+        if any(m.endswith("data.pkl") for m in members):
+            return _read_torch(data), "pt"
+        if members and all(m.endswith(".npy") for m in members):
+            return _read_npz(data), "npz"
+        raise RnnvizError("The file is a zip archive but neither a PyTorch file (no data.pkl) "
+                          "nor an .npz (not only .npy arrays).")
+    if data.startswith(b"\x93NUMPY"):
+        raise RnnvizError("This is a single .npy array, not named weights: save the state_dict "
+                          "with np.savez('model.npz', **arrays) instead.")
+    if ext == "npz":
+        raise RnnvizError("The .npz is not a zip archive: it may be corrupt or truncated.")
+    return _read_torch(data), "pt"
+
+
+# --------------------------------------------------------------------------- finding the weights
+def _flatten(obj, path=(), out=None, depth=0):
+    """Nested dicts → [(path of dict keys, key, value)], leaves only."""
+    out = [] if out is None else out
+    for k, v in obj.items():
+        if isinstance(v, dict) and depth < 4:
+            _flatten(v, path + (str(k),), out, depth + 1)
+        else:
+            out.append((path, str(k), v))
+    return out
+
+
+def _as_array(value, key: str) -> np.ndarray:
+    if hasattr(value, "detach"):  # a torch tensor
+        try:
+            import torch
+            value = value.detach().to("cpu", torch.float64).numpy()
+        except Exception:  # noqa: BLE001 - sparse, quantized, meta tensors …
+            raise RnnvizError(f"{key} is a tensor that cannot be read as plain numbers.") from None
+    a = np.asarray(value)
+    if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
+        raise RnnvizError(f"{key} is not an array of real numbers (dtype {a.dtype}).")
+    return a.astype(np.float64)
+
+
+def _shape(value) -> str:
+    shape = tuple(getattr(value, "shape", ()) or ())
+    return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _groups(entries):
+    """Recurrent keys grouped by the module they belong to, in file order:
+    {prefix: {short key: (full key, nesting path, value, written like a *Cell's)}}."""
+    groups = {}
+    for path, key, value in entries:
+        m = _KEY.search(key)
+        if not m:
+            continue
+        full = ".".join(path + (key,))
+        prefix = full[: len(full) - len(m.group(0))] + ("." if m.group(0).startswith(".") else "")
+        short = m.group(1) + f"_l{m.group(2) or 0}" + (m.group(3) or "")
+        group = groups.setdefault(prefix, {})
+        if short in group:
+            raise RnnvizError(f"The file has {short} twice under {prefix or 'the top level'}.")
+        group[short] = (full, path, value, m.group(2) is None)
+    return groups
+
+
+def _not_recurrent(entries) -> str:
+    arrays = [(p, k, v) for p, k, v in entries if hasattr(v, "shape")]
+    if not arrays:
+        return ("The file holds no arrays at all, so it is not the state_dict of an nn.RNN, "
+                "nn.LSTM or nn.GRU.")
+    shown = ", ".join(f"{'.'.join(p + (k,))} {_shape(v)}" for p, k, v in arrays[:4])
+    conv = any(len(getattr(v, "shape", ())) >= 3 for _, _, v in arrays)
+    guess = "a convolution's" if conv else "another kind of layer's (a Linear layer?)"
+    return ("This is not the state_dict of an nn.RNN, nn.LSTM or nn.GRU: it has no weight_ih_l0 "
+            f"/ weight_hh_l0 keys. It holds {shown}{' …' if len(arrays) > 4 else ''}, which look "
+            f"like {guess} weights.")
+
+
+def load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
+    """Read every layer of the recurrent model in `data` (see the module docstring).
+
+    `module`: which recurrent module to read, by its key prefix (e.g. "decoder.rnn."), when the
+    file holds several; default the first. Raises RnnvizError with a clear sentence."""
+    obj, fmt = read_file(name, data)
+    if not isinstance(obj, dict):
+        what = f"a {type(obj).__name__}"
+        if hasattr(obj, "shape"):
+            what = f"a single tensor of shape {_shape(obj)}"
+        raise RnnvizError(f"The file holds {what}, not a state_dict (a dict of named weights). "
+                          "Save it with torch.save(model.state_dict(), 'model.pt').")
+    entries = _flatten(obj)
+    groups = _groups(entries)
+    if not groups:
+        raise RnnvizError(_not_recurrent(entries))
+    modules = tuple(groups)
+    module = modules[0] if module is None else module
+    if module not in groups:
+        raise RnnvizError(f"The file has no recurrent module {module!r}; it has "
+                          f"{', '.join(repr(m) for m in modules)}.")
+    group = groups[module]
+    notes = []
+    if len(modules) > 1:
+        names = ", ".join(m.rstrip(".") or "(top level)" for m in modules)
+        notes.append(f"The file holds {len(modules)} recurrent modules ({names}); showing "
+                     f"{module.rstrip('.') or 'the top-level one'}.")
+    path = next(iter(group.values()))[1]
+    if path:
+        notes.append(f"Read the weights nested under {'.'.join(path)!r} in the file.")
+    rest = module[len(".".join(path)) + 1:] if path else module
+    if rest:
+        notes.append(f"Stripped the prefix {rest!r} from the key names (the recurrent layer of "
+                     "a bigger model).")
+    used = {full for full, _, _, _ in group.values()}
+    ignored = [".".join(p + (k,)) for p, k, _ in entries if ".".join(p + (k,)) not in used]
+    if ignored:
+        notes.append(f"Ignored {len(ignored)} other entr{'y' if len(ignored) == 1 else 'ies'}: "
+                     + ", ".join(ignored[:5]) + (" …" if len(ignored) > 5 else "") + ".")
+    params = {short: _as_array(value, full) for short, (full, _, value, _) in group.items()}
+    if any(cell_style for _, _, _, cell_style in group.values()):
+        if any(cell_style is False for _, _, _, cell_style in group.values()):
+            raise RnnvizError("The file mixes keys with and without a layer number (weight_ih "
+                              "and weight_ih_l0) in one module.")
+        notes.append("Keys without a layer number (weight_ih, not weight_ih_l0): read as the "
+                     "state_dict of an nn.RNNCell / nn.LSTMCell / nn.GRUCell, one layer.")
+    return _check_layers(params, fmt=fmt, notes=notes, modules=modules, prefix=module)
+
+
+def _check_layers(params: dict, *, fmt: str, notes: list, modules: tuple, prefix: str) -> Model:
+    """Check every layer's shapes against each other; the Model, or a clear RnnvizError."""
+    if any(k.startswith("weight_hr") for k in params):
+        raise RnnvizError("This LSTM has a projection (proj_size > 0, weight_hr_l0), which rnnviz "
+                          "does not support.")
+    layers = sorted({_layer_of(k) for k in params})
+    if layers != list(range(len(layers))):
+        raise RnnvizError(f"The layers are not numbered 0, 1, …: the file has layers {layers}.")
+    if len(layers) > MAX_LAYERS:
+        raise RnnvizError(f"The model has {len(layers)} layers; the limit is {MAX_LAYERS}.")
+    first = params.get("weight_hh_l0")
+    if first is None or "weight_ih_l0" not in params:
+        raise RnnvizError("The recurrent weights are incomplete: weight_ih_l0 and weight_hh_l0 "
+                          "are both needed.")
+    if first.ndim != 2 or first.shape[1] == 0 or first.shape[0] % first.shape[1]:
+        raise RnnvizError(f"weight_hh_l0 has shape {_shape(first)}, which is not (G·H, H) for "
+                          "G = 1 (RNN), 3 (GRU) or 4 (LSTM).")
+    H = first.shape[1]
+    G = first.shape[0] // H
+    if G not in RECURRENT_KINDS:
+        raise RnnvizError(f"weight_hh_l0 has shape {_shape(first)}: {G} blocks of {H} units, but an "
+                          "RNN has 1, a GRU 3 and an LSTM 4.")
+    if H > MAX_HIDDEN:
+        raise RnnvizError(f"The hidden size is {H}; rnnviz handles up to {MAX_HIDDEN} units.")
+    kind = RECURRENT_KINDS[G]
+    bias = "bias_ih_l0" in params
+    bidirectional = "weight_hh_l0_reverse" in params
+    D = 2 if bidirectional else 1
+    what = f"{G} gate block{'s' if G > 1 else ''} of {H} units"
+    input_size = None
+    for layer in layers:
+        expected = set()
+        for rev in (("", "_reverse") if bidirectional else ("",)):
+            s = f"_l{layer}{rev}"
+            need = ["weight_ih" + s, "weight_hh" + s] + (["bias_ih" + s, "bias_hh" + s] if bias else [])
+            expected.update(need)
+            missing = [n for n in need if n not in params]
+            if missing:
+                raise RnnvizError(f"The weights are incomplete: {', '.join(missing)} "
+                                  f"{'is' if len(missing) == 1 else 'are'} missing"
+                                  + (f" (layer {layer} needs what layer 0 has)." if layer else "."))
+            hh, ih = params["weight_hh" + s], params["weight_ih" + s]
+            if hh.shape != (G * H, H):
+                raise RnnvizError(f"weight_hh{s} has shape {_shape(hh)}, but weight_hh_l0 {_shape(first)} "
+                                  f"means {what}, so it should be ({G * H}, {H}).")
+            if ih.ndim != 2 or ih.shape[0] != G * H:
+                raise RnnvizError(f"weight_ih{s} has shape {_shape(ih)}, but weight_hh_l0 "
+                                  f"{_shape(first)} means {what}, so it needs {G * H} rows.")
+            if layer == 0:
+                input_size = ih.shape[1] if input_size is None else input_size
+                if ih.shape[1] != input_size:
+                    raise RnnvizError(f"weight_ih{s} has {ih.shape[1]} columns but weight_ih_l0 has "
+                                      f"{input_size}: the two directions disagree on the input size.")
+            elif ih.shape[1] != H * D:
+                raise RnnvizError(f"weight_ih{s} has shape {_shape(ih)}: layer {layer} reads the "
+                                  f"{H * D} outputs of layer {layer - 1}, so it needs {H * D} columns.")
+            for b in ("bias_ih" + s, "bias_hh" + s) if bias else ():
+                if params[b].shape != (G * H,):
+                    raise RnnvizError(f"{b} has shape {_shape(params[b])}; it should be ({G * H},).")
+        extra = sorted(k for k in params if _layer_of(k) == layer and k not in expected)
+        if extra:
+            raise RnnvizError(f"{', '.join(extra)} do{'es' if len(extra) == 1 else ''} not fit: "
+                              f"layer 0 is {'bidirectional' if bidirectional else 'one-directional'}"
+                              f" and {'has' if bias else 'has no'} biases.")
+    if len(layers) > 1:
+        notes.append(f"This model has {len(layers)} layers; layer 0 is shown unless you pick another.")
+    if kind == "rnn":
+        notes.append("A state_dict does not say whether an nn.RNN used tanh or relu: choose below "
+                     "(tanh is PyTorch's default).")
+    for name, a in params.items():
+        if not np.isfinite(a).all():
+            raise RnnvizError(f"{name} contains NaN or infinite values.")
+    model = Model(kind=kind, layers=len(layers), input_size=int(input_size), hidden_size=int(H),
+                  bias=bias, bidirectional=bidirectional, params=params, notes=tuple(notes),
+                  fmt=fmt, modules=modules, prefix=prefix)
+    for layer in layers:  # the Cell's own checks (input size limits, dtypes) on every layer
+        model.cell(layer)
+    return model
+
+
+def load_weights(name: str, data: bytes, *, layer: int = 0, activation: str = "tanh",
+                 module: str | None = None) -> tuple[Cell, list[str]]:
+    """(Cell of one layer, notes): the upload read by `load_model`, layer `layer` as a Cell
+    (an RNN with `activation`, tanh or relu), and the sentences saying what was read."""
+    model = load_model(name, data, module=module)
+    cell = model.cell(layer, activation)
+    notes = list(model.notes)
+    shown = f" Showing layer {layer} (layers 0–{model.layers - 1})." if model.layers > 1 else ""
+    notes.append(f"Read {model.describe()}.{shown}")
+    return cell, notes
+
+
+# --------------------------------------------------------------------------- a pasted input
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_SEP = re.compile(r"\s*[,;]\s*|\s+")
+
+
+def _numbers(tokens, where: str) -> list[float]:
+    out = []
+    for i, tok in enumerate(tokens, start=1):
+        if tok == "":
+            raise RnnvizError(f"Entry {i}{where} is empty (two separators in a row?).")
+        shown = tok if len(tok) <= 20 else tok[:19] + "…"
+        if not _NUMBER.fullmatch(tok):
+            raise RnnvizError(f"Entry {i}{where}, {shown!r}, is not a number (write e.g. 0.5, -2 or 1e-3).")
+        v = float(tok)
+        if not (math.isfinite(v) and abs(v) <= MAX_ABS_INPUT):
+            raise RnnvizError(f"Entry {i}{where}, {shown!r}, is outside −1e6 … 1e6.")
+        out.append(v)
+    return out
+
+
+def parse_sequence(text: str, input_size: int = 1, *, max_steps: int = MAX_SEQUENCE) -> np.ndarray:
+    """A pasted input sequence as a (T, input_size) float64 array, parsed strictly.
+
+    input_size 1: numbers separated by commas, semicolons, spaces or new lines, optionally
+    inside one pair of brackets: "0.5, -1, 2" or "[0.5 -1 2]". input_size > 1: one time step
+    per line, `input_size` numbers on each. Numbers are decimal (1, -0.5, 2e-3), within ±1e6;
+    nan, inf, hex and words are refused; at most `max_steps` steps."""
+    if not isinstance(text, str):
+        raise RnnvizError("The pasted sequence must be text.")
+    if len(text) > MAX_TEXT:
+        raise RnnvizError(f"The pasted text has {len(text):,} characters; the limit is {MAX_TEXT:,}.")
+    max_steps = min(int(max_steps), MAX_STEPS)
+    body = text.strip()
+    if input_size == 1 and body.startswith("[") and body.endswith("]"):
+        body = body[1:-1].strip()
+    if not body:
+        raise RnnvizError("Paste at least one number.")
+    if input_size == 1:
+        values = _numbers(_SEP.split(body), "")
+        x = np.array(values, dtype=np.float64)[:, None]  # (T,) -> (T, 1)
+    else:
+        rows = []
+        lines = [ln for ln in body.splitlines() if ln.strip()]
+        if len(lines) > max_steps:
+            raise RnnvizError(f"The sequence has {len(lines)} steps; the limit is {max_steps}.")
+        for n, line in enumerate(lines, start=1):
+            row = _numbers(_SEP.split(line.strip()), f" on line {n}")
+            if len(row) != input_size:
+                raise RnnvizError(f"Line {n} has {len(row)} number{'s' if len(row) != 1 else ''}; "
+                                  f"this model reads {input_size} per step (one step per line).")
+            rows.append(row)
+        x = np.array(rows, dtype=np.float64)  # (T, I)
+    if x.shape[0] > max_steps:
+        raise RnnvizError(f"The sequence has {x.shape[0]} steps; the limit is {max_steps}.")
+    return x
+
+
+INPUT_KINDS = ("random", "constant", "pasted")
+
+
+def choose_input(kind: str, input_size: int, *, T: int = 200, scale: float = 1.0, seed: int = 0,
+                 text: str = "") -> np.ndarray:
+    """The input the student chose, (T, input_size): "random" N(0, scale²) (seeded),
+    "constant" (every entry = scale), or "pasted" (`text`, parsed by parse_sequence)."""
+    from .build import make_input
+    if kind == "pasted":
+        return parse_sequence(text, input_size)
+    if kind not in INPUT_KINDS:
+        raise RnnvizError(f"Unknown input {kind!r}; choose one of {', '.join(INPUT_KINDS)}.")
+    return make_input(T, input_size, kind="gaussian" if kind == "random" else "constant",
+                      scale=scale, seed=seed)
+
+
+def sample_text(input_size: int, steps: int = 24) -> str:
+    """A sequence to start the paste box with: a slow sine, one step per line when I > 1."""
+    t = np.arange(steps)
+    rows = [[round(float(np.sin(2 * np.pi * (ti / 12 + j / max(input_size, 1)))), 2) + 0.0
+             for j in range(input_size)] for ti in t]
+    if input_size == 1:
+        return ", ".join(f"{r[0]:g}" for r in rows)
+    return "\n".join(", ".join(f"{v:g}" for v in r) for r in rows)
+
+
+# --------------------------------------------------------------------------- the example
+def example_model_bytes(seed: int = 0) -> bytes:
+    """A seeded, untrained 2-layer nn.LSTM (input 3, hidden 32, batch_first) inside a small
+    model with a Linear head, its state_dict saved with torch.save into bytes: what a student
+    would upload (keys rnn.weight_ih_l0 …, head.weight, head.bias)."""
+    import torch
+    import torch.nn as nn
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = nn.LSTM(3, 32, num_layers=2, batch_first=True)
+            self.head = nn.Linear(32, 1)
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = Tagger()
+    buf = io.BytesIO()
+    torch.save(model.state_dict(), buf)
+    return buf.getvalue()

@@ -1,0 +1,199 @@
+"""AppTest of the "Your own model" lesson (pages/your_model.py).
+
+AppTest cannot upload a file, so the page is driven through its example-model button (the
+example goes through the same loader as an upload: bytes written by torch.save) and a pasted
+sequence; rnnviz.upload itself is tested on real files in tests/test_upload.py and the upload
+widget in tests/browser/test_your_model.py.
+"""
+
+import numpy as np
+import pytest
+
+from rnnviz import lesson_compare as lc
+from rnnviz import upload
+from tests.apptest_util import assert_ok, click, run_page, set_widget
+
+PAGE = "pages/your_model.py"
+EXAMPLE = "_ym.example"
+LAYER = "_ym.layer.example:0"
+SEQ = "_ym.seq.3"  # the example model reads 3 numbers per step
+
+
+def with_example(query=None):
+    at = run_page(PAGE, query)
+    return click(at, EXAMPLE)
+
+
+def showing(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Showing"))
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def expected_span(layer=0, **kw):
+    model = upload.load_model("example.pt", upload.example_model_bytes(0))
+    x = upload.choose_input(kw.get("input", "random"), 3, T=kw.get("T", 200), scale=kw.get("scale", 1.0),
+                            seed=kw.get("seed", 0), text=kw.get("text", ""))
+    view = lc.inspect_layer(model, x, layer=layer, seed=kw.get("seed", 0))
+    return view.flow.span(0, np.log10(kw.get("thr", 1e-3)))
+
+
+def test_without_a_model_the_page_says_what_to_do():
+    at = run_page(PAGE)
+    assert_ok(at)
+    assert "Use an example model" in at.info[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_example_model():
+    at = with_example()
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == 2
+    assert metric(at, "Parameters (all layers)") == "13,184"  # 4·32·(3+32+2) + 4·32·(32+32+2)
+    assert metric(at, "Layer shown") == "0 of 0–1"
+    assert metric(at, "Input → hidden") == "3 → 32"
+    assert int(metric(at, "Steps back above θ").split()[0]) == expected_span()
+    captions = " ".join(c.value for c in at.caption)
+    assert "prefix" in captions and "2 layers" in captions  # what the loader did, said
+    assert "untrained 2-layer nn.LSTM" in captions
+    assert len(at.latex) >= 2
+
+
+def test_example_second_layer():
+    at = set_widget(with_example(), LAYER, 1)
+    assert_ok(at)
+    assert metric(at, "Layer shown") == "1 of 0–1"
+    assert metric(at, "Input → hidden") == "32 → 32"
+    assert int(metric(at, "Steps back above θ").split()[0]) == expected_span(layer=1)
+    assert any("reads the output of the layers below" in c.value for c in at.caption)
+
+
+def test_pasted_sequence():
+    at = with_example({"input": "pasted"})
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == 2  # the sample sequence in the box works as it is
+    text = "0.5, 1, -1\n0 0 0\n1;2;3\n-0.5, 0.25, 1e-2"
+    at.text_area(key=SEQ).input(text)
+    at.run()
+    assert_ok(at)
+    assert any(c.value.startswith("4 steps of 3") for c in at.caption)
+    assert int(metric(at, "Steps back above θ").split()[0]) == expected_span(input="pasted", text=text)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("1, 2, 3\n4, five, 6", "five"),
+    ("1, 2\n3, 4", "Line 1 has 2 numbers; this model reads 3 per step"),
+    ("", "Paste at least one number"),
+    ("nan, 1, 2", "is not a number"),
+    ("<script>alert(1)</script>", "is not a number"),
+])
+def test_bad_pasted_text_shows_a_message(text, words):
+    at = with_example({"input": "pasted"})
+    at.text_area(key=SEQ).input(text)
+    at.run()
+    assert not at.exception
+    assert at.error and words.split()[0] in at.error[0].value.replace("\\", "")
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("query", [
+    {"T": "2", "scale": "0"},
+    {"T": "2000", "scale": "5", "thr": "1e-12"},
+    {"input": "constant", "scale": "5", "thr": "0.1"},
+    {"seed": "2147483647"},
+])
+def test_extremes_render(query):
+    at = with_example(query)
+    assert_ok(at)
+    assert not at.warning
+    assert len(at.get("plotly_chart")) == 2
+
+
+@pytest.mark.parametrize("preset", ["noise", "constant", "long", "pasted"])
+def test_presets(preset):
+    at = click(with_example(), f"_ui.your_model.preset.{preset}")
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_threshold_moves_the_span():
+    at = with_example()
+    at = set_widget(at, "thr", 1e-8)
+    assert int(metric(at, "Steps back above θ").split()[0]) == expected_span(thr=1e-8)
+
+
+@pytest.mark.parametrize("query", [{"T": "1"}, {"input": "upload"}, {"scale": "-1"}, {"thr": "x"}])
+def test_bad_url_values_warn_and_fall_back(query):
+    at = run_page(PAGE, query)
+    assert not at.exception
+    assert at.warning and "were ignored" in at.warning[0].value
+    at = click(at, EXAMPLE)
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == 2
+
+
+# --------------------------------------------------------------------------- other files
+@pytest.fixture
+def example_file(monkeypatch):
+    """Make the example button load other bytes (AppTest cannot upload): caches cleared
+    before and after, so no other test sees them."""
+    import streamlit as st
+
+    def use(data: bytes):
+        monkeypatch.setattr(upload, "example_model_bytes", lambda seed=0: data)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+    yield use
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def saved(obj) -> bytes:
+    import io
+
+    import torch
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()
+
+
+def test_a_file_with_two_recurrent_modules(example_file):
+    import torch.nn as nn
+
+    class Seq2Seq(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.GRU(3, 4)
+            self.decoder = nn.RNN(4, 5)
+
+    example_file(saved(Seq2Seq().state_dict()))
+    at = with_example()
+    assert_ok(at)
+    assert "nn.GRU" in showing(at)
+    at = set_widget(at, "_ym.module.example:0", "decoder.")
+    assert_ok(at)
+    assert "nn.RNN" in showing(at)
+    assert metric(at, "Input → hidden") == "4 → 5"
+    relu = set_widget(at, "_ym.act.example:0", "relu")  # an nn.RNN: the activation is asked
+    assert_ok(relu)
+    assert len(relu.get("plotly_chart")) == 2
+
+
+def test_a_malicious_file_shows_the_loaders_message(example_file, tmp_path):
+    import os
+
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch '{marker}'",))
+
+    example_file(saved({"weight_ih_l0": Evil()}))
+    at = with_example()
+    assert not at.exception
+    assert at.error and "contains code" in at.error[0].value
+    assert not at.get("plotly_chart")
+    assert not marker.exists()
