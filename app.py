@@ -9,6 +9,19 @@ from pages.lessons import LESSONS, SECTIONS
 
 st.set_page_config(layout="wide", page_title="rnnviz", page_icon=":material/timeline:")
 
+
+@st.cache_resource
+def _one_blas_thread():
+    """The lessons do many small matrix products; with two OpenBLAS threads on a busy
+    2-core server they ran 10-25x slower (an eigvals of 256x256: 0.45-3 s instead of
+    0.03 s), and with one thread on an idle one they lose only ~15%."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+_one_blas_thread()
+
 nav = {}
 for section in SECTIONS:
     pages = [
