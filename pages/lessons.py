@@ -29,5 +29,7 @@ LESSONS = [
     Lesson("The family", "pages/compare.py", "Compare the family", ":material/compare_arrows:", "RNN, LSTM and GRU on the same input: how far back the gradient reaches, and at what cost."),
     Lesson("The family", "pages/your_model.py", "Your own model", ":material/upload_file:", "Upload a trained nn.RNN, nn.LSTM or nn.GRU and see its gradient flow and gates."),
     Lesson("The family", "pages/bidirectional.py", "Bidirectional RNN", ":material/swap_horiz:", "The gradient-flow map of a one-way and a two-way RNN: one sees only the past, the other both sides."),
-    Lesson("Remedies", "pages/truncated.py", "Truncated vs full BPTT", ":material/content_cut:", "Back-propagate only w steps: what the gradient loses and how far back a network can still learn."),
+    Lesson("Remedies", "pages/truncated.py", "Truncated vs full BPTT", ":material/short_text:", "Back-propagate only w steps: what the gradient loses and how far back a network can still learn."),
+    Lesson("Remedies", "pages/clipping.py", "Gradient clipping", ":material/content_cut:", "Clip by value or by norm, and watch Pascanu's cliff."),
+    Lesson("Remedies", "pages/training.py", "Training lab", ":material/model_training:", "Train RNN, LSTM and GRU live on the adding and copy tasks."),
 ]

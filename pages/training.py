@@ -1,0 +1,322 @@
+"""Lesson: the training lab — RNN, LSTM and GRU on long-memory tasks, trained live.
+
+Storyboard: controls → cached start-of-training measure → live fragment (train a chunk,
+draw loss and gradient norms) → equations and explanation.
+
+Liveness without threads: the Trainer lives in ``st.session_state``; while a run is on,
+``st.fragment(run_every=RUN_EVERY)`` reruns only the live panel, and each rerun trains for
+about CHUNK_SECONDS. The browser drives those reruns, so closing the tab stops training:
+nothing keeps running on the server.
+"""
+
+import time
+
+import numpy as np
+import streamlit as st
+import torch
+
+from pages import ui
+from rnnviz import train
+from rnnviz.figures import remedies
+
+# Several students share a 2-core server: one thread per training keeps every page
+# responsive (for these small models a second thread gains little).
+torch.set_num_threads(1)
+
+CHUNK_SECONDS = 0.4  # training per fragment run
+RUN_EVERY = 0.6  # seconds between fragment runs while training
+STALE = 10.0  # a running run whose panel has not ticked for this long was left: stop it
+BATCH = 64
+HISTORY = 3  # finished runs kept for comparison
+EVAL_SIZE = 512  # held-out sequences per measurement (the CLI uses 4096)
+STATE = "training.run"  # st.session_state keys
+PAST = "training.past"
+
+TEXT = {
+    "title": "Training lab",
+    "intro": (
+        "Two tasks that need a long memory, with the score of a model that has none. Train a "
+        "plain RNN, an LSTM or a GRU here and watch whether the loss leaves the baseline — "
+        "and how much gradient reaches the early time steps."
+    ),
+    # controls
+    "task": "Task",
+    "task_adding": "adding problem: sum the two marked numbers",
+    "task_copy": "copy memory: repeat 10 symbols after a long gap",
+    "cell": "Cell",
+    "cell_rnn": "RNN with tanh",
+    "cell_relu-rnn": "RNN with ReLU",
+    "cell_lstm": "LSTM",
+    "cell_gru": "GRU",
+    "T": "Sequence length T (adding) / gap T (copy)",
+    "hidden": "Hidden units H",
+    "lr": "Learning rate (Adam)",
+    "clip_on": "Clip the gradient by norm",
+    "clip": "Clipping threshold θ",
+    "max_steps": "Train for at most (steps)",
+    "seed": "Random seed",
+    "preset_lstm": "LSTM",
+    "preset_rnn": "tanh RNN",
+    "preset_quick": "Quick, T = 20",
+    "preset_copy": "Copy task",
+    "preset_relu": "ReLU, no clip",
+    # buttons and status
+    "start": "Start",
+    "resume": "Resume",
+    "stop": "Stop",
+    "restart": "Restart",
+    "clear": "Forget earlier runs",
+    "progress": "Step {step} of {total} · {seconds:.1f} s of training",
+    "status_ready": "Ready: press Start. Nothing trains until you do.",
+    "status_running": "Training… the page stays usable; Stop at any time.",
+    "status_stopped": "Stopped at step {step}. Resume, or change a setting to start afresh.",
+    "status_done": "Finished: {step} steps.",
+    "status_diverged": "The loss became infinite or NaN after {step} steps: the gradients exploded. "
+                       "Turn on clipping or lower the learning rate.",
+    "m_loss": "Held-out loss",
+    "m_baseline": "Baseline (no memory)",
+    "m_ratio": "Loss / baseline",
+    "m_gnorm": "‖∇θL‖ last step",
+    # figures
+    "fig_loss_title": "Training loss (mean of the last {k} steps)",
+    "fig_loss_x": "training step",
+    "fig_loss_y_adding": "mean squared error",
+    "fig_loss_y_copy": "cross-entropy (nats per step)",
+    "fig_baseline_adding": "baseline 1/6: always answer 1",
+    "fig_baseline_copy": "baseline 10·ln 8/(T+20): no memory",
+    "run_now": "this run: {cell}",
+    "run_past": "earlier: {cell}, lr {lr:g}, {clip}",
+    "clip_none": "no clipping",
+    "clip_at": "clip {clip:g}",
+    "fig_grad_title": "Gradient reaching each step t",
+    "fig_grad_x": "time step t",
+    "fig_grad_y": "log10 ‖∂L/∂h_t‖",
+    "grad_start": "before training",
+    "grad_now": "now (step {step})",
+    # explanation
+    "h_tasks": "The tasks and their baselines",
+    "adding_text": (
+        "**Adding problem.** Each step shows a random number u_t ∈ [0, 1) and a marker; two "
+        "steps are marked, one in each half of the sequence. After the last step the network "
+        "must output the sum of the two marked numbers. Without memory the best it can do is "
+        "answer the average sum, 1, whose squared error averages Var(u_a + u_b) = 2 · 1/12."
+    ),
+    "copy_text": (
+        "**Copy memory** (Arjovsky, Shah & Bengio 2016). Ten symbols from an alphabet of 8, "
+        "then T − 1 blanks and a delimiter, then 10 more blanks: T + 20 steps. The network "
+        "must output blanks until the delimiter, then the ten symbols in order. A network "
+        "without memory outputs blanks and guesses each of the last ten symbols: ln 8 nats "
+        "on 10 of the T + 20 steps."
+    ),
+    "h_grad": "Why the tanh RNN stays on the baseline",
+    "grad_text": (
+        "The loss is computed at the end, so the marked numbers reach it only through the "
+        "chain of hidden states. The gradient that reaches step t is a product of T − t "
+        "Jacobians; for the tanh RNN each factor shrinks it, and after 100 steps almost "
+        "nothing is left of the first marked number. The LSTM's cell state carries the "
+        "gradient through its forget gate — it starts near 0.5 and learns to open. Watch "
+        "the right-hand end of the gradient curve rise while the LSTM's loss drops."
+    ),
+    "classic": (
+        "Classic result (seed 0, one CPU thread): adding problem, T = 100, H = 64, Adam "
+        "5e-3, batch 64, clipping 1.0. After 1,500 steps the LSTM's held-out MSE is about "
+        "0.001 — it leaves the baseline around step 900 — while the tanh RNN stays at "
+        "1/6. Try the presets *LSTM* and *tanh RNN* (both this setting); other seeds move the "
+        "step where the LSTM takes off."
+    ),
+    "leave": "Leaving or closing the page stops training; a run is not kept between visits.",
+}
+
+CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.CELLS}
+CONTROLS = [
+    ui.Control("task", TEXT["task"], "select", "adding",
+               options={"adding": TEXT["task_adding"], "copy": TEXT["task_copy"]}),
+    ui.Control("cell", TEXT["cell"], "select", "lstm", options=CELL_NAMES),
+    ui.Control("T", TEXT["T"], "int", 100, min=5, max=200, step=5),
+    ui.Control("hidden", TEXT["hidden"], "int", 64, min=4, max=128, step=4),
+    ui.Control("lr", TEXT["lr"], "log", 5e-3,
+               options=[1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1]),
+    ui.Control("clip_on", TEXT["clip_on"], "toggle", True),
+    ui.Control("clip", TEXT["clip"], "float", 1.0, min=0.1, max=10.0, step=0.1),
+    ui.Control("max_steps", TEXT["max_steps"], "int", 1500, min=100, max=3000, step=100),
+    ui.Control("seed", TEXT["seed"], "seed", 0),
+]
+_CLASSIC = {"task": "adding", "T": 100, "hidden": 64, "lr": 5e-3, "clip_on": True, "clip": 1.0,
+            "max_steps": 1500, "seed": 0}
+PRESETS = {
+    "lstm": {**_CLASSIC, "cell": "lstm"},
+    "rnn": {**_CLASSIC, "cell": "rnn"},
+    "quick": {**_CLASSIC, "cell": "lstm", "T": 20, "hidden": 32, "lr": 1e-2, "max_steps": 500},
+    "copy": {"task": "copy", "cell": "lstm", "T": 20, "hidden": 64, "lr": 1e-2, "clip_on": True,
+             "clip": 1.0, "max_steps": 2000},
+    "relu": {**_CLASSIC, "cell": "relu-rnn", "clip_on": False, "lr": 2e-2},
+}
+
+
+def config_of(s) -> train.TrainConfig:
+    return train.TrainConfig(task=s.task, cell=s.cell, seq_len=s.T, hidden=s.hidden, lr=s.lr,
+                             batch=BATCH, clip=s.clip if s.clip_on else None, seed=s.seed)
+
+
+# ----------------------------------------------------------------- cached computations
+@st.cache_data(max_entries=32)
+def start_grad_norms(config: train.TrainConfig) -> np.ndarray:
+    """‖∂L/∂h_t‖ of the untrained model: fixed by the settings (the seed included)."""
+    return train.Trainer(config).grad_norms()
+
+
+# ------------------------------------------------------------------------ run state
+class Run:
+    """One training run of this session: the Trainer and whether it is on."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.config = config_of(settings)
+        self.trainer = train.Trainer(self.config)
+        self.running = False
+        self.last_tick = 0.0  # time.monotonic() of the last live-panel run while running
+        self.measured_step = -1  # the step at which held_out and now_norms were measured
+        self.held_out = None
+        self.now_norms = None
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer.diverged or self.trainer.steps >= self.settings.max_steps
+
+
+def current_run(s) -> Run:
+    """The session's run for settings s; new settings start a new run (the old is kept)."""
+    run = st.session_state.get(STATE)
+    if run is not None and run.running and time.monotonic() - run.last_tick > STALE:
+        run.running = False  # the student went to another lesson and came back
+    if run is not None and run.settings == s:
+        return run
+    if run is not None and run.trainer.steps > 0:
+        past = st.session_state.setdefault(PAST, [])
+        past.insert(0, (run.config, list(run.trainer.losses)))
+        del past[HISTORY:]
+    run = Run(s)
+    st.session_state[STATE] = run
+    return run
+
+
+def set_running(on: bool) -> None:
+    run = st.session_state.get(STATE)
+    if run is not None:
+        run.running = on and not run.finished
+        run.last_tick = time.monotonic()
+
+
+def restart() -> None:
+    run = st.session_state.get(STATE)
+    if run is not None:
+        st.session_state[STATE] = Run(run.settings)
+
+
+def forget_past() -> None:
+    st.session_state[PAST] = []
+
+
+def clip_text(config: train.TrainConfig) -> str:
+    return TEXT["clip_none"] if config.clip is None else TEXT["clip_at"].format(clip=config.clip)
+
+
+# ------------------------------------------------------------------------------ page
+st.title(TEXT["title"])
+st.markdown(TEXT["intro"])
+s = ui.controls("training", CONTROLS, presets=PRESETS, text=TEXT)
+with ui.guard():
+    run = current_run(s)
+    norms_start = start_grad_norms(run.config)
+
+b1, b2, b3, b4 = st.columns(4)
+b1.button(TEXT["resume"] if run.trainer.steps else TEXT["start"], key="start", type="primary",
+          on_click=set_running, args=(True,), disabled=run.running or run.finished, width="stretch")
+b2.button(TEXT["stop"], key="stop", on_click=set_running, args=(False,), disabled=not run.running,
+          width="stretch")
+b3.button(TEXT["restart"], key="restart", on_click=restart, disabled=run.trainer.steps == 0,
+          width="stretch")
+b4.button(TEXT["clear"], key="clear", on_click=forget_past,
+          disabled=not st.session_state.get(PAST), width="stretch")
+
+
+@st.fragment(run_every=RUN_EVERY if run.running else None)
+def live_panel() -> None:
+    """Train one chunk (when on), then draw progress, metrics, loss and gradient norms."""
+    run = st.session_state[STATE]
+    tr, cap = run.trainer, run.settings.max_steps
+    if run.running:
+        run.last_tick = time.monotonic()
+        tr.run_for(CHUNK_SECONDS, max_steps=cap - tr.steps)
+        if run.finished:
+            run.running = False
+            st.rerun(scope="app")  # redraw the buttons and stop the timer
+
+    step = tr.steps
+    st.progress(min(step / cap, 1.0), text=TEXT["progress"].format(step=step, total=cap,
+                                                                   seconds=tr.seconds))
+    if tr.diverged:
+        st.warning(TEXT["status_diverged"].format(step=step))
+    elif run.running:
+        st.caption(TEXT["status_running"])
+    elif step >= cap:
+        st.success(TEXT["status_done"].format(step=step))
+    elif step:
+        st.caption(TEXT["status_stopped"].format(step=step))
+    else:
+        st.caption(TEXT["status_ready"])
+
+    if run.measured_step != step:  # measure once per new step count
+        run.held_out = tr.evaluate(EVAL_SIZE)
+        run.now_norms = tr.grad_norms() if step else None
+        run.measured_step = step
+    held_out = run.held_out
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(TEXT["m_loss"], f"{held_out:.4f}")
+    c2.metric(TEXT["m_baseline"], f"{tr.baseline:.4f}")
+    c3.metric(TEXT["m_ratio"], f"{held_out / tr.baseline:.3f}")
+    c4.metric(TEXT["m_gnorm"], f"{tr.grad_norm_history[-1]:.3g}" if step else "—")
+
+    task = run.config.task
+    smooth = 20
+    curves = {TEXT["run_now"].format(cell=CELL_NAMES[run.config.cell]): tr.losses}
+    for config, losses in st.session_state.get(PAST, []):
+        if (config.task, config.seq_len) == (task, run.config.seq_len):  # same baseline
+            label = TEXT["run_past"].format(cell=CELL_NAMES[config.cell], lr=config.lr,
+                                            clip=clip_text(config))
+            curves.setdefault(label, losses)
+    left, right = st.columns(2)
+    with left:
+        ui.plot(remedies.loss_figure(curves, tr.baseline, smooth=smooth, labels={
+            "title": TEXT["fig_loss_title"].format(k=smooth), "x": TEXT["fig_loss_x"],
+            "y": TEXT[f"fig_loss_y_{task}"], "baseline": TEXT[f"fig_baseline_{task}"],
+        }), key="fig_loss")
+    with right:
+        grads = {TEXT["grad_start"]: norms_start}
+        if step:
+            grads[TEXT["grad_now"].format(step=step)] = run.now_norms
+        ui.plot(remedies.grad_norm_figure(grads, labels={
+            "title": TEXT["fig_grad_title"], "x": TEXT["fig_grad_x"], "y": TEXT["fig_grad_y"],
+        }), key="fig_grad")
+
+
+with ui.guard():
+    live_panel()
+
+st.caption(TEXT["leave"])
+st.info(TEXT["classic"])
+st.header(TEXT["h_tasks"])
+st.markdown(TEXT["adding_text"])
+ui.equation(r"y = u_a + u_b,\qquad \mathbb{E}\bigl[(u_a + u_b - 1)^2\bigr] = "
+            r"\operatorname{Var}(u_a) + \operatorname{Var}(u_b) = \tfrac{1}{12} + \tfrac{1}{12} "
+            r"= \tfrac{1}{6}")
+st.markdown(TEXT["copy_text"])
+ui.equation(r"L_{\text{memoryless}} = \frac{10 \ln 8}{T + 20}")
+st.header(TEXT["h_grad"])
+ui.equation(r"\frac{\partial L}{\partial h_t} = \frac{\partial L}{\partial h_T}"
+            r"\prod_{k=t+1}^{T} \frac{\partial h_k}{\partial h_{k-1}},\qquad "
+            r"\text{tanh RNN: } \frac{\partial h_k}{\partial h_{k-1}} = "
+            r"\operatorname{diag}\bigl(1 - h_k^2\bigr)\, W_{hh}")
+ui.equation(r"\text{LSTM: } c_t = f_t \odot c_{t-1} + i_t \odot g_t,\qquad "
+            r"\frac{\partial c_t}{\partial c_{t-1}} \ni \operatorname{diag}(f_t)")
+st.markdown(TEXT["grad_text"])
