@@ -144,48 +144,73 @@ def _backward_one(mod, w, rec, cell, g, cut_every=None):
     return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_ih if D_hh is None else D_hh)
 
 
-def _backward_window(mod, w, rec, cell, g, window):
-    """Truncated BPTT by window: the loss at step t reaches back only to steps
-    t−window+1 … t. Each loss term is its own row, rows t ∈ [k, k+window) are live at step k;
-    every row keeps its own scale and the rows are summed at a common scale."""
+def sweep_rows(mod, w, rec, cell, g, window=None):
+    """Back-propagate every loss term as its own row, in one direction's processing order.
+
+    g (T, H): row t is the direct gradient of C^t at h_t. Yields, for k = T−1 … 0,
+    (k, hi, l, uh, d_ih, d_hh, dc_k) for the live rows t = k … hi−1: l (R,) their log10
+    scales, uh (R, H) ∂C^t/∂h_k / 10^l (total, for an LSTM with c_k held apart), d_ih and
+    d_hh (R, G·H) ∂C^t/∂(pre-activations at k) / 10^l as `param_grads` takes them, dc_k
+    (R, H) the LSTM's total ∂C^t/∂c_k / 10^l (else None). window=w keeps rows t < k + w:
+    truncated BPTT by window. Used by bptt(truncate=w) and by the gradient-flow map.
+    """
     T, H = g.shape
     lstm = cell.kind == "lstm"
-    Uh, Uc = np.zeros((T, H)), np.zeros((T, H))
-    Ls = np.full(T, -math.inf)
-    g_unit = np.zeros((T, H))
-    g_log = log10_norms(g)
+    g_log = log10_norms(g)  # (T,)
+    unit = np.zeros((T, H))
     nz = np.isfinite(g_log)
-    g_unit[nz] = g[nz] / 10.0 ** g_log[nz][:, None]
+    unit[nz] = g[nz] / 10.0 ** g_log[nz][:, None]
+    Uh = np.zeros((T, H))  # row t: ∂C^t/∂h_k / 10^Ls[t]
+    Uc = np.zeros((T, H)) if lstm else None  # row t: ∂C^t/∂c_k through c_{k+1} / 10^Ls[t]
+    Ls = np.full(T, -math.inf)
+    for k in range(T - 1, -1, -1):
+        # C^k enters at its own step: ∂C^k/∂h_k = grad_h[k]
+        Uh[k], Ls[k] = unit[k], g_log[k]
+        hi = T if window is None else min(T, k + window)
+        uh, l = Uh[k:hi], Ls[k:hi]  # (R, H), (R,)
+        uc = Uc[k:hi] if lstm else None
+        d_ih, d_hh, dc_k, uh_prev, uc_prev = mod.backward_step(w, rec, k, uh, uc, cell)
+        yield k, hi, l, uh, d_ih, d_hh, dc_k
+        if k == 0:
+            break
+        # renormalise each row (h and c together) and move its size into its scale
+        s = np.einsum("ij,ij->i", uh_prev, uh_prev)  # (R,)
+        if lstm:
+            s = s + np.einsum("ij,ij->i", uc_prev, uc_prev)
+        ok = (s > 1e-280) & (s < 1e280)
+        with np.errstate(divide="ignore"):
+            ls = 0.5 * np.log10(np.where(ok, s, 1.0))
+        if not ok.all():
+            bad = ~ok
+            both = np.concatenate([uh_prev, uc_prev], axis=1) if lstm else uh_prev
+            ls[bad] = log10_norms(both[bad])
+        live = np.isfinite(ls)
+        f = np.where(live, 10.0 ** -np.where(live, ls, 0.0), 0.0)[:, None]  # (R, 1)
+        np.multiply(uh_prev, f, out=Uh[k:hi])
+        if lstm:
+            np.multiply(uc_prev, f, out=Uc[k:hi])
+        Ls[k:hi] = np.where(live, l + np.where(live, ls, 0.0), -math.inf)
+
+
+def _backward_window(mod, w, rec, cell, g, window):
+    """Truncated BPTT by window: the loss at step t reaches back only to steps
+    t−window+1 … t. Each loss term is its own row (sweep_rows); at each step the live
+    rows are summed at the scale of the largest."""
+    T, H = g.shape
+    lstm = cell.kind == "lstm"
     L = np.full(T, -math.inf)
     UH, UC = np.zeros((T, H)), (np.zeros((T, H)) if lstm else None)
-    D_ih = D_hh = None
-    for k in range(T - 1, -1, -1):
-        Uh[k], Ls[k] = g_unit[k], g_log[k]
-        rows = slice(k, min(T, k + window))
-        l_rows = Ls[rows]
+    GH = sum(a.shape[1] for a in rec["pre"].values())
+    D_ih, D_hh = np.zeros((T, GH)), np.zeros((T, GH))
+    for k, _, l_rows, uh, d_ih, d_hh, dc_k in sweep_rows(mod, w, rec, cell, g, window):
         lk = float(np.max(l_rows))
         if lk == -math.inf:
             continue
-        wts = 10.0 ** (l_rows - lk)  # (A,) the rows' sizes relative to the largest
-        uh, uc = Uh[rows], (Uc[rows] if lstm else None)
-        d_ih, d_hh, dc_k, uh2, uc2 = mod.backward_step(w, rec, k, uh, uc, cell)
-        if D_ih is None:
-            D_ih, D_hh = np.zeros((T, d_ih.shape[1])), np.zeros((T, d_hh.shape[1]))
-        L[k] = lk
-        UH[k] = wts @ uh
+        wts = 10.0 ** (l_rows - lk)  # (R,) the rows' sizes relative to the largest
+        L[k], UH[k] = lk, wts @ uh
         D_ih[k], D_hh[k] = wts @ d_ih, wts @ d_hh
         if lstm:
             UC[k] = wts @ dc_k
-        ls = log10_norms(np.concatenate([uh2, uc2], axis=1) if lstm else uh2)  # (A,)
-        live = np.isfinite(ls)
-        f = np.where(live, 10.0 ** -np.where(live, ls, 0.0), 0.0)[:, None]
-        Uh[rows] = uh2 * f
-        if lstm:
-            Uc[rows] = uc2 * f
-        Ls[rows] = np.where(live, l_rows + ls, -math.inf)
-    if D_ih is None:  # no gradient at all
-        GH = rec["pre"][next(iter(rec["pre"]))].shape[1] * len(rec["pre"])
-        D_ih = D_hh = np.zeros((T, GH))
     return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_hh)
 
 

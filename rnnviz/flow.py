@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .bptt import _check_grad_h, bptt
+from .bptt import _check_grad_h, bptt, sweep_rows as _sweep
 from .build import loss_grad
 from .cells import CELLS
 from .cells.rnn import ACTIVATIONS as RNN_ACTIVATIONS
@@ -66,52 +66,6 @@ def _check_window(window, name="window"):
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise RnnvizError(f"The {name} must be a whole number ≥ 1, got {window!r}.")
     return int(window)
-
-
-def _sweep(mod, w, rec, cell, g, window=None):
-    """Back-propagate every loss term as its own row, in one direction's processing order.
-
-    g (T, H): row t is the direct gradient of C^t at h_t. Yields, for k = T−1 … 0,
-    (k, hi, l, uh, d_ih, d_hh) for the live rows t = k … hi−1: l (R,) their log10 scales,
-    uh (R, H) ∂C^t/∂h_k / 10^l (total, for an LSTM with c_k held apart), d_ih and d_hh
-    (R, G·H) ∂C^t/∂(pre-activations at k) / 10^l as `param_grads` takes them.
-    """
-    T, H = g.shape
-    lstm = cell.kind == "lstm"
-    g_log = log10_norms(g)  # (T,)
-    unit = np.zeros((T, H))
-    nz = np.isfinite(g_log)
-    unit[nz] = g[nz] / 10.0 ** g_log[nz][:, None]
-    Uh = np.zeros((T, H))  # row t: ∂C^t/∂h_k / 10^Ls[t]
-    Uc = np.zeros((T, H)) if lstm else None  # row t: ∂C^t/∂c_k through c_{k+1} / 10^Ls[t]
-    Ls = np.full(T, -math.inf)
-    for k in range(T - 1, -1, -1):
-        # C^k enters at its own step: ∂C^k/∂h_k = grad_h[k]
-        Uh[k], Ls[k] = unit[k], g_log[k]
-        hi = T if window is None else min(T, k + window)
-        uh, l = Uh[k:hi], Ls[k:hi]  # (R, H), (R,)
-        uc = Uc[k:hi] if lstm else None
-        d_ih, d_hh, _, uh_prev, uc_prev = mod.backward_step(w, rec, k, uh, uc, cell)
-        yield k, hi, l, uh, d_ih, d_hh
-        if k == 0:
-            break
-        # renormalise each row (h and c together) and move its size into its scale
-        s = np.einsum("ij,ij->i", uh_prev, uh_prev)  # (R,)
-        if lstm:
-            s = s + np.einsum("ij,ij->i", uc_prev, uc_prev)
-        ok = (s > 1e-280) & (s < 1e280)
-        with np.errstate(divide="ignore"):
-            ls = 0.5 * np.log10(np.where(ok, s, 1.0))
-        if not ok.all():
-            bad = ~ok
-            both = np.concatenate([uh_prev, uc_prev], axis=1) if lstm else uh_prev
-            ls[bad] = log10_norms(both[bad])
-        live = np.isfinite(ls)
-        f = np.where(live, 10.0 ** -np.where(live, ls, 0.0), 0.0)[:, None]  # (R, 1)
-        np.multiply(uh_prev, f, out=Uh[k:hi])
-        if lstm:
-            np.multiply(uc_prev, f, out=Uc[k:hi])
-        Ls[k:hi] = np.where(live, l + np.where(live, ls, 0.0), -math.inf)
 
 
 def _directions(trace, g):
@@ -159,7 +113,7 @@ def flow_map(trace: Trace, grad_h=None, wrt: str = "h", window: int | None = Non
         if wrt == "x":
             W_ih = w["W_ih"]
             du, dl = np.zeros((T, cell.input_size)), np.full(T, -math.inf)  # the k = t terms
-        for k, hi, l, uh, d_ih, _ in _sweep(mod, w, rec, cell, gd, window):
+        for k, hi, l, uh, d_ih, _, _ in _sweep(mod, w, rec, cell, gd, window):
             if wrt == "h":
                 # rows are renormalised to unit size (h and c together for an LSTM)
                 Mk[k, k:hi] = l + _log_norms(uh) if lstm else l
@@ -392,7 +346,7 @@ def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
     Q_ih = Q_hh = None
     Lk = np.full(T, -math.inf)
     nb = starts.size
-    for k, hi, l, uh, d_ih, d_hh in _sweep(mod, w, rec, cell, gd):
+    for k, hi, l, uh, d_ih, d_hh, _ in _sweep(mod, w, rec, cell, gd):
         fin = np.isfinite(l)
         if not fin.any():
             continue
