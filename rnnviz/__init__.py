@@ -7,17 +7,21 @@ numbers and figures as the app.
     trace = rnnviz.unroll(cell, rnnviz.make_input(200, 1))
     grads = rnnviz.bptt(trace, rnnviz.loss_grad(200, 32))
     grads.log10_norm_h  # (200,) exact log10 ||∂C/∂h_k||
+    rnnviz.flow_map(trace)  # (200, 200) log10 ||∂C^t/∂h_k|| for every pair
 """
 
 from .bptt import Grads, bptt
 from .build import loss_grad, make_cell, make_input
 from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
 from .errors import ForwardOverflowError, RnnvizError
+from .flow import bound_log10, flow_map, jacobian_norms
+from .powers import diagonal_powers, eigen, entry_histograms, power_norms
 from .torch_io import from_state_dict, from_torch, to_state_dict, to_torch
 from .unroll import Trace, unroll
 
 __all__ = [
     "Cell", "Grads", "Trace", "RnnvizError", "ForwardOverflowError", "MAX_HIDDEN", "MAX_INPUT",
     "MAX_STEPS", "bptt", "from_state_dict", "from_torch", "loss_grad", "make_cell",
-    "make_input", "to_state_dict", "to_torch", "unroll",
+    "make_input", "to_state_dict", "to_torch", "unroll", "flow_map", "jacobian_norms",
+    "bound_log10", "entry_histograms", "power_norms", "eigen", "diagonal_powers",
 ]
