@@ -1,0 +1,123 @@
+"""AppTest of lesson 1 (pages/bptt.py): defaults, every control at its extremes, presets,
+an exploding run, and nonsense in the URL. The numbers themselves are checked against
+autograd in tests/test_lesson_bptt.py; here: the page shows exactly those numbers."""
+
+import pytest
+from tests.apptest_util import assert_ok, click, run_page, set_widget
+
+from rnnviz import lesson_bptt
+
+PAGE = "pages/bptt.py"
+N_CHARTS = 3  # gradient norm, step terms, heatmaps of h and σ'
+SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def verdict(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("The gradient reaching step 0"))
+
+
+def verdict_exponent(at) -> int:
+    """The decade the verdict prints: "… is 10⁻¹⁹ of the one …" -> -19."""
+    text = verdict(at)
+    word = text.split(" is ")[1].split(" ")[0]
+    assert word.startswith("10"), text
+    return int(word[2:].translate(SUP))
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def check(at, charts=N_CHARTS):
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == charts
+    assert len(at.latex) == 4
+
+
+def test_defaults():
+    at = run_page(PAGE)
+    check(at)
+    assert not at.warning
+    r = lesson_bptt.compute(100, 32)
+    assert verdict_exponent(at) == round(r.exponent) == -19
+    assert "step 99" in verdict(at) and "vanished" in verdict(at)
+    m = metrics(at)
+    assert float(m["Spectral radius ρ"]) == pytest.approx(1.0)
+    assert float(m["Largest singular value λ₁"]) == pytest.approx(r.spectrum.sigma_max, rel=1e-2)
+    assert m["γ = sup σ′"] == "1"
+    assert any(f"{r.late_share:.1%}" in x.value for x in at.markdown)
+
+
+@pytest.mark.parametrize("query", [
+    {"T": "2"}, {"T": "2000"}, {"H": "1"}, {"H": "256"},
+    {"act": "sigmoid"}, {"act": "relu"}, {"act": "linear"},
+    {"init": "orthogonal"}, {"init": "identity"}, {"init": "diagonal"}, {"init": "torch"},
+    {"init": "triangular"},
+    {"scale": "0.1"}, {"scale": "3", "by": "sigma"}, {"xs": "0"}, {"xs": "5"},
+    {"loss": "all"}, {"seed": "2147483647"},
+    {"T": "2", "H": "1", "act": "linear", "scale": "0.1", "xs": "0"},
+    {"T": "2000", "H": "256", "act": "sigmoid", "init": "torch", "xs": "5", "loss": "all"},
+])
+def test_extremes_render(query):
+    at = run_page(PAGE, query)
+    check(at)
+    assert not at.warning
+    assert "The gradient reaching step 0" in verdict(at)
+
+
+def test_loss_at_every_step_explains_the_flat_curve():
+    at = run_page(PAGE, {"loss": "all"})
+    check(at)
+    assert any("fresh gradient" in c.value for c in at.caption)
+
+
+def test_exploding_run_shows_where_and_draws_the_prefix():
+    at = run_page(PAGE, {"act": "relu", "scale": "3", "T": "2000"})
+    check(at)
+    r = lesson_bptt.compute(2000, 32, "relu", "gaussian", 3.0)
+    (w,) = at.warning
+    assert f"step {r.overflow_step}" in w.value
+    assert f"step {r.overflow_step - 1}" in verdict(at) and "exploded" in verdict(at)
+    assert verdict_exponent(at) == round(r.exponent) > 250
+
+
+def test_dead_relu_says_zero():
+    at = run_page(PAGE, {"act": "relu", "xs": "0"})
+    check(at)
+    assert "exactly zero" in verdict(at)
+
+
+@pytest.mark.parametrize("preset,word", [
+    ("vanish_tanh", "vanished"), ("explode_relu", "exploded"),
+    ("orthogonal_linear", "kept"), ("non_normal", "exploded"),
+])
+def test_presets(preset, word):
+    at = click(run_page(PAGE), f"_ui.bptt.preset.{preset}")
+    check(at)
+    assert word in verdict(at)
+    assert at.query_params["T"] != "100"  # every preset sets T; it is in the URL now
+    if preset == "non_normal":  # the trap: ρ < 1, yet the gradient grows
+        assert float(metrics(at)["Spectral radius ρ"]) == pytest.approx(0.9)
+    if preset == "vanish_tanh":  # λ₁γ = 1: only saturation makes it vanish
+        assert float(metrics(at)["Bound per step λ₁γ"]) == pytest.approx(1.0)
+    at = click(at, "_ui.bptt.reset")
+    assert "step 99" in verdict(at)
+
+
+@pytest.mark.parametrize("query", [
+    {"T": "abc"}, {"T": "1"}, {"T": "2001"}, {"H": "0"}, {"act": "softmax"},
+    {"scale": "nan"}, {"scale": "inf"}, {"xs": "-1"}, {"loss": "<b>x</b>"},
+    {"T": ["50", "60"]}, {"seed": "-3"},
+])
+def test_bad_url_value_warns_and_uses_the_default(query):
+    at = run_page(PAGE, query)
+    check(at)
+    (w,) = at.warning
+    assert "ignored" in w.value
+    assert "step 99" in verdict(at)  # defaults
+
+
+def test_moving_T_reruns():
+    at = set_widget(run_page(PAGE), "T", 50)
+    check(at)
+    assert "step 49" in verdict(at)  # (AppTest has no browser: the URL is the browser test's)
