@@ -42,18 +42,6 @@ MODES = ("window", "detach")
 
 
 # ----------------------------------------------------------------------------- helpers
-def _log_norms(a):
-    """log10 of each row's 2-norm (−inf for a zero row); fast for rows near unit size."""
-    s = np.einsum("ij,ij->i", a, a)  # (R, n) -> (R,)
-    ok = (s > 1e-280) & (s < 1e280)
-    with np.errstate(divide="ignore"):
-        out = 0.5 * np.log10(np.where(ok, s, 1.0))
-    if not ok.all():
-        bad = ~ok
-        out[bad] = log10_norms(a[bad])
-    return out
-
-
 def _check_trace(trace):
     if not isinstance(trace, Trace):
         raise RnnvizError("This needs the Trace that unroll returned.")
@@ -116,11 +104,11 @@ def flow_map(trace: Trace, grad_h=None, wrt: str = "h", window: int | None = Non
         for k, hi, l, uh, d_ih, _, _ in _sweep(mod, w, rec, cell, gd, window):
             if wrt == "h":
                 # rows are renormalised to unit size (h and c together for an LSTM)
-                Mk[k, k:hi] = l + _log_norms(uh) if lstm else l
+                Mk[k, k:hi] = l + log10_norms(uh) if lstm else l
             else:
                 # ∂C^t/∂x_k = ∂C^t/∂(pre-activations at k) · W_ih
                 dx = d_ih @ W_ih  # (R, G·H) x (G·H, I) -> (R, I)
-                Mk[k, k:hi] = l + _log_norms(dx)
+                Mk[k, k:hi] = l + log10_norms(dx)
                 du[k], dl[k] = dx[0], l[0]
         M = Mk.T  # (t, k)
         if d:  # processing order → time order, both axes

@@ -8,10 +8,19 @@ def log10_norms(a):
     a = np.asarray(a, dtype=np.float64)
     if a.shape[-1] == 0:
         return np.full(a.shape[:-1], -np.inf)
-    m = np.max(np.abs(a), axis=-1, keepdims=True)
-    safe = np.where(m > 0, m, 1.0)
+    if a.ndim == 1:
+        return log10_norms(a[None])[0]
+    s = np.einsum("...i,...i->...", a, a)  # plain squared norms: fast, exact when in range
+    ok = (s > 1e-280) & (s < 1e280)
     with np.errstate(divide="ignore"):
-        return np.log10(np.linalg.norm(a / safe, axis=-1)) + np.log10(m[..., 0])
+        out = 0.5 * np.log10(np.where(ok, s, 1.0))
+    if not ok.all():  # tiny, zero or huge rows: scale by the largest entry first
+        bad = a[~ok]
+        m = np.max(np.abs(bad), axis=-1, keepdims=True)
+        safe = np.where(m > 0, m, 1.0)
+        with np.errstate(divide="ignore"):
+            out[~ok] = np.log10(np.linalg.norm(bad / safe, axis=-1)) + np.log10(m[..., 0])
+    return out
 
 
 def log10_hypot(a, b):
