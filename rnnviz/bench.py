@@ -153,7 +153,16 @@ def main(argv=None):
                    help="benchmark the gradient-flow map instead (against T backward passes)")
     p.add_argument("--loop-sample", type=int, default=50,
                    help="--map: time this many of the T backward passes and scale to T (0: all)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="BLAS threads for numpy and intra-op threads for torch, the same for "
+                        "both sides (default 1, as the app runs; 0 leaves the libraries' defaults)")
     args = p.parse_args(argv)
+    if args.threads > 0:
+        import torch
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=args.threads, user_api="blas")
+        torch.set_num_threads(args.threads)
     if args.map:
         main_map(args)
         return
