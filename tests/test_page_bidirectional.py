@@ -50,11 +50,11 @@ def test_defaults_show_past_only_vs_both_sides():
 
 
 @pytest.mark.parametrize("query", [
-    {"T": "2"}, {"T": "500"}, {"H": "1"}, {"H": "128"},
+    {"T": "2"}, {"T": "500"}, {"H": "1"}, {"H": "64"},
     {"cell": "lstm"}, {"cell": "gru"}, {"wrt": "h"},
     {"scale": "0.1"}, {"scale": "3"}, {"fb": "5", "cell": "lstm"}, {"seed": "2147483647"},
     {"T": "2", "H": "1", "scale": "0.1", "wrt": "h"},
-    {"T": "500", "H": "128", "cell": "lstm", "scale": "3", "fb": "5"},
+    {"T": "500", "H": "64", "cell": "lstm", "scale": "3", "fb": "5"},
 ])
 def test_extremes_render(query):
     at = run_page(PAGE, query)

@@ -56,12 +56,12 @@ def test_defaults():
 
 
 @pytest.mark.parametrize("query", [
-    {"T": "2"}, {"T": "500"}, {"H": "1"}, {"H": "128"}, {"w": "1"}, {"w": "500"},
+    {"T": "2"}, {"T": "500"}, {"H": "1"}, {"H": "64"}, {"w": "1"}, {"w": "500"},
     {"cell": "lstm"}, {"cell": "gru"}, {"mode": "detach"}, {"loss": "all"},
     {"scale": "0.1"}, {"scale": "3"}, {"fb": "5", "cell": "lstm"}, {"thr": "1e-8"}, {"thr": "0.1"},
     {"seed": "2147483647"},
     {"T": "2", "H": "1", "w": "1", "scale": "0.1", "mode": "detach"},
-    {"T": "500", "H": "128", "cell": "lstm", "fb": "5", "w": "1", "loss": "all"},
+    {"T": "500", "H": "64", "cell": "lstm", "fb": "5", "w": "1", "loss": "all"},
 ])
 def test_extremes_render(query):
     at = run_page(PAGE, query)
