@@ -9,6 +9,7 @@ about CHUNK_SECONDS. The browser drives those reruns, so closing the tab stops t
 nothing keeps running on the server.
 """
 
+import threading
 import time
 
 import numpy as np
@@ -174,6 +175,9 @@ class Run:
         self.config = config_of(settings)
         self.trainer = train.Trainer(self.config)
         self.running = False
+        # Stop starts a new page run on another thread while a live-panel run may still be
+        # training: the lock makes training and reading the trainer take turns.
+        self.lock = threading.Lock()
         self.last_tick = 0.0  # time.monotonic() of the last live-panel run while running
         self.measured_step = -1  # the step at which held_out and now_norms were measured
         self.held_out = None
@@ -247,12 +251,22 @@ def live_panel() -> None:
     tr, cap = run.trainer, run.settings.max_steps
     if run.running:
         run.last_tick = time.monotonic()
-        tr.run_for(CHUNK_SECONDS, max_steps=cap - tr.steps)
+        with run.lock:
+            start = time.perf_counter()
+            # one step at a time, so Stop (which clears run.running) takes effect at once
+            while run.running and not run.finished and time.perf_counter() - start < CHUNK_SECONDS:
+                tr.run(1)
         if run.finished:
             run.running = False
             st.rerun(scope="app")  # redraw the buttons and stop the timer
 
-    step = tr.steps
+    with run.lock:  # a consistent picture: no step is trained while we read
+        step, losses = tr.steps, list(tr.losses)
+        if run.measured_step != step:  # measure once per new step count
+            run.held_out = tr.evaluate(EVAL_SIZE)
+            run.now_norms = tr.grad_norms() if step else None
+            run.measured_step = step
+        last_gnorm = tr.grad_norm_history[-1] if step else None
     st.progress(min(step / cap, 1.0), text=TEXT["progress"].format(step=step, total=cap,
                                                                    seconds=tr.seconds))
     if tr.diverged:
@@ -266,20 +280,16 @@ def live_panel() -> None:
     else:
         st.caption(TEXT["status_ready"])
 
-    if run.measured_step != step:  # measure once per new step count
-        run.held_out = tr.evaluate(EVAL_SIZE)
-        run.now_norms = tr.grad_norms() if step else None
-        run.measured_step = step
     held_out = run.held_out
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(TEXT["m_loss"], f"{held_out:.4f}")
     c2.metric(TEXT["m_baseline"], f"{tr.baseline:.4f}")
     c3.metric(TEXT["m_ratio"], f"{held_out / tr.baseline:.3f}")
-    c4.metric(TEXT["m_gnorm"], f"{tr.grad_norm_history[-1]:.3g}" if step else "—")
+    c4.metric(TEXT["m_gnorm"], f"{last_gnorm:.3g}" if step else "—")
 
     task = run.config.task
     smooth = 20
-    curves = {TEXT["run_now"].format(cell=CELL_NAMES[run.config.cell]): tr.losses}
+    curves = {TEXT["run_now"].format(cell=CELL_NAMES[run.config.cell]): losses}
     for config, losses in st.session_state.get(PAST, []):
         if (config.task, config.seq_len) == (task, run.config.seq_len):  # same baseline
             label = TEXT["run_past"].format(cell=CELL_NAMES[config.cell], lr=config.lr,
