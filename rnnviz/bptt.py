@@ -14,7 +14,7 @@ produced only at the end (0 or inf exactly where the true value lies beyond floa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,6 +49,35 @@ class Grads:
     params: dict
     log10_norm_params: dict
     step_log10_norm: dict
+    _trace: Trace = field(repr=False, default=None)
+    _dirs: tuple = field(repr=False, default=())
+
+    def step_term(self, name: str, k: int) -> np.ndarray:
+        """Step k's term in the gradient of parameter `name` (e.g. "weight_hh_l0"): for an
+        RNN's W_hh the source's δ^k h^{k-1 ᵀ}. Summed over k, the terms give params[name]."""
+        cell = self._trace.cell
+        if name not in cell.params:
+            raise RnnvizError(f"Unknown parameter {name!r}; this cell has {', '.join(cell.params)}.")
+        T = self._trace.T
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < T:
+            raise RnnvizError(f"The step must be a whole number in 0 … {T - 1}, got {k!r}.")
+        d = 1 if name.endswith("_reverse") else 0
+        r, rec, x = self._dirs[d], self._trace.records[d], self._trace.x
+        j = T - 1 - k if d else k  # the step in this direction's processing order
+        if d:
+            x = x[::-1]
+        one = _slice_record(rec, j)
+        unit = CELLS[cell.kind].param_grads(cell.weights(d), one, x[j:j + 1], r.d_ih[j:j + 1],
+                                            r.d_hh[j:j + 1], cell)
+        short = next(s for s, long in SHORT.items() if name.startswith(long + "_l0"))
+        u = unit[short]
+        return from_log10(u, np.full(u.shape, r.L[j]))
+
+
+def _slice_record(rec, j):
+    """One step of a forward record (arrays and dicts of arrays sliced to [j:j+1])."""
+    return {key: ({n: a[j:j + 1] for n, a in v.items()} if isinstance(v, dict) else v[j:j + 1])
+            for key, v in rec.items()}
 
 
 @dataclass
@@ -241,7 +270,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
         if mode not in ("window", "detach"):
             raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     mod = CELLS[cell.kind]
-    hs, cs, xs, pres, params, norms, steps = [], [], [], [], {}, {}, {}
+    hs, cs, xs, pres, params, norms, steps, dirs = [], [], [], [], {}, {}, {}, []
     for d in range(cell.directions):
         w, rec = cell.weights(d), trace.records[d]
         gd = g[:, d * H:(d + 1) * H]
@@ -252,6 +281,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
             r = _backward_window(mod, w, rec, cell, gd, int(truncate))
         else:
             r = _backward_one(mod, w, rec, cell, gd, truncate if truncate and mode == "detach" else None)
+        dirs.append(r)
         # parameter gradients: Σ_k terms at step scales, summed at the largest one
         finite = np.isfinite(r.L)
         Lmax = float(np.max(r.L[finite])) if finite.any() else -math.inf
@@ -285,7 +315,8 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
         pre=np.concatenate([from_log10(u, l) for u, l in pres], axis=1),
         log10_norm_pre=np.stack([log10_norms(u) + l for u, l in pres], axis=1),
         params={n: params[n] for n in cell.params},
-        log10_norm_params={n: norms[n] for n in cell.params}, step_log10_norm=steps)
+        log10_norm_params={n: norms[n] for n in cell.params}, step_log10_norm=steps,
+        _trace=trace, _dirs=tuple(dirs))
 
 
 def _hypot_all(logs):

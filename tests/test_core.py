@@ -316,3 +316,23 @@ def test_same_settings_same_bits():
     b = rnnviz.make_cell("gru", 8, 3, init="orthogonal", scale=1.3, seed=11)
     assert all(np.array_equal(a.params[n], b.params[n]) for n in a.params)
     assert np.array_equal(rnnviz.make_input(50, 3, seed=2), rnnviz.make_input(50, 3, seed=2))
+
+
+@pytest.mark.parametrize("spec", VARIANTS, ids=IDS)
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_step_terms_equal_per_step_weight_copies(spec, bidirectional):
+    """grads.step_term(name, k) is step k's own term, e.g. δ^k h^{k-1 ᵀ} for W_hh."""
+    cell = rnnviz.make_cell(hidden_size=3, input_size=2, scale=1.2, seed=4,
+                            bidirectional=bidirectional, **spec)
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((6, 2))
+    g = rng.standard_normal((6, 3 * cell.directions))
+    _, _, _, leaves = autograd(cell, x, g, per_step=True)
+    gr = rnnviz.bptt(rnnviz.unroll(cell, x), g)
+    for name, steps in leaves.items():
+        for k in range(6):
+            assert rel_err(gr.step_term(name, k), steps[k].grad.numpy()) < RTOL, (name, k)
+        total = sum(gr.step_term(name, k) for k in range(6))
+        assert rel_err(total, gr.params[name]) < RTOL, name
+    with pytest.raises(rnnviz.RnnvizError, match="step must be"):
+        gr.step_term("weight_hh_l0", 6)
