@@ -28,9 +28,9 @@ from .bptt import bptt
 from .build import loss_grad, make_cell, make_input
 from .cell import Cell
 from .cells.rnn import ACTIVATIONS
-from .errors import ForwardOverflowError, RnnvizError
+from .errors import RnnvizError
 from .figures.style import downsample
-from .unroll import unroll
+from .unroll import unroll_finite
 from .weights import largest_singular_value, spectral_radius
 
 VERDICT_DECADES = 1.0  # |log10 ratio| below this (a factor 10) counts as "kept"
@@ -180,13 +180,7 @@ def compute(T: int, H: int = 32, activation: str = "tanh", init: str = "gaussian
     """
     cell, spec = cell_and_spectrum or lesson_cell(H, activation, init, scale, scale_by, seed)
     x = make_input(T, 1, kind="gaussian", scale=input_scale, seed=seed)  # (T, 1)
-    overflow = None
-    try:
-        trace = unroll(cell, x)
-    except ForwardOverflowError as exc:
-        if exc.trace is None:
-            raise
-        overflow, trace = exc.step, exc.trace
+    trace, overflow = unroll_finite(cell, x)
     n = trace.T
     grads = bptt(trace, loss_grad(n, H, where=loss, seed=seed))
     l_h = grads.log10_norm_h  # (n,)

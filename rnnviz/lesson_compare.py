@@ -40,10 +40,10 @@ import numpy as np
 from .bptt import bptt
 from .build import INPUTS, loss_grad, make_cell, make_input
 from .cell import N_BLOCKS, Cell
-from .errors import ForwardOverflowError, RnnvizError
+from .errors import RnnvizError
 from .figures.style import downsample
 from .lesson_gates import add_gate_bias
-from .unroll import Trace, unroll
+from .unroll import Trace, unroll, unroll_finite
 
 KINDS = ("rnn", "lstm", "gru")
 NAMES = {"rnn": "RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
@@ -278,13 +278,7 @@ def inspect(cell: Cell, x, *, seed: int = 0, max_steps: int = 400, max_units: in
 
     A forward overflow (a trained ReLU RNN can blow up on a new input) is not an error when
     a finite prefix exists: that prefix is shown, with the loss at its last step."""
-    overflow = None
-    try:
-        trace = unroll(cell, x)
-    except ForwardOverflowError as exc:
-        if exc.trace is None:
-            raise
-        overflow, trace = exc.step, exc.trace
+    trace, overflow = unroll_finite(cell, x)
     panels, steps, units = state_maps(trace, max_steps, max_units)
     return ModelView(T=trace.T, steps_in=int(np.shape(x)[0]), overflow_step=overflow,
                      flow=gradient_flow(trace, seed=seed), panels=panels, steps=steps, units=units)

@@ -121,3 +121,15 @@ def unroll(cell: Cell, x, h0=None) -> Trace:
         pre={n: cat(lambda r: r["pre"][n]) for n in records[0]["pre"]},
         dact={n: cat(lambda r: r["dact"][n]) for n in records[0]["dact"]},
         h0=h0, c0=c0, records=tuple(records))
+
+
+def unroll_finite(cell: Cell, x, h0=None) -> tuple[Trace, int | None]:
+    """unroll, but an exploding run that still has a finite prefix gives that prefix:
+    (trace, None) normally, (prefix, step that overflowed) after an overflow. An overflow
+    at step 0, or in a bidirectional cell (no prefix), still raises ForwardOverflowError."""
+    try:
+        return unroll(cell, x, h0), None
+    except ForwardOverflowError as exc:
+        if exc.trace is None:
+            raise
+        return exc.trace, exc.step
