@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
