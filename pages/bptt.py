@@ -80,9 +80,9 @@ TEXT = {
     ),
     "fig_curve_title": "Gradient norm at each step, log scale",
     "fig_x": "time step k",
-    "fig_curve_y": "log₁₀ ‖∂C/∂h_k‖",
-    "fig_curve": "‖∂C/∂h_k‖ (exact BPTT)",
-    "fig_bound": "Pascanu's bound (λ₁γ)^(T−1−k)·‖∂C/∂h_T−1‖",
+    "fig_curve_y": "log₁₀ ‖∂C/∂h<sub>k</sub>‖",
+    "fig_curve": "‖∂C/∂h<sub>k</sub>‖ (exact BPTT)",
+    "fig_bound": "Pascanu's bound (λ₁γ)<sup>T−1−k</sup> ‖∂C/∂h<sub>T−1</sub>‖",
     "curve_text": (
         "Each step back multiplies the gradient by diag(σ′(h*)) and W_hhᵀ, so its norm changes "
         "by at most λ₁γ per step: the dashed line. That is only an upper bound. With tanh the "
@@ -95,7 +95,7 @@ TEXT = {
     # part 2
     "h_terms": "2 · Where ∂C/∂W_hh comes from",
     "fig_terms_title": "Size of each step's term in ∂C/∂W_hh, log scale",
-    "fig_terms_y": "log₁₀ ‖h^(k−1) δ^kᵀ‖_F",
+    "fig_terms_y": "log₁₀ ‖δ<sup>k</sup> h<sup>k−1 ⊤</sup>‖<sub>F</sub>",
     "fig_late": "last 10 %",
     "late_share": (
         "The last 10 % of steps (k ≥ {k0}) give **{share}** of the summed size of all "

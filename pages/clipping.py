@@ -51,13 +51,16 @@ TEXT = {
     "fig_box": "box |gᵢ| ≤ θ",
     "fig_circle": "circle ‖g‖ = θ",
     "fig_sweep_title": "Turn caused by clipping",
-    "fig_sweep_x": "direction of g (degrees), ‖g‖ fixed",
-    "fig_sweep_y": "direction change (degrees)",
+    "fig_sweep_x": "direction of g (degrees)",
+    "sweep_note": (
+        "Every direction of g at the length ‖g‖ set in the sidebar; the dotted line marks "
+        "the direction chosen there."
+    ),
+    "fig_sweep_y": "turn (degrees)",
     "m_norm": "‖g‖",
     "m_value_angle": "Turned by value-clipping",
     "m_norm_angle": "Turned by norm-clipping",
-    "m_value_len": "Length after value-clipping",
-    "m_norm_len": "Length after norm-clipping",
+    "m_lengths": "Length after clipping: value / norm",
     # part 2
     "h_cliff": "2 · Pascanu's cliff",
     "cliff_text": (
@@ -171,7 +174,7 @@ with ui.guard():
 c1, c2, c3 = st.columns(3)
 c1.metric(TEXT["m_value_angle"], f"{turn_value:.1f}°")
 c2.metric(TEXT["m_norm_angle"], f"{turn_norm:.1f}°")
-c3.metric(TEXT["m_value_len"] + " / " + TEXT["m_norm_len"],
+c3.metric(TEXT["m_lengths"],
           f"{np.linalg.norm(by_value):.2f} / {np.linalg.norm(by_norm):.2f}")
 left, right = st.columns(2)
 with left:
@@ -185,6 +188,7 @@ with right:
         "title": TEXT["fig_sweep_title"], "x": TEXT["fig_sweep_x"], "y": TEXT["fig_sweep_y"],
         "by_value": TEXT["fig_by_value"], "by_norm": TEXT["fig_by_norm"],
     }, marker=s.angle), key="fig_sweep")
+    st.caption(TEXT["sweep_note"])
 
 st.header(TEXT["h_cliff"])
 ui.equation(r"x_t = w\,\sigma(x_{t-1}) + b,\qquad x_0 = 0.5,\qquad "

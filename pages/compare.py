@@ -88,7 +88,7 @@ TEXT = {
         "were computed), so compare them with each other, not with a GPU."
     ),
     "source": (
-        "Source: the article's BPTT recursion for the RNN, its δ^{k−1} = δ^k (f^t + …) for the "
+        "Source: the article's BPTT recursion for the RNN, its δᵏ⁻¹ = δᵏ (fᵗ + …) for the "
         "LSTM, and its GRU equations; parameter counts as in torch.nn.RNN / LSTM / GRU."
     ),
 }
@@ -123,6 +123,36 @@ def member(kind: str, T: int, H: int, I: int, scale: float, input_kind: str, kee
     return lc.family_member(kind, T, H, I, scale, input_kind=input_kind, keep_bias=keep, seed=seed)
 
 
+# Figures are cached on the settings that change them, so a rerun rebuilds only what changed
+# and an unchanged chart is sent unchanged (the bars do not depend on the c-curve toggle).
+# `_members`, `_spans`, `_below` are the cached results of those settings; cache_resource:
+# figures are only read afterwards.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def curves_figure(settings: tuple, show_c: bool, _members: dict, _below: dict):
+    log_thr = settings[-1]
+    theta = f"1e{round(log_thr)}"
+    names = {k: TEXT[f"name_{k}"] for k in lc.KINDS}
+    curves = [{"name": names[k], "y": m.log10_norm_h, "color": figs.CELL_COLORS[k], "below": _below[k]}
+              for k, m in _members.items()]
+    if show_c and _members["lstm"].log10_norm_c is not None:
+        curves.append({"name": TEXT["fig_c"], "y": _members["lstm"].log10_norm_c,
+                       "color": figs.CELL_COLORS["lstm"], "dash": "dash"})
+    return figs.norm_curves_figure(curves, threshold=log_thr, labels={
+        "title": TEXT["fig_title"], "x": TEXT["fig_x"], "y": TEXT["fig_y"],
+        "threshold": TEXT["fig_thr"].format(theta=theta), "below": TEXT["fig_below"],
+    })
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def bars_figure(settings: tuple, _members: dict, _spans: dict):
+    kinds = list(_members)
+    return figs.family_bars_figure(kinds, [TEXT[f"name_{k}"] for k in kinds], [
+        (TEXT["bars_span"], [_spans[k] for k in kinds], "{:,.0f}"),
+        (TEXT["bars_params"], [_members[k].n_params for k in kinds], "{:,.0f}"),
+        (TEXT["bars_ms"], [_members[k].ms for k in kinds], "{:.1f}"),
+    ])
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -146,15 +176,8 @@ for col, (kind, m) in zip(cols, members.items()):
         st.metric(TEXT["m_ms"], TEXT["ms"].format(ms=m.ms))
 
 st.header(TEXT["h_curves"])
-curves = [{"name": names[k], "y": m.log10_norm_h, "color": figs.CELL_COLORS[k], "below": below[k]}
-          for k, m in members.items()]
-if s.show_c and members["lstm"].log10_norm_c is not None:
-    curves.append({"name": TEXT["fig_c"], "y": members["lstm"].log10_norm_c,
-                   "color": figs.CELL_COLORS["lstm"], "dash": "dash"})
-ui.plot(figs.norm_curves_figure(curves, threshold=log_thr, labels={
-    "title": TEXT["fig_title"], "x": TEXT["fig_x"], "y": TEXT["fig_y"],
-    "threshold": TEXT["fig_thr"].format(theta=theta), "below": TEXT["fig_below"],
-}), key="fig_curves")
+settings = (s.T, s.H, s.I, s.scale, s.input, s.keep, s.seed, log_thr)
+ui.plot(curves_figure(settings, s.show_c, members, below), key="fig_curves")
 st.markdown(TEXT["verdict"].format(theta=theta, last=s.T - 1, **spans))
 ui.equation(r"\text{RNN:}\quad \delta^{k-1} = \bigl(W_{hh}^\top \delta^k\bigr) \odot "
             r"\sigma'\bigl(h_*^{k-1}\bigr)")
@@ -169,12 +192,8 @@ ui.equation(r"n(\theta) = \max\Bigl\{\, n : \bigl\lVert \tfrac{\partial C}{\part
 st.markdown(TEXT["curves_text"])
 
 st.header(TEXT["h_cost"])
-kinds = list(members)
-ui.plot(figs.family_bars_figure(kinds, [names[k] for k in kinds], [
-    (TEXT["bars_span"], [spans[k] for k in kinds], "{:,.0f}"),
-    (TEXT["bars_params"], [members[k].n_params for k in kinds], "{:,.0f}"),
-    (TEXT["bars_ms"], [members[k].ms for k in kinds], "{:.1f}"),
-]), key="fig_bars")
+ms = tuple(m.ms for m in members.values())  # measured: part of the key, so bars and metrics agree
+ui.plot(bars_figure(settings + ms, members, spans), key="fig_bars")
 ui.equation(r"N_{\text{RNN}} = H(I+H+2),\qquad N_{\text{GRU}} = 3H(I+H+2),\qquad "
             r"N_{\text{LSTM}} = 4H(I+H+2)")
 st.markdown(TEXT["cost_text"])

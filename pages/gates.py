@@ -189,6 +189,50 @@ def rnn_twin(T: int, H: int, init: str, scale: float, by: str, xs: float, loss: 
                                seed=seed)
 
 
+# Figures are cached on the settings that change them (the gate heatmaps do not depend on the
+# loss), so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_run`,
+# `_rnn` are the cached results of those settings; cache_resource: figures are only read.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gates_figure(forward: tuple, _run: lg.GatedRun):
+    kind, T, H = forward[0], forward[1], forward[2]
+    panels = [(TEXT[f"panel_{n}"], _run.heat[n], k) for n, k in PANELS[kind]]
+    return gfig.gate_heatmaps(_run.heat_steps, _run.heat_units, panels, labels={
+        "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"],
+        "y": TEXT["fig_unit"], "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"],
+        "bar_state": TEXT["bar_state"]})
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gradient_figures(settings: tuple, _run: lg.GatedRun, _rnn):
+    """The gradient norms against k, and the per-step factors of the source's argument."""
+    lstm, T = settings[0] == "lstm", settings[1]
+    k = np.arange(T)
+    series = []
+    if lstm:
+        series.append({"name": TEXT["curve_c"], "y": _run.log10_norm_c, "color": COLORWAY[0]})
+        series.append({"name": TEXT["curve_h_lstm"], "y": _run.log10_norm_h, "color": COLORWAY[5]})
+        series.append({"name": TEXT["curve_path_lstm"], "y": _run.log10_path, "color": COLORWAY[0], "dash": "dash"})
+    else:
+        series.append({"name": TEXT["curve_h_gru"], "y": _run.log10_norm_h, "color": COLORWAY[0]})
+        series.append({"name": TEXT["curve_path_gru"], "y": _run.log10_path, "color": COLORWAY[0], "dash": "dash"})
+    series.append({"name": TEXT["curve_rnn"], "y": _rnn, "color": COLORWAY[1]})
+    norms = gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
+                       y_title=TEXT["fig_norms_y"], height=460, legend_below=True)
+    gate = lg.CARRY_GATE[settings[0]]
+    ratio = 10.0 ** np.minimum(_run.log10_ratio, 6.0)  # shown up to a factor 10⁶ per step
+    step_series = [
+        {"name": TEXT["curve_mean_f" if lstm else "curve_mean_z"], "y": _run.means[gate], "color": COLORWAY[0]},
+        {"name": TEXT["curve_fterm" if lstm else "curve_zterm"], "y": _run.path_factor, "color": COLORWAY[4], "dash": "dash"},
+        {"name": TEXT["curve_ratio"], "y": ratio, "color": COLORWAY[2]},
+    ]
+    finite = ratio[np.isfinite(ratio)]
+    top = float(np.clip(finite.max() * 1.05, 1.1, 2.0)) if finite.size else 1.1
+    step = gfig.lines(k, step_series, title=TEXT["fig_step_title"], x_title=TEXT["fig_step"],
+                      y_title=TEXT["fig_step_y"], height=420, y_range=(0, top), hline=1.0,
+                      legend_below=True)
+    return norms, step
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -210,11 +254,9 @@ else:
                 r"n_t = \tanh\bigl(W_{nx}x_t + r_t \odot (W_{nh}h_{t-1} + b_{nh}) + b_{nx}\bigr)")
     ui.equation(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
 st.markdown(TEXT["gates_text"])
-panels = [(TEXT[f"panel_{n}"], run.heat[n], kind) for n, kind in PANELS[s.cell]]
-ui.plot(gfig.gate_heatmaps(run.heat_steps, run.heat_units, panels, labels={
-    "title": TEXT["fig_gates_title"].format(T=s.T, H=s.H), "x": TEXT["fig_x"],
-    "y": TEXT["fig_unit"], "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"],
-    "bar_state": TEXT["bar_state"]}), key="fig_gates")
+forward = (s.cell, s.T, s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed)  # what the gates show
+fig_norms, fig_step = gradient_figures(forward + (s.loss,), run, rnn)
+ui.plot(gates_figure(forward, run), key="fig_gates")
 
 # 2 · gradient norms
 st.header(TEXT["h_norms"])
@@ -227,18 +269,7 @@ reach.append((TEXT["m_h"].format(cell=s.cell.upper()), lg.reach(run.log10_norm_h
 reach.append((TEXT["m_rnn"], lg.reach(rnn)))
 for col, (what, r) in zip(cols, reach):
     col.metric(TEXT["m_reach"].format(what=what), lg.pow10_text(r), help=TEXT["m_help"])
-k = np.arange(s.T)
-series = []
-if lstm:
-    series.append({"name": TEXT["curve_c"], "y": run.log10_norm_c, "color": COLORWAY[0]})
-    series.append({"name": TEXT["curve_h_lstm"], "y": run.log10_norm_h, "color": COLORWAY[5]})
-    series.append({"name": TEXT["curve_path_lstm"], "y": run.log10_path, "color": COLORWAY[0], "dash": "dash"})
-else:
-    series.append({"name": TEXT["curve_h_gru"], "y": run.log10_norm_h, "color": COLORWAY[0]})
-    series.append({"name": TEXT["curve_path_gru"], "y": run.log10_path, "color": COLORWAY[0], "dash": "dash"})
-series.append({"name": TEXT["curve_rnn"], "y": rnn, "color": COLORWAY[1]})
-ui.plot(gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
-                   y_title=TEXT["fig_norms_y"], height=460, legend_below=True), key="fig_norms")
+ui.plot(fig_norms, key="fig_norms")
 
 # 3 · the source's argument, step by step
 st.header(TEXT["h_step"])
@@ -249,18 +280,7 @@ else:
     ui.equation(r"\delta^{k-1} = \frac{\partial C}{\partial h_{k-1}} = "
                 r"\delta^k \frac{\partial h_k}{\partial h_{k-1}} = \delta^k\,(z_k + \ldots)")
 st.markdown(TEXT["step_text_lstm"] if lstm else TEXT["step_text_gru"])
-gate = lg.CARRY_GATE[s.cell]
-ratio = 10.0 ** np.minimum(run.log10_ratio, 6.0)  # shown up to a factor 10⁶ per step
-step_series = [
-    {"name": TEXT["curve_mean_f" if lstm else "curve_mean_z"], "y": run.means[gate], "color": COLORWAY[0]},
-    {"name": TEXT["curve_fterm" if lstm else "curve_zterm"], "y": run.path_factor, "color": COLORWAY[4], "dash": "dash"},
-    {"name": TEXT["curve_ratio"], "y": ratio, "color": COLORWAY[2]},
-]
-finite = ratio[np.isfinite(ratio)]
-top = float(np.clip(finite.max() * 1.05, 1.1, 2.0)) if finite.size else 1.1
-ui.plot(gfig.lines(k, step_series, title=TEXT["fig_step_title"], x_title=TEXT["fig_step"],
-                   y_title=TEXT["fig_step_y"], height=420, y_range=(0, top), hline=1.0,
-                   legend_below=True), key="fig_step")
+ui.plot(fig_step, key="fig_step")
 if s.loss == "all":
     st.caption(TEXT["step_loss_all"])
 if np.isnan(run.path_factor).any():

@@ -84,8 +84,8 @@ TEXT = {
     "m_help": "‖∂C/∂h₀‖ ÷ ‖∂C/∂h_T₋₁‖: how much of the gradient at the last step reaches the first.",
     "fig_means_title": "Mean gate activation per step",
     "fig_means_y": "mean over units",
-    "mean_z": "z — update gate",
-    "mean_r": "r — reset gate",
+    "mean_z": "z (update)",  # two panels share a half-width figure: short titles
+    "mean_r": "r (reset)",
     # part 3
     "h_fw": "3 · PyTorch and Keras",
     "fw_order": (
@@ -213,13 +213,13 @@ st.header(TEXT["h_z"])
 ui.equation(r"\frac{\partial C}{\partial h_{k-1}} = z_k \odot \frac{\partial C}{\partial h_k} + \ldots"
             r"\qquad\text{(the “…” run through } r_k, z_k, n_k \text{ and } W_{hh})")
 st.markdown(TEXT["z_text"])
-cols = st.columns(4)
-for i, v in enumerate(VARIANTS):
+cols = st.columns(2)  # one column per variant, as in part 1 (four in a row cut the labels)
+for col, v in zip(cols, VARIANTS):
     short = TEXT[f"short_{v}"]
-    cols[2 * i].metric(TEXT["m_reach"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_norm_h)),
-                       help=TEXT["m_help"])
-    cols[2 * i + 1].metric(TEXT["m_path"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_path)),
-                           help=TEXT["m_help"])
+    col.metric(TEXT["m_reach"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_norm_h)),
+               help=TEXT["m_help"])
+    col.metric(TEXT["m_path"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_path)),
+               help=TEXT["m_help"])
 k = np.arange(s.T)
 series = []
 for v in VARIANTS:

@@ -169,6 +169,46 @@ def diagonal_case(lo: float, hi: float, H: int, N: int):
     return powers.diagonal_powers(np.linspace(lo, hi, H), N)
 
 
+# Figures are cached on the settings that change them (the eigenvalues do not depend on N, the
+# diagonal case only on lo, hi, H, N), so a rerun rebuilds only what changed and an unchanged
+# chart is sent unchanged. The `_` arguments are the cached results of those settings;
+# cache_resource: figures are only read afterwards.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def diagonal_fig(settings: tuple, _diag):
+    return figures.diagonal_figure(_diag, labels={
+        "title": TEXT["fig_diag_title"], "x": TEXT["fig_n"], "y": TEXT["fig_diag_y"],
+        "line": TEXT["fig_line"], "negative": TEXT["fig_negative"],
+    })
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def histogram_fig(settings: tuple, _hist, _eig):
+    return figures.entries_histogram_figure(_hist, radius=_eig.radius, labels={
+        "title": TEXT["fig_hist_title"], "x": TEXT["fig_hist_x"], "y": TEXT["fig_hist_y"],
+        "median": TEXT["fig_median"], "drift": TEXT["fig_drift"], "zeros": TEXT["fig_zeros"],
+        "play": TEXT["fig_play"], "pause": TEXT["fig_pause"], "n": TEXT["fig_n"],
+    })
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def eigen_fig(settings: tuple, _eig):
+    return figures.eigenvalues_figure(_eig, labels={
+        "title": TEXT["fig_eig_title"], "x": TEXT["fig_eig_x"], "y": TEXT["fig_eig_y"],
+        "eigenvalues": TEXT["fig_eigenvalues"], "unit": TEXT["fig_unit"],
+        "radius": TEXT["fig_radius"],
+    })
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def norms_fig(settings: tuple, _norms, _eig, _hist):
+    return figures.norms_figure(_norms, _eig.radius, _eig.sigma_max, hist=_hist, labels={
+        "title": TEXT["fig_norm_title"], "x": TEXT["fig_n"], "y": TEXT["fig_norm_y"],
+        "norm": TEXT["fig_norm"], "radius": TEXT["fig_norm_radius"],
+        "sigma": TEXT["fig_norm_sigma"], "median": TEXT["fig_norm_median"],
+        "band": TEXT["fig_norm_band"],
+    })
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -176,10 +216,12 @@ s = ui.controls("powers", CONTROLS, presets=PRESETS, text=TEXT)
 st.sidebar.caption(TEXT["presets_note"])
 key = (s.init, s.H, s.by, s.scale, s.lo, s.hi, s.seed)
 
-ui.equation(r"\delta^{k-1} = \left(W_{hh}^{T}\,\delta^{k}\right) \odot \sigma'\!\left(h_*^{k-1}\right)"
-            r"\quad\Longrightarrow\quad"
+# two lines: on one, the equation overflows a 1280-px screen's column
+ui.equation(r"\begin{gathered}\delta^{k-1} = \left(W_{hh}^{T}\,\delta^{k}\right) \odot "
+            r"\sigma'\!\left(h_*^{k-1}\right),\quad D^{k} = \operatorname{diag}\bigl(\sigma'(h_*^{k})\bigr)"
+            r"\\ \Longrightarrow\quad"
             r"\delta^{t-n} = D^{t-n} W_{hh}^{T}\, D^{t-n+1} W_{hh}^{T} \cdots D^{t-1} W_{hh}^{T}\,"
-            r"\delta^{t},\quad D^{k} = \operatorname{diag}\bigl(\sigma'(h_*^{k})\bigr)")
+            r"\delta^{t}\end{gathered}")
 ui.equation(r"\sigma' \equiv 1:\qquad \delta^{t-n} = \left(W_{hh}^{T}\right)^{n}\delta^{t}"
             r" = \left(W_{hh}^{\,n}\right)^{T}\delta^{t}")
 
@@ -192,10 +234,7 @@ ui.equation(r"W_{hh} = \operatorname{diag}(\lambda_1,\dots,\lambda_H)\ \Rightarr
 st.markdown(TEXT["diag_text"])
 with ui.guard():
     diag = diagonal_case(s.lo, s.hi, s.H, s.N)
-ui.plot(figures.diagonal_figure(diag, labels={
-    "title": TEXT["fig_diag_title"], "x": TEXT["fig_n"], "y": TEXT["fig_diag_y"],
-    "line": TEXT["fig_line"], "negative": TEXT["fig_negative"],
-}), key="fig_diag")
+ui.plot(diagonal_fig((s.lo, s.hi, s.H, s.N), diag), key="fig_diag")
 
 # 2 · a random W_hh
 st.header(TEXT["h_random"])
@@ -220,26 +259,13 @@ c3.metric(TEXT["m_last"], shown(log_norm[-1]))
 c4.metric(TEXT["m_peak"], shown(log_norm[peak]), TEXT["m_peak_at"].format(n=peak + 1),
           delta_color="off", delta_arrow="off")
 
-ui.plot(figures.entries_histogram_figure(hist, radius=eig.radius, labels={
-    "title": TEXT["fig_hist_title"], "x": TEXT["fig_hist_x"], "y": TEXT["fig_hist_y"],
-    "median": TEXT["fig_median"], "drift": TEXT["fig_drift"], "zeros": TEXT["fig_zeros"],
-    "play": TEXT["fig_play"], "pause": TEXT["fig_pause"], "n": TEXT["fig_n"],
-}), key="fig_hist")
+ui.plot(histogram_fig(key + (s.N,), hist, eig), key="fig_hist")
 
 left, right = st.columns([2, 3])
 with left:
-    ui.plot(figures.eigenvalues_figure(eig, labels={
-        "title": TEXT["fig_eig_title"], "x": TEXT["fig_eig_x"], "y": TEXT["fig_eig_y"],
-        "eigenvalues": TEXT["fig_eigenvalues"], "unit": TEXT["fig_unit"],
-        "radius": TEXT["fig_radius"],
-    }), key="fig_eig")
+    ui.plot(eigen_fig(key, eig), key="fig_eig")
 with right:
-    ui.plot(figures.norms_figure(norms, eig.radius, eig.sigma_max, hist=hist, labels={
-        "title": TEXT["fig_norm_title"], "x": TEXT["fig_n"], "y": TEXT["fig_norm_y"],
-        "norm": TEXT["fig_norm"], "radius": TEXT["fig_norm_radius"],
-        "sigma": TEXT["fig_norm_sigma"], "median": TEXT["fig_norm_median"],
-        "band": TEXT["fig_norm_band"],
-    }), key="fig_norms")
+    ui.plot(norms_fig(key + (s.N,), norms, eig, hist), key="fig_norms")
 
 ui.equation(r"\rho^{\,n} \;\le\; \lVert W_{hh}^{\,n} \rVert_2 \;\le\; \sigma_{\max}^{\,n},"
             r"\qquad \lVert W_{hh}^{\,n} \rVert_2^{1/n} \xrightarrow{\,n\to\infty\,} \rho")

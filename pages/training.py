@@ -79,7 +79,7 @@ TEXT = {
     "m_ratio": "Loss / baseline",
     "m_gnorm": "‖∇θL‖ last step",
     # figures
-    "fig_loss_title": "Training loss (mean of the last {k} steps)",
+    "fig_loss_title": "Loss (mean of last {k} steps)",
     "fig_loss_x": "training step",
     "fig_loss_y_adding": "mean squared error",
     "fig_loss_y_copy": "cross-entropy (nats per step)",
@@ -91,7 +91,7 @@ TEXT = {
     "clip_at": "clip {clip:g}",
     "fig_grad_title": "Gradient reaching each step t",
     "fig_grad_x": "time step t",
-    "fig_grad_y": "log10 ‖∂L/∂h_t‖",
+    "fig_grad_y": "log₁₀ ‖∂L/∂h_t‖",
     "grad_start": "before training",
     "grad_now": "now (step {step})",
     # explanation
@@ -297,7 +297,7 @@ def live_panel() -> None:
             curves.setdefault(label, losses)
     left, right = st.columns(2)
     with left:
-        ui.plot(remedies.loss_figure(curves, tr.baseline, smooth=smooth, labels={
+        ui.plot(remedies.loss_figure(curves, tr.baseline, smooth=smooth, x_max=cap, labels={
             "title": TEXT["fig_loss_title"].format(k=smooth), "x": TEXT["fig_loss_x"],
             "y": TEXT[f"fig_loss_y_{task}"], "baseline": TEXT[f"fig_baseline_{task}"],
         }), key="fig_loss")

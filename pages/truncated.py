@@ -60,26 +60,26 @@ TEXT = {
     "m_steps": "{n} steps back",
     "m_none": "nothing above the threshold",
     # figures
-    "steps_title": "Each step's contribution to ∂C/∂W_hh",
+    "steps_title": "Each step's term of ∂C/∂W_hh",
     "steps_x": "step k (where the term lands)",
     "steps_y": "log₁₀ ‖term k‖",
     "full": "full BPTT",
     "trunc": "truncated, w = {w}",
-    "map_title": "What truncation cuts from the gradient-flow map",
+    "map_title": "What truncation cuts",
     "map_x": "hidden-state step k",
     "map_y": "loss at step t",
     "map_cbar": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
     "map_hover": "loss at t = %{y:.0f}<br>step k = %{x:.0f}<br>log₁₀ ‖∂Cᵗ/∂hₖ‖ = %{z:.2f}<extra></extra>",
     "map_cut": "cut by truncation",
     "map_loss": "the loss term in C",
-    "err_title": "How far the truncated gradient is from the full one",
+    "err_title": "Error of the truncated gradient",
     "err_x": "window w (steps)",
     "err_y": "log₁₀ (‖g_w − g‖ / ‖g‖)",
     "err_curve": "∂C/∂W_hh",
     "err_now": "w = {w}",
     "zero_grad": "The full gradient is exactly zero here; there is nothing to truncate.",
     "map_note": (
-        "The map shows every loss term Cᵗ, with the loss {which}; the shaded part is what "
+        "The gradient-flow map shows every loss term Cᵗ, with the loss {which}; the shaded part is what "
         "truncation cuts. Inside the window the truncated gradient equals the full one, "
         "term by term."
     ),

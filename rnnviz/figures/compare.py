@@ -80,7 +80,8 @@ def norm_curves_figure(
                       annotation_font=dict(size=TICK_FONT, color=THRESHOLD_COLOR))
     fig.update_yaxes(range=_y_range(curves, threshold))
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-                      margin=dict(t=110))
+                      margin=dict(t=85, l=75, b=66))  # the title, then the legend above the plot
+    # (l, b: as large as the axes push them, so plotly.js lays the figure out only once)
     return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
 
 
@@ -107,9 +108,21 @@ def family_bars_figure(
             hovertemplate=f"%{{x}}<br>{panel}: %{{text}}<extra></extra>",
         ), row=1, col=c)
         top = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
-        fig.update_yaxes(range=[0, max(top, 1e-9) * 1.25], row=1, col=c, showticklabels=False,
+        fig.update_yaxes(range=[0, max(top, 1e-9) * 1.25], row=1, col=c, showticklabels=False, ticks="",
                          showgrid=False)
     for a in fig.layout.annotations:  # the panel titles
         a.font = dict(size=AXIS_TITLE_FONT)
-    fig.update_layout(margin=dict(t=90, b=40), bargap=0.35)
+    # "RNN (tanh)" beside "LSTM" runs into it in a third of a 1280-px screen: long names on
+    # two lines (the categories, and so the hover text, stay the names themselves)
+    fig.update_xaxes(tickvals=list(names), ticktext=[_two_lines(n) for n in names])
+    # b: room for the two-line names, as the axes push it (no second layout in plotly.js)
+    fig.update_layout(margin=dict(t=90 if title else 50, b=64), bargap=0.35)
     return apply_style(fig, title=title or None, height=height)
+
+
+def _two_lines(name: str, longest: int = 6) -> str:
+    """A tick label longer than `longest` characters broken at its first space."""
+    if len(name) <= longest or " " not in name:
+        return name
+    first, rest = name.split(" ", 1)
+    return f"{first}<br>{rest}"

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.figures.style import COLORWAY, SEQUENTIAL, apply_style, downsample, f32
+from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, SEQUENTIAL, apply_style, downsample, f32
 
 MAX_CELLS = 200  # a map is shown as at most MAX_CELLS × MAX_CELLS blocks
 
@@ -91,6 +91,7 @@ def flow_maps_figure(
         colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
         **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
     apply_style(fig, title=lab["title"], height=height)
+    fig.update_layout(margin=dict(t=95))  # room between the title and the subplot titles
     for a in fig.layout.annotations:  # the subplot titles
         a.font.size = 20
     return fig
@@ -152,7 +153,7 @@ def truncated_map_figure(
         fig.add_trace(go.Scatter(x=np.full(rows.size, T - 0.5, dtype=np.float32), y=f32(rows),
                                  mode="markers", name=lab["loss"], cliponaxis=False,
                                  marker=dict(symbol="triangle-left", size=14, color=COLORWAY[6])))
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+    fig.update_layout(showlegend=True, legend=LEGEND_BELOW)  # below: clear of the title
     return apply_style(fig, title=lab["title"], height=height)
 
 
@@ -186,7 +187,7 @@ def curves_figure(
                       annotation_font_size=16)
     if log_y:
         fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+    fig.update_layout(legend=LEGEND_BELOW)  # below: clear of the title, however it wraps
     return apply_style(fig, title=title, x_title=x_title, y_title=y_title, height=height)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import (AXIS_TITLE_FONT, COLORWAY, DIVERGING, SEQUENTIAL, TICK_FONT,
-                                  apply_style, f32)
+from rnnviz.figures.style import (AXIS_TITLE_FONT, COLORWAY, DIVERGING, SEQUENTIAL, TEMPLATE,
+                                  TICK_FONT, apply_style, f32)
 
 # kind of a heatmap panel -> (coloraxis name, colour scale, fixed range or None = symmetric)
 PANEL_KINDS = {
@@ -79,8 +79,11 @@ def gate_heatmaps(
             colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="right"), y=(lo + hi) / 2,
                           len=hi - lo, yanchor="middle", thickness=16,
                           tickfont=dict(size=TICK_FONT)))
-    fig = go.Figure(data=data, layout=dict(annotations=annotations, **layout))
-    return apply_style(fig, title=lab["title"], height=height)
+    # one constructor call; margins as large as the axes and colour bars push them (r: the
+    # bars), so plotly.js does not lay the figure out a second time after a slider release
+    return go.Figure(data=data, layout=dict(
+        template=TEMPLATE, title={"text": lab["title"]}, height=height,
+        margin=dict(l=72, r=100, t=70, b=64), annotations=annotations, **layout))
 
 
 def lines(
@@ -97,23 +100,33 @@ def lines(
 ) -> go.Figure:
     """Curves over a shared x. Each series: {"name", "y", optional "dash", "color", "width",
     "x" (its own x)}; NaN and ±inf points are left as gaps."""
-    fig = go.Figure()
+    data = []
     for i, s in enumerate(series):
         y = np.asarray(s["y"], dtype=np.float64)
         y = np.where(np.isfinite(y), y, np.nan)
-        fig.add_trace(go.Scatter(
+        data.append(go.Scatter(
             x=f32(s.get("x", x)), y=f32(y), mode="lines", name=s["name"],
             line=dict(color=s.get("color", COLORWAY[i % len(COLORWAY)]), dash=s.get("dash"),
                       width=s.get("width", 3)),
             hovertemplate=f"{s['name']}<br>{x_title}: %{{x:.0f}}<br>%{{y:.3g}}<extra></extra>",
         ))
+    # one constructor call (the look of apply_style at a fraction of its cost); margins as
+    # large as the axes and the legend push them (b: the legend below), so plotly.js does not
+    # lay the figure out a second time after a slider release
+    layout = dict(template=TEMPLATE, title={"text": title}, height=height,
+                  xaxis={"title": {"text": x_title}},
+                  yaxis={"title": {"text": y_title},
+                         **({"range": list(y_range)} if y_range is not None else {})},
+                  margin=dict(l=75, r=30, t=70, b=135 if legend_below else 66))
     if hline is not None:
-        fig.add_hline(y=hline, line=dict(color="#808080", dash="dot", width=1.5))
-    if y_range is not None:
-        fig.update_yaxes(range=list(y_range))
+        layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=hline,
+                                 y1=hline, line=dict(color="#808080", dash="dot", width=1.5))]
     if legend_below:
-        fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0, yanchor="top"))
-    return apply_style(fig, title=title, x_title=x_title, y_title=y_title, height=height)
+        # 72 px under the plot, below the tick labels and the x-axis title: with the margins
+        # fixed the plot's height is known (a fraction like y=-0.25 hits the title on short plots)
+        plot_h = max(height - 70 - 170, 1)
+        layout["legend"] = dict(orientation="h", y=-72 / plot_h, x=0, yanchor="top")
+    return go.Figure(data=data, layout=layout)
 
 
 def gate_mean_panels(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import COLORWAY, apply_style, f32
+from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, apply_style, f32
 from rnnviz.powers import DiagonalPowers, Eigen, PowerHistograms, PowerNorms
 
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = COLORWAY
@@ -50,7 +50,7 @@ def entries_histogram_figure(
     radius: float | None = None,
     max_frames: int = MAX_FRAMES,
     labels: Mapping[str, str] | None = None,
-    height: int = 520,
+    height: int = 560,
 ) -> go.Figure:
     """The share of entries of Wⁿ per bin of log₁₀|entry|, one animation frame per n.
 
@@ -130,8 +130,8 @@ def entries_histogram_figure(
                                         transition=dict(duration=0))]),
             ],
         )],
-        legend=dict(orientation="h", x=0.0, y=-0.2, yanchor="top"),
-        margin=dict(t=110, b=190),
+        legend=LEGEND_BELOW,  # under the slider: axis title, slider, legend, top to bottom
+        margin=dict(t=110, b=215),
     )
     return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
                        height=height)
@@ -177,7 +177,9 @@ def eigenvalues_figure(
     r = 1.1 * max(1.0, eig.radius)
     fig.update_xaxes(range=[-r, r], zeroline=True)
     fig.update_yaxes(range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1)
-    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.15, yanchor="top"))
+    # margins as large as what the axes and legend push them to at the defaults: a push beyond
+    # them makes plotly.js lay the figure out a second time after every slider release
+    fig.update_layout(legend=LEGEND_BELOW, margin=dict(l=80, b=100))
     return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
                        height=height)
 
@@ -241,7 +243,7 @@ def norms_figure(
         pad = 0.08 * max(hi - lo, 1.0)
         fig.update_yaxes(range=[lo - pad, hi + pad])
     fig.add_hline(y=0, line=dict(color="#808080", width=1))
-    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"))
+    fig.update_layout(legend=LEGEND_BELOW, margin=dict(b=195))  # as pushed: no second layout
     return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
                        height=height)
 
@@ -283,5 +285,6 @@ def diagonal_figure(
             hovertemplate="n = %{x}: %{y:.2f}<extra></extra>",
         ))
     fig.add_hline(y=0, line=dict(color="#808080", width=1))
+    fig.update_layout(margin=dict(l=75, r=140, b=66))  # as the legend and axes push them
     return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
                        height=height)

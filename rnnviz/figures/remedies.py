@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import COLORWAY, SEQUENTIAL, apply_style, f32
+from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, SEQUENTIAL, apply_style, f32, log_ticks
 
 ORIGINAL, BY_VALUE, BY_NORM = COLORWAY[6], COLORWAY[1], COLORWAY[0]  # black, vermillion, blue
-_BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0)  # legend under the plot
+_BELOW = LEGEND_BELOW  # legend under the plot, clear of the x-axis title
 
 
 def _arrow(fig: go.Figure, vec, color: str, width: int = 4):
@@ -78,7 +78,7 @@ def angle_sweep_figure(
     *,
     marker: float | None = None,
     labels: Mapping[str, str] | None = None,
-    height: int = 380,
+    height: int = 440,
 ) -> go.Figure:
     """Direction change of clipping by value as the gradient turns (norm fixed); by norm: 0.
 
@@ -96,7 +96,7 @@ def angle_sweep_figure(
     ])
     if marker is not None:
         fig.add_vline(x=float(marker), line=dict(color=ORIGINAL, width=2, dash="dot"))
-    fig.update_xaxes(range=[float(a.min()), float(a.max())], dtick=45)
+    fig.update_xaxes(range=[float(a.min()), float(a.max())], dtick=90)  # 45 crowds a half-width plot
     apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
     fig.update_layout(legend=_BELOW)
     return fig
@@ -141,7 +141,7 @@ def cliff_figure(
             ))
         fig.update_layout(scene=dict(xaxis_title=lab["x"], yaxis_title=lab["y"], zaxis_title=lab["z"]))
         apply_style(fig, title=lab["title"], height=height)
-        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=0.0, xanchor="left", x=0.0))
+        fig.update_layout(legend=_BELOW)
         return fig
     if kind != "contour":
         raise ValueError(f"kind must be 'contour' or 'surface', not {kind!r}.")
@@ -199,25 +199,38 @@ def loss_figure(
     *,
     smooth: int = 20,
     log_y: bool = True,
+    x_max: int | None = None,
     labels: Mapping[str, str] | None = None,
     height: int = 440,
 ) -> go.Figure:
-    """Training loss per step (running mean over ``smooth`` steps) and the baseline line."""
+    """Training loss per step (running mean over ``smooth`` steps) and the baseline line.
+
+    ``x_max``: the last step of the run; the step axis and the baseline span 0 … x_max from
+    the start (before training there is no curve, but the baseline and the axis are there,
+    and the axis does not rescale as the curves grow).
+    """
     lab = {"title": "Training loss", "x": "training step", "y": "loss (MSE)",
            "baseline": "baseline (no memory)", **(labels or {})}
     fig = go.Figure()
-    n_max = 1
+    n_max = max(1, int(x_max or 1))
+    shown = [float(baseline)]
     for k, (name, losses) in enumerate(curves.items()):
         y = running_mean(losses, smooth)
         n_max = max(n_max, len(y))
+        shown.extend(np.asarray(y, dtype=np.float64).tolist())
         fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1, dtype=np.float32), y=f32(y), mode="lines",
                                  name=name, line=dict(color=COLORWAY[k % len(COLORWAY)])))
     fig.add_trace(go.Scatter(x=f32([1, n_max]), y=f32([baseline, baseline]), mode="lines",
                              name=lab["baseline"], line=dict(color="#404040", dash="dash", width=2)))
+    if x_max:
+        fig.update_xaxes(range=[0, n_max])
     if log_y:
-        fig.update_yaxes(type="log")
+        pos = np.asarray(shown, dtype=np.float64)
+        pos = pos[np.isfinite(pos) & (pos > 0)]
+        ticks = log_ticks(float(pos.min()), float(pos.max())) if pos.size else {}
+        fig.update_yaxes(type="log", **ticks)
     apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW)
+    fig.update_layout(legend=_BELOW, showlegend=True)  # the baseline is named before training too
     return fig
 
 
@@ -239,5 +252,5 @@ def grad_norm_figure(
         fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1, dtype=np.float32), y=f32(y), mode="lines",
                                  name=name, line=dict(color=COLORWAY[k % len(COLORWAY)])))
     apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW)
+    fig.update_layout(legend=_BELOW, showlegend=True)  # one curve too: "before training"
     return fig

@@ -9,6 +9,20 @@
   (``downsample``) so a T = 2000 page stays light.
 
 Units belong in axis titles: ``apply_style(fig, x_title="time step t", y_title="log10 ‖δ_t‖")``.
+
+Layout rules that keep figures readable in a half-width column on a 1280-px projector:
+- Titles short (about 30 characters fit a half-width figure at 24 px); the long explanation
+  goes in the page's caption.
+- Legends below the figure: ``fig.update_layout(legend=LEGEND_BELOW)``. It is anchored to
+  the bottom of the figure (``yref="container"``), so plotly reserves room for it under the
+  x-axis title however many rows it wraps to, and it never runs into the title at the top.
+  A legend placed in plot fractions (``y=-0.2``) hits the axis title on short plots, and one
+  above the plot grows upwards into the title when it wraps. It needs the axes' automargin
+  (the template's default): with ``automargin=False`` and fixed margins plotly.js does not
+  make room for it and it lands on the tick labels; there, put the legend at a paper
+  ``y = -(px below the plot) / (plot height in px)``, which the fixed margins make known.
+- Log axes: ``log_ticks`` labels decades as 0.1, 0.01 … or 10⁻⁴ instead of plotly's small
+  digits at every minor tick.
 """
 
 from __future__ import annotations
@@ -46,7 +60,10 @@ _axis = dict(
 TEMPLATE = go.layout.Template(
     layout=dict(
         font=dict(family=FONT_FAMILY, size=BASE_FONT, color="#1A1A1A"),
-        title=dict(font=dict(size=TITLE_FONT), x=0.0, xanchor="left"),
+        # the title at the figure's top edge (plotly's default centres it in the top margin,
+        # which leaves a gap above it when a legend or subplot titles widen that margin)
+        title=dict(font=dict(size=TITLE_FONT), x=0.0, xanchor="left", y=1.0, yref="container",
+                   yanchor="top", pad=dict(t=12)),
         colorway=COLORWAY,
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
@@ -63,6 +80,10 @@ TEMPLATE = go.layout.Template(
     ),
 )
 pio.templates["rnnviz"] = TEMPLATE
+
+# A horizontal legend under the plot, anchored to the figure's bottom edge (see the docstring).
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0.0, yanchor="bottom",
+                    xanchor="left", x=0.0)
 
 
 def apply_style(
@@ -84,6 +105,34 @@ def apply_style(
     if height is not None:
         fig.update_layout(height=height)
     return fig
+
+
+def _tick_text(v: float) -> str:
+    """0.5, 0.01, 20 in plain digits; beyond 1e-3 … 1e4 as 10 with a superscript power."""
+    e = math.floor(math.log10(v) + 1e-9)
+    if -3 <= e <= 3:
+        return f"{v:.{max(0, -e)}f}"
+    m = v / 10.0**e
+    digits = str(e).replace("-", "−")
+    return (f"{m:.0f}·" if abs(m - 1) > 1e-6 else "") + f"10<sup>{digits}</sup>"
+
+
+def log_ticks(lo: float, hi: float) -> dict:
+    """Tick values and labels for a log axis showing data in [lo, hi] (both > 0): 1, 2 and 5
+    times each decade when the data span at most two decades (or are one value, which plotly
+    pads to about two), every decade when they span more. Returns ``dict(tickvals=[...],
+    ticktext=[...])`` for ``fig.update_yaxes(type="log", **...)``, or {} (plotly's own ticks,
+    fine there) when the data span under half a decade."""
+    if not (lo > 0 and hi > 0 and math.isfinite(lo) and math.isfinite(hi)):
+        return {}
+    lo, hi = min(lo, hi), max(lo, hi)
+    span = math.log10(hi / lo)
+    if 1e-9 < span < 0.5:
+        return {}
+    steps = (1, 2, 5) if span <= 2 else (1,)
+    e0, e1 = math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1  # room for padding
+    vals = [m * 10.0**e for e in range(e0, e1 + 1) for m in steps]
+    return dict(tickvals=vals, ticktext=[_tick_text(v) for v in vals])
 
 
 _F32_MAX = float(np.finfo(np.float32).max)
