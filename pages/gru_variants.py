@@ -176,11 +176,45 @@ def framework_checks(n: int, H: int, init: str, scale: float, by: str, zb: float
     return out
 
 
+# Figures are cached on the settings that change them (the heatmaps do not depend on the loss),
+# so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_runs` is the
+# cached result of those settings; cache_resource: figures are only read.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gates_figure(variant: str, forward: tuple, _runs):
+    T, H, r = forward[0], forward[1], _runs[variant]
+    panels = [(TEXT[f"panel_{n}"], r.heat[n], kind) for n, kind in PANELS]
+    return gfig.gate_heatmaps(r.heat_steps, r.heat_units, panels, labels={
+        "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"], "y": TEXT["fig_unit"],
+        "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"], "bar_state": TEXT["bar_state"]})
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gradient_figures(settings: tuple, _runs):
+    """The gradient norms against k (both variants, full and z path) and the mean gates."""
+    k = np.arange(settings[0])
+    series = []
+    for v in VARIANTS:
+        short = TEXT[f"short_{v}"]
+        series.append({"name": TEXT["curve_full"].format(v=short), "y": _runs[v].log10_norm_h,
+                       "color": COLOURS[v]})
+        series.append({"name": TEXT["curve_path"].format(v=short), "y": _runs[v].log10_path,
+                       "color": COLOURS[v], "dash": "dash"})
+    norms = gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
+                       y_title=TEXT["fig_norms_y"], height=480, legend_below=True,
+                       bottom=200)  # half width: the legend wraps to four rows
+    panels = {TEXT[f"mean_{g}"]: [{"name": TEXT[f"short_{v}"], "y": _runs[v].means[g], "color": COLOURS[v],
+                                   "width": WIDTHS[v]} for v in VARIANTS] for g in ("z", "r")}
+    means = gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"], x_title=TEXT["fig_step"],
+                                  y_title=TEXT["fig_means_y"], height=480)
+    return norms, means
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
 s = ui.controls("gru_variants", CONTROLS, presets=PRESETS, text=TEXT)
 args = (s.T, s.H, s.init, s.scale, s.by, s.zb, s.xs, s.loss, s.seed)
+forward = (s.T, s.H, s.init, s.scale, s.by, s.zb, s.xs, s.seed)  # what the gates show
 
 with ui.guard():
     runs, gap = gru_pair(*args)
@@ -199,12 +233,7 @@ for col, v in zip(cols, VARIANTS):
     with col:
         st.subheader(TEXT[f"v_{v}"])
         ui.equation(eqs[v])
-        r = runs[v]
-        panels = [(TEXT[f"panel_{n}"], r.heat[n], kind) for n, kind in PANELS]
-        ui.plot(gfig.gate_heatmaps(r.heat_steps, r.heat_units, panels, labels={
-            "title": TEXT["fig_gates_title"].format(T=s.T, H=s.H), "x": TEXT["fig_x"], "y": TEXT["fig_unit"],
-            "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"],
-            "bar_state": TEXT["bar_state"]}), key=f"fig_gates_{v}")
+        ui.plot(gates_figure(v, forward, runs), key=f"fig_gates_{v}")
 ui.equation(r"r_t, z_t = \sigma(W_{\cdot x}x_t + W_{\cdot h}h_{t-1} + b_\cdot),\qquad "
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
 
@@ -220,22 +249,12 @@ for col, v in zip(cols, VARIANTS):
                help=TEXT["m_help"])
     col.metric(TEXT["m_path"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_path)),
                help=TEXT["m_help"])
-k = np.arange(s.T)
-series = []
-for v in VARIANTS:
-    short = TEXT[f"short_{v}"]
-    series.append({"name": TEXT["curve_full"].format(v=short), "y": runs[v].log10_norm_h, "color": COLOURS[v]})
-    series.append({"name": TEXT["curve_path"].format(v=short), "y": runs[v].log10_path,
-                   "color": COLOURS[v], "dash": "dash"})
+fig_norms, fig_means = gradient_figures(args, runs)
 left, right = st.columns(2)
 with left:
-    ui.plot(gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
-                       y_title=TEXT["fig_norms_y"], height=480, legend_below=True), key="fig_norms")
+    ui.plot(fig_norms, key="fig_norms")
 with right:
-    panels = {TEXT[f"mean_{g}"]: [{"name": TEXT[f"short_{v}"], "y": runs[v].means[g], "color": COLOURS[v],
-                                   "width": WIDTHS[v]} for v in VARIANTS] for g in ("z", "r")}
-    ui.plot(gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"], x_title=TEXT["fig_step"],
-                                  y_title=TEXT["fig_means_y"], height=480), key="fig_means")
+    ui.plot(fig_means, key="fig_means")
 
 # 3 · frameworks
 st.header(TEXT["h_fw"])

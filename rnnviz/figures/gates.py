@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.figures.style import (AXIS_TITLE_FONT, COLORWAY, DIVERGING, SEQUENTIAL, TEMPLATE,
-                                  TICK_FONT, apply_style, f32)
+                                  TICK_FONT, f32)
 
 # kind of a heatmap panel -> (coloraxis name, colour scale, fixed range or None = symmetric)
 PANEL_KINDS = {
@@ -83,7 +83,7 @@ def gate_heatmaps(
     # bars), so plotly.js does not lay the figure out a second time after a slider release
     return go.Figure(data=data, layout=dict(
         template=TEMPLATE, title={"text": lab["title"]}, height=height,
-        margin=dict(l=72, r=100, t=70, b=64), annotations=annotations, **layout))
+        margin=dict(l=72, r=110, t=70, b=64), annotations=annotations, **layout))
 
 
 def lines(
@@ -97,9 +97,12 @@ def lines(
     y_range: Sequence[float] | None = None,
     hline: float | None = None,
     legend_below: bool = False,
+    bottom: int | None = None,
 ) -> go.Figure:
     """Curves over a shared x. Each series: {"name", "y", optional "dash", "color", "width",
-    "x" (its own x)}; NaN and ±inf points are left as gaps."""
+    "x" (its own x)}; NaN and ±inf points are left as gaps. ``bottom``: the bottom margin in
+    px when a legend below wraps to several rows (half-width figures), so plotly.js never
+    has to grow it."""
     data = []
     for i, s in enumerate(series):
         y = np.asarray(s["y"], dtype=np.float64)
@@ -117,14 +120,14 @@ def lines(
                   xaxis={"title": {"text": x_title}},
                   yaxis={"title": {"text": y_title},
                          **({"range": list(y_range)} if y_range is not None else {})},
-                  margin=dict(l=75, r=30, t=70, b=135 if legend_below else 66))
+                  margin=dict(l=75, r=30, t=70, b=bottom or (135 if legend_below else 66)))
     if hline is not None:
         layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=hline,
                                  y1=hline, line=dict(color="#808080", dash="dot", width=1.5))]
     if legend_below:
         # 72 px under the plot, below the tick labels and the x-axis title: with the margins
         # fixed the plot's height is known (a fraction like y=-0.25 hits the title on short plots)
-        plot_h = max(height - 70 - 170, 1)
+        plot_h = max(height - 70 - (bottom or 170), 1)
         layout["legend"] = dict(orientation="h", y=-72 / plot_h, x=0, yanchor="top")
     return go.Figure(data=data, layout=layout)
 
@@ -163,6 +166,10 @@ def gate_mean_panels(
         annotations.append(dict(text=name, x=left + w / 2, xanchor="center", y=1.0, yanchor="bottom",
                                 xref="paper", yref="paper", showarrow=False,
                                 font=dict(size=AXIS_TITLE_FONT)))
-    fig = go.Figure(data=data, layout=dict(
-        annotations=annotations, legend=dict(orientation="h", y=-0.3, x=0, yanchor="top"), **layout))
-    return apply_style(fig, title=title, height=height)
+    # one constructor call with margins as large as the axes and the legend push them (b: the
+    # legend 72 px under the plot, as in ``lines``), so plotly.js lays the figure out once
+    plot_h = max(height - 70 - 170, 1)
+    return go.Figure(data=data, layout=dict(
+        template=TEMPLATE, title={"text": title}, height=height,
+        margin=dict(l=75, r=30, t=70, b=135), annotations=annotations,
+        legend=dict(orientation="h", y=-72 / plot_h, x=0, yanchor="top"), **layout))
