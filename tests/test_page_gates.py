@@ -5,10 +5,7 @@ that wired a control to the wrong argument fails."""
 
 import pytest
 
-try:  # tests/ as a package or as a plain folder on sys.path
-    from tests.apptest_util import assert_ok, click, run_page, set_widget
-except ImportError:
-    from apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, click, run_page, set_widget
 
 import rnnviz
 from rnnviz import lesson_gates as lg

@@ -3,10 +3,7 @@
 import numpy as np
 import pytest
 
-try:  # tests/ as a package or as a plain folder on sys.path
-    from tests.apptest_util import assert_ok, click, run_page, set_widget
-except ImportError:
-    from apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, click, run_page, set_widget
 
 from rnnviz.weights import INITS, init_W_hh, rescale
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
-    from tests.apptest_util import ROOT, assert_ok, click, run_page, run_script, set_widget, values
-except ImportError:
-    from apptest_util import ROOT, assert_ok, click, run_page, run_script, set_widget, values
+from tests.apptest_util import ROOT, assert_ok, click, run_page, run_script, set_widget, values
 
 from pages import ui
 from pages.lessons import LESSONS, SECTIONS
