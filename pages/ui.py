@@ -50,7 +50,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
+
+from rnnviz.figures.browser import react_ready
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
 SEED_MAX = 2**31 - 1
@@ -503,9 +507,26 @@ PLOT_CONFIG = {
 }
 
 
-def plot(fig: Any, key: str | None = None) -> None:
+# Charts go out as rnnviz.figures.browser.react_ready makes them: template merged in, 1-D data
+# as lists. Streamlit re-mounts a chart whenever its figure changes and plotly.js then gets a
+# JSON copy of it (Plotly.react); with a template or 1-D typed arrays that copy looked new and
+# every changed chart was drawn twice. plotly.py must not add its default template back.
+pio.templates.default = None
+
+
+def _wire(fig: go.Figure) -> go.Figure:
+    """The figure as it goes to the browser, made once per figure object: pages cache their
+    figures, so an unchanged chart costs what it did (Streamlit serialises it each rerun)."""
+    wire = getattr(fig, "_rnnviz_wire", None)
+    if wire is None:
+        wire = go.Figure(react_ready(fig))
+        fig._rnnviz_wire = wire  # a plotly figure takes "_" attributes; same value if raced
+    return wire
+
+
+def plot(fig: go.Figure, key: str | None = None) -> None:
     """A plotly figure at full width with a projector-friendly config."""
-    st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=key, theme=None)
+    st.plotly_chart(_wire(fig), width="stretch", config=PLOT_CONFIG, key=key, theme=None)
 
 
 def equation(latex: str) -> None:

@@ -215,6 +215,8 @@ def launch_browser(playwright):
 #  - plotly: every plotly event of every chart div, through a setter on `emit`
 #    (plotly.js assigns gd.emit when it first plots a div, before any event), so
 #    even a div created and drawn within one frame has its plotly_afterplot seen.
+#    Each draw also keeps gd.calcdata: a new object means plotly.js recomputed the
+#    chart from its data (a full redraw), the same one that it only restyled it.
 #  - keydownAt / keyupAt / pointerupAt: the last such input event's timeStamp.
 _PROBE_JS = r"""
 (() => {
@@ -261,12 +263,14 @@ _PROBE_JS = r"""
     set(fn) {
       const gd = this;
       gd.__rnnvizPlots = gd.__rnnvizPlots || [];
+      gd.__rnnvizCalcs = gd.__rnnvizCalcs || [];  // gd.calcdata at each draw: new = recomputed
       Object.defineProperty(gd, 'emit', {
         configurable: true, writable: true,
         value: function (event, data) {
           if (event === 'plotly_afterplot') {
             const now = performance.now();
             gd.__rnnvizPlots.push(now); P.plots += 1; P.lastPlotAt = now;
+            gd.__rnnvizCalcs.push(gd.calcdata);
             P.paintAfter(now);
           }
           return fn.call(this, event, data);
