@@ -379,3 +379,32 @@ def test_heatmaps_are_shrunk_block_means_with_real_axes():
     np.testing.assert_allclose(f[0, 0], tr.gates["f"][:kt, :ku].mean(), rtol=1e-12)
     np.testing.assert_allclose(run.heat["c"][1, 2], tr.c[2 * kt:3 * kt, ku:2 * ku].mean(), rtol=1e-12)
     assert run.heat_steps[0] == (kt - 1) / 2 and run.heat_units[1] == ku + (ku - 1) / 2
+
+
+def test_gate_heatmaps_stack_the_bands_on_one_pair_of_axes():
+    from rnnviz.figures import gates as gfig
+
+    steps, units = np.array([0.5, 2.5, 4.5]), np.array([1.5, 5.5, 9.5, 13.5])  # block centres
+    z = np.arange(12.0).reshape(4, 3) / 12
+    panels = [("i", z, "gate"), ("f", z, "gate"), ("g", 2 * z - 1, "tanh"), ("c", 4 * z, "state")]
+    fig = gfig.gate_heatmaps(steps, units, panels, labels={"y": "unit j"})
+    lay = fig.layout
+    assert not any(k in lay for k in ("xaxis2", "yaxis2"))  # two axes for all four bands
+    bands = [(float(t.y.min()), float(t.y.max())) for t in fig.data]
+    for upper, lower in zip(bands, bands[1:]):  # first panel on top, no overlap
+        assert lower[1] < upper[0]
+    for t, (name, zz, _) in zip(fig.data, panels):
+        np.testing.assert_allclose(t.y - t.y[0], units - units[0], rtol=1e-6)  # units, shifted
+        np.testing.assert_array_equal(t.customdata, np.rint(units)[:, None] * np.ones((1, 3)))
+        np.testing.assert_allclose(t.z, zz.astype(np.float32))
+        assert t.name == name and "%{customdata}" in t.hovertemplate
+    assert list(lay.yaxis.ticktext) == ["2", "6", "14"] * 4  # first, middle, last unit per band
+    assert lay.yaxis.range[0] <= bands[-1][0] and lay.yaxis.range[1] >= bands[0][1]
+    # each colour bar sits beside its bands; the gate bar covers both σ bands
+    y0, y1 = lay.yaxis.range
+    frac = lambda v: (v - y0) / (y1 - y0)
+    gate_bar = lay.coloraxis.colorbar
+    assert frac(bands[1][0]) - 0.05 < gate_bar.y - gate_bar.len / 2 < frac(bands[1][0])
+    assert frac(bands[0][1]) < gate_bar.y + gate_bar.len / 2 < frac(bands[0][1]) + 0.05
+    assert (lay.coloraxis3.cmin, lay.coloraxis3.cmax) == (-4 * z.max(), 4 * z.max())  # symmetric
+    assert [a.text for a in lay.annotations] == ["i", "f", "g", "c"]

@@ -11,15 +11,23 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from rnnviz.figures import gates as gfig
 from rnnviz.figures.browser import react_ready
 from rnnviz.figures.style import TEMPLATE
 
 
-def heatmaps():
-    z = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)
-    return gfig.gate_heatmaps(np.arange(4), np.arange(3),
-                              [("i", z, "gate"), ("g", 2 * z - 1, "tanh"), ("c", 3 * z, "state")])
+def heatmaps(z=None):
+    """Three heatmap subplots in the rnnviz template, each on its own axes."""
+    z = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4) if z is None else z
+    data, layout = [], {"template": TEMPLATE, "title": {"text": "Gates over time"},
+                        "margin": {"l": 72, "r": 110, "t": 70, "b": 64}}
+    for r, (zz, ca) in enumerate(((z, "coloraxis"), (2 * z - 1, "coloraxis2"), (3 * z, "coloraxis3"))):
+        ax = "" if r == 0 else str(r + 1)
+        data.append(go.Heatmap(z=zz, x=np.arange(4.0), y=np.arange(3.0), coloraxis=ca,
+                               xaxis=f"x{ax}", yaxis=f"y{ax}"))
+        layout[f"xaxis{ax}"] = {"anchor": f"y{ax}"}
+        layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "domain": [r / 3, (r + 0.8) / 3],
+                                "title": {"text": "unit j", "font": {"size": 16}}}
+    return go.Figure(data, layout)
 
 
 def wire_json(fig) -> dict:
@@ -98,9 +106,7 @@ def test_datarevision_follows_the_data_only():
     assert react_ready(retitled)["layout"]["datarevision"] == rev
     z = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)
     z[1, 1] += 0.01
-    changed = gfig.gate_heatmaps(np.arange(4), np.arange(3),
-                                 [("i", z, "gate"), ("g", 2 * z - 1, "tanh"), ("c", 3 * z, "state")])
-    assert react_ready(changed)["layout"]["datarevision"] != rev
+    assert react_ready(heatmaps(z))["layout"]["datarevision"] != rev
     moved = go.Figure(fig).update_traces(x=np.arange(4) + 1.0, selector=0)
     assert react_ready(moved)["layout"]["datarevision"] != rev
 

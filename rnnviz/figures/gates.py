@@ -32,58 +32,74 @@ def gate_heatmaps(
     *,
     labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Heatmaps stacked over a shared time axis, one row per panel (label, z (U, S), kind).
+    """Heatmaps stacked over one time axis, one band per panel (label, z (U, S), kind).
 
     kind is a key of PANEL_KINDS; rows of one kind share a colour bar, drawn beside them.
     ``labels`` keys: title, x, y, and "bar_gate", "bar_tanh", "bar_state" (colour-bar titles).
-    The layout is written out as one dict (make_subplots and per-axis updates cost ~10× more
-    and this figure is rebuilt on every slider move).
+    All bands sit on one pair of axes (each band's units shifted up by its offset, the y
+    ticks labelled with the units themselves): plotly.js lays out and draws two axes, not
+    two per band, which is most of what a redraw of this figure costs.
     """
     lab = {"title": "Gates over time", "x": "time step t", "y": "unit j",
            "bar_gate": "gate", "bar_tanh": "value", "bar_state": "state", **(labels or {})}
     n = len(panels)
-    height = ROW_HEIGHT * n + GAP * (n - 1) + 150  # rows, gaps for the row titles, margins
-    plot_h = height - 150  # the template's top and bottom margins
-    row_f, gap_f = ROW_HEIGHT / plot_h, GAP / plot_h
-    x, y = f32(steps), f32(units)
-    data, layout, spans = [], {}, {}
-    annotations = []
+    height = ROW_HEIGHT * n + GAP * (n - 1) + 150  # bands, gaps for the band titles, margins
+    x, u = f32(steps), np.asarray(units, dtype=np.float64)
+    du = float(u[1] - u[0]) if u.size > 1 else 1.0
+    span = float(u[-1] - u[0]) + du  # a band's height in units
+    gap = span * GAP / ROW_HEIGHT  # the gap's height in units
+    lo_all = u[0] - du / 2
+    data, annotations, tickvals, ticktext, spans = [], [], [], [], {}
+    ticks = _unit_ticks(u)
     for r, (name, z, kind) in enumerate(panels):
-        top = 1.0 - r * (row_f + gap_f)
-        dom = [max(top - row_f, 0.0), top]
-        ax = "" if r == 0 else str(r + 1)
+        off = (n - 1 - r) * (span + gap)  # the top band first
+        z = f32(z)
+        # the unit of each cell for the hover label (y itself is shifted by the band's offset)
+        unit = np.broadcast_to(np.rint(u).astype(np.uint16)[:, None], z.shape)
         data.append(go.Heatmap(
-            z=f32(z), x=x, y=y, coloraxis=PANEL_KINDS[kind][0], name=name, xaxis=f"x{ax}",
-            yaxis=f"y{ax}",
-            hovertemplate=f"{name}<br>{lab['x']} %{{x:.0f}}<br>{lab['y']} %{{y:.0f}}"
-                          "<br>value %{z:.3f}<extra></extra>"))
-        last = r == n - 1
-        layout[f"xaxis{ax}"] = dict(anchor=f"y{ax}", domain=[0.0, 1.0], showticklabels=last,
-                                    **({} if r == 0 else {"matches": "x"}),
-                                    **({"title": {"text": lab["x"]}} if last else {}))
-        layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", domain=dom,
-                                    title={"text": lab["y"], "font": {"size": TICK_FONT}})
+            z=z, x=x, y=f32(u + off), customdata=unit, coloraxis=PANEL_KINDS[kind][0],
+            name=name, hovertemplate=f"{name}<br>{lab['x']} %{{x:.0f}}<br>{lab['y']} "
+                                     "%{customdata}<br>value %{z:.3f}<extra></extra>"))
+        tickvals += [t + off for t in ticks]
+        ticktext += [f"{t:.0f}" for t in ticks]
+        top = off + lo_all + span
         annotations.append(dict(text=name, x=0.0, xanchor="left", y=top, yanchor="bottom",
-                                xref="paper", yref="paper", showarrow=False,
+                                xref="paper", yref="y", showarrow=False,
                                 font=dict(size=AXIS_TITLE_FONT)))
-        lo, hi = spans.get(kind, (1.0, 0.0))
-        spans[kind] = (min(lo, dom[0]), max(hi, dom[1]))
+        lo, hi = spans.get(kind, (np.inf, -np.inf))
+        spans[kind] = (min(lo, off + lo_all), max(hi, top))
+    y_lo, y_hi = lo_all, (n - 1) * (span + gap) + lo_all + span
+    layout = {
+        "xaxis": {"title": {"text": lab["x"]}},
+        "yaxis": {"range": [y_lo, y_hi], "tickvals": tickvals, "ticktext": ticktext,
+                  "title": {"text": lab["y"], "font": {"size": TICK_FONT}}, "showgrid": False,
+                  "zeroline": False},
+    }
     for kind, (lo, hi) in spans.items():
         axis, scale, rng = PANEL_KINDS[kind]
         if rng is None:
             zs = [np.abs(p[1][np.isfinite(p[1])]) for p in panels if p[2] == kind]
             zmax = max((float(a.max()) for a in zs if a.size), default=0.0) or 1.0
             rng = (-zmax, zmax)
+        mid, ln = ((lo + hi) / 2 - y_lo) / (y_hi - y_lo), (hi - lo) / (y_hi - y_lo)
         layout[axis] = dict(
             colorscale=scale, cmin=rng[0], cmax=rng[1],
-            colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="right"), y=(lo + hi) / 2,
-                          len=hi - lo, yanchor="middle", thickness=16,
-                          tickfont=dict(size=TICK_FONT)))
+            colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="right"), y=mid, len=ln,
+                          yanchor="middle", thickness=16, tickfont=dict(size=TICK_FONT)))
     # one constructor call; margins as large as the axes and colour bars push them (r: the
     # bars), so plotly.js does not lay the figure out a second time after a slider release
     return go.Figure(data=data, layout=dict(
         template=TEMPLATE, title={"text": lab["title"]}, height=height,
         margin=dict(l=72, r=110, t=70, b=64), annotations=annotations, **layout))
+
+
+def _unit_ticks(u: np.ndarray) -> list[float]:
+    """The first, middle and last unit of a band (one tick if it holds one unit)."""
+    first, last = float(u[0]), float(u[-1])
+    if u.size == 1:
+        return [first]
+    mid = float(u[np.argmin(np.abs(u - (first + last) / 2))])
+    return sorted({first, mid, last})
 
 
 def lines(
