@@ -395,9 +395,8 @@ def test_gate_heatmaps_stack_the_bands_on_one_pair_of_axes():
         assert lower[1] < upper[0]
     for t, (name, zz, _) in zip(fig.data, panels):
         np.testing.assert_allclose(t.y - t.y[0], units - units[0], rtol=1e-6)  # units, shifted
-        np.testing.assert_array_equal(t.customdata, np.rint(units)[:, None] * np.ones((1, 3)))
         np.testing.assert_allclose(t.z, zz.astype(np.float32))
-        assert t.name == name and "%{customdata}" in t.hovertemplate
+        assert t.name == name and t.hovertemplate.startswith(name) and "%{y" not in t.hovertemplate
     assert list(lay.yaxis.ticktext) == ["2", "6", "14"] * 4  # first, middle, last unit per band
     assert lay.yaxis.range[0] <= bands[-1][0] and lay.yaxis.range[1] >= bands[0][1]
     # each colour bar sits beside its bands; the gate bar covers both σ bands

@@ -38,7 +38,8 @@ def gate_heatmaps(
     ``labels`` keys: title, x, y, and "bar_gate", "bar_tanh", "bar_state" (colour-bar titles).
     All bands sit on one pair of axes (each band's units shifted up by its offset, the y
     ticks labelled with the units themselves): plotly.js lays out and draws two axes, not
-    two per band, which is most of what a redraw of this figure costs.
+    two per band, which is most of what a redraw of this figure costs. The hover label
+    gives the band, the time step and the value.
     """
     lab = {"title": "Gates over time", "x": "time step t", "y": "unit j",
            "bar_gate": "gate", "bar_tanh": "value", "bar_state": "state", **(labels or {})}
@@ -53,13 +54,11 @@ def gate_heatmaps(
     ticks = _unit_ticks(u)
     for r, (name, z, kind) in enumerate(panels):
         off = (n - 1 - r) * (span + gap)  # the top band first
-        z = f32(z)
-        # the unit of each cell for the hover label (y itself is shifted by the band's offset)
-        unit = np.broadcast_to(np.rint(u).astype(np.uint16)[:, None], z.shape)
+        # the hover label has no unit: y is shifted by the band's offset, and a (U, S) array
+        # of units for it (customdata) cost 15 ms of every redraw; the ticks show the units
         data.append(go.Heatmap(
-            z=z, x=x, y=f32(u + off), customdata=unit, coloraxis=PANEL_KINDS[kind][0],
-            name=name, hovertemplate=f"{name}<br>{lab['x']} %{{x:.0f}}<br>{lab['y']} "
-                                     "%{customdata}<br>value %{z:.3f}<extra></extra>"))
+            z=f32(z), x=x, y=f32(u + off), coloraxis=PANEL_KINDS[kind][0], name=name,
+            hovertemplate=f"{name}<br>{lab['x']} %{{x:.0f}}<br>value %{{z:.3f}}<extra></extra>"))
         tickvals += [t + off for t in ticks]
         ticktext += [f"{t:.0f}" for t in ticks]
         top = off + lo_all + span
