@@ -26,6 +26,7 @@ import pytest
 from tests.apptest_util import assert_ok, run_page
 
 from pages import ui
+from rnnviz.figures.style import TEMPLATE
 from .harness import assert_no_exception, charts, goto, set_slider
 
 pytestmark = pytest.mark.browser
@@ -119,7 +120,13 @@ def differences(a, b, path="", rel=2e-7, out=None) -> list[str]:
 
 def test_sent_charts_draw_what_the_library_figures_draw(browser):
     figures = app_figures()
-    assert len(figures) >= 25, len(figures)  # the lessons' charts, not an empty run
+    assert len(figures) >= 30, len(figures)  # the lessons' charts, not an empty run
+    # ui.py turns plotly.py's default template off (react_ready sends none): every chart
+    # must carry the rnnviz template itself, or it would lose its look without a trace here
+    font = TEMPLATE.layout.font.family
+    plain = [(w, f.layout.title.text) for w, f in figures
+             if f.layout.template is None or f.layout.template.layout.font.family != font]
+    assert not plain, plain
     page = browser.new_page()
     try:
         page.set_content("<html><body></body></html>")
