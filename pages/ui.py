@@ -516,7 +516,8 @@ pio.templates.default = None
 
 def _wire(fig: go.Figure) -> go.Figure:
     """The figure as it goes to the browser, made once per figure object: pages cache their
-    figures, so an unchanged chart costs what it did (Streamlit serialises it each rerun)."""
+    figures, so an unchanged chart costs what it did (Streamlit serialises it each rerun).
+    A figure is not changed after it has been plotted (cached figures are shared)."""
     wire = getattr(fig, "_rnnviz_wire", None)
     if wire is None:
         wire = go.Figure(react_ready(fig))

@@ -109,6 +109,8 @@ def test_datarevision_follows_the_data_only():
     assert react_ready(heatmaps(z))["layout"]["datarevision"] != rev
     moved = go.Figure(fig).update_traces(x=np.arange(4) + 1.0, selector=0)
     assert react_ready(moved)["layout"]["datarevision"] != rev
+    reticked = go.Figure(fig).update_layout(yaxis_tickvals=[0, 2])  # a layout array
+    assert react_ready(reticked)["layout"]["datarevision"] != rev
 
 
 def test_input_figure_is_left_as_it_was_and_frames_are_kept():

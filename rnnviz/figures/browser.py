@@ -15,8 +15,8 @@ things in our figures always looked new, so every changed chart was drawn twice:
   float32 (what ``f32`` promised: no more precision than float32). 2-D arrays (heatmap
   z) decode to a plain Array of rows, which the diff skips; they stay binary.
 
-``layout.datarevision`` is a digest of the data, so plotly.js knows an array copy holds the
-same numbers, and a real change of data is still seen as one.
+``layout.datarevision`` is a digest of every array (data and layout), so plotly.js knows
+an array copy holds the same numbers, and a real change of one is still seen as one.
 
 Nothing here draws or needs Streamlit; a notebook user gets the same picture from the
 original figure and from this dict.
@@ -59,7 +59,7 @@ def react_ready(fig: go.Figure) -> dict[str, Any]:
         layout = _merge_layout_template(layout, template.get("layout") or {}, data)
     digest = hashlib.blake2b(digest_size=8)
     data = [_plain(t, digest) for t in data]
-    layout = _plain(layout, None)
+    layout = _plain(layout, digest)  # its arrays too (tick values …): the revision covers them
     layout["datarevision"] = digest.hexdigest()
     out: dict[str, Any] = {"data": data, "layout": layout}
     if fig.frames:
