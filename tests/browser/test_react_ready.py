@@ -1,11 +1,11 @@
 """The charts as the app sends them (rnnviz.figures.browser.react_ready) against the
 library's figures, in plotly.js: the same picture, and a changed chart computed once.
 
-- Every chart of every lesson at its defaults (and a few settings with gaps and
-  overflow), drawn from the library's figure and from the react_ready dict in the
-  plotly.js that plotly.py ships: plotly.js's own full layout and full data (what it
-  draws from: every default, template value and array resolved) agree, arrays to
-  float32 precision.
+- Every chart of every lesson at its defaults and after each of its presets (and a few
+  settings with gaps and overflow), drawn from the library's figure and from the
+  react_ready dict in the plotly.js that plotly.py ships: plotly.js's own full layout and
+  full data (what it draws from: every default, template value and array resolved) agree,
+  arrays to float32 precision.
 - In the app (Streamlit's plotly.js): after a slider release every redrawn chart was
   computed from its data once. Streamlit re-mounts a changed chart, draws it, then calls
   Plotly.react with a JSON copy; with a template or 1-D typed arrays in the figure, that
@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from tests.apptest_util import assert_ok, run_page
+from tests.apptest_util import assert_ok, click, run_page
 
 from pages import ui
 from rnnviz.figures.style import TEMPLATE
@@ -70,22 +70,29 @@ _SNAPSHOT_JS = """async (fig) => {
 
 
 def app_figures() -> list[tuple[str, go.Figure]]:
-    """Every figure the listed pages hand to ui.plot, as the library built it."""
-    seen: list[tuple[str, go.Figure]] = []
+    """Every figure the listed pages hand to ui.plot, at their defaults and after each of
+    their presets, as the library built it (each figure object once)."""
+    seen: dict[int, tuple[str, go.Figure]] = {}
     wire = ui._wire
 
     def spy(fig):
-        seen.append((where, fig))
+        seen.setdefault(id(fig), (where, fig))
         return wire(fig)
 
     ui._wire = spy
     try:
         for path, query in PAGES:
             where = f"{path}?{query}"
-            assert_ok(run_page(path, query))
+            at = run_page(path, query)
+            assert_ok(at)
+            presets = [b.key for b in at.button if b.key and ".preset." in b.key]
+            for key in presets if not query else ():
+                where = f"{path} preset {key.rsplit('.', 1)[-1]}"
+                at = click(at, key)
+                assert_ok(at)
     finally:
         ui._wire = wire
-    return seen
+    return list(seen.values())
 
 
 def _gap(v) -> bool:
@@ -120,7 +127,7 @@ def differences(a, b, path="", rel=2e-7, out=None) -> list[str]:
 
 def test_sent_charts_draw_what_the_library_figures_draw(browser):
     figures = app_figures()
-    assert len(figures) >= 30, len(figures)  # the lessons' charts, not an empty run
+    assert len(figures) >= 100, len(figures)  # the lessons' charts, not an empty run
     # ui.py turns plotly.py's default template off (react_ready sends none): every chart
     # must carry the rnnviz template itself, or it would lose its look without a trace here
     font = TEMPLATE.layout.font.family
