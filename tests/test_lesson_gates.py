@@ -407,3 +407,31 @@ def test_gate_heatmaps_stack_the_bands_on_one_pair_of_axes():
     assert frac(bands[0][1]) < gate_bar.y + gate_bar.len / 2 < frac(bands[0][1]) + 0.05
     assert (lay.coloraxis3.cmin, lay.coloraxis3.cmax) == (-4 * z.max(), 4 * z.max())  # symmetric
     assert [a.text for a in lay.annotations] == ["i", "f", "g", "c"]
+
+
+def test_gate_heatmap_columns_share_the_y_axis_and_the_colour_bars():
+    from rnnviz.figures import gates as gfig
+
+    steps, units = np.arange(3.0), np.arange(4.0)
+    z = np.arange(12.0).reshape(4, 3) / 12
+    left = [("r", z, "gate"), ("h", z - 0.5, "state")]
+    right = [("r", 1 - z, "gate"), ("h", 3 * (z - 0.5), "state")]
+    fig = gfig.gate_heatmap_columns(steps, units, [("before", left), ("after", right)])
+    lay = fig.layout
+    assert [t.xaxis for t in fig.data] == ["x", "x", "x2", "x2"]
+    assert {t.yaxis for t in fig.data} == {"y"} and "yaxis2" not in lay
+    assert lay.xaxis.domain[1] < lay.xaxis2.domain[0]  # side by side, apart
+    # the same band at the same height in both columns
+    assert fig.data[0].y.tolist() == fig.data[2].y.tolist()
+    assert fig.data[1].y.tolist() == fig.data[3].y.tolist()
+    # one state scale for both columns: colours compare across them
+    assert (lay.coloraxis3.cmin, lay.coloraxis3.cmax) == (-1.5, 1.5)
+    assert {t.coloraxis for t in fig.data} == {"coloraxis", "coloraxis3"}
+    texts = [a.text for a in lay.annotations]
+    assert "<b>before</b>" in texts and "<b>after</b>" in texts and texts.count("r") == 2
+    assert fig.data[2].hovertemplate.startswith("after: r")
+    with pytest.raises(ValueError):
+        gfig.gate_heatmap_columns(steps, units, [("a", left), ("b", left[::-1])])
+    one = gfig.gate_heatmaps(steps, units, left)  # one column: no column title, no room for it
+    assert not any(a.text.startswith("<b>") for a in one.layout.annotations)
+    assert one.layout.height == fig.layout.height - gfig.COLUMN_TITLE

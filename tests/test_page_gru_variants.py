@@ -43,7 +43,7 @@ def expected(**changes):
 
 def check_page(at, **settings):
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3  # both variants' gates in one figure, norms, means
     want, gap = expected(**settings)
     assert {m.label: m.value for m in at.metric} == want
     text = " ".join(m.value for m in at.markdown)

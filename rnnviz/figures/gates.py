@@ -23,6 +23,8 @@ PANEL_KINDS = {
 }
 ROW_HEIGHT = 150  # px per heatmap row
 GAP = 48  # px between rows, room for each row's title
+COLUMN_TITLE = 30  # px above the top band for the column titles, when there are any
+COLUMN_GAP = 0.06  # of the width, between columns of heatmaps
 
 
 def gate_heatmaps(
@@ -41,43 +43,75 @@ def gate_heatmaps(
     two per band, which is most of what a redraw of this figure costs. The hover label
     gives the band, the time step and the value.
     """
+    return gate_heatmap_columns(steps, units, [(None, panels)], labels=labels)
+
+
+def gate_heatmap_columns(
+    steps,
+    units,
+    columns: Sequence[tuple[str | None, Sequence[tuple[str, np.ndarray, str]]]],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """``gate_heatmaps`` for several runs side by side in one figure: columns is a list of
+    (column title or None, panels), every column with the same panels in the same order
+    over the same steps and units. The columns share the y axis and the colour bars (so
+    their colours compare), each has its own time axis. One figure, not one per run: each
+    chart costs chromium a fixed amount of work on every redraw."""
     lab = {"title": "Gates over time", "x": "time step t", "y": "unit j",
            "bar_gate": "gate", "bar_tanh": "value", "bar_state": "state", **(labels or {})}
-    n = len(panels)
-    height = ROW_HEIGHT * n + GAP * (n - 1) + 150  # bands, gaps for the band titles, margins
+    kinds = [[(name, kind) for name, _, kind in panels] for _, panels in columns]
+    if any(len(k) != len(kinds[0]) or [x[1] for x in k] != [x[1] for x in kinds[0]] for k in kinds):
+        raise ValueError("Every column needs the same kinds of panels in the same order.")
+    n, n_cols = len(kinds[0]), len(columns)
+    titled = any(title for title, _ in columns)
+    top_px = 70 + (COLUMN_TITLE if titled else 0)
+    height = ROW_HEIGHT * n + GAP * (n - 1) + 80 + top_px  # bands, band-title gaps, margins
     x, u = f32(steps), np.asarray(units, dtype=np.float64)
     du = float(u[1] - u[0]) if u.size > 1 else 1.0
     span = float(u[-1] - u[0]) + du  # a band's height in units
     gap = span * GAP / ROW_HEIGHT  # the gap's height in units
     lo_all = u[0] - du / 2
-    data, annotations, tickvals, ticktext, spans = [], [], [], [], {}
+    width = (1.0 - COLUMN_GAP * (n_cols - 1)) / n_cols
     ticks = _unit_ticks(u)
-    for r, (name, z, kind) in enumerate(panels):
-        off = (n - 1 - r) * (span + gap)  # the top band first
-        # the hover label has no unit: y is shifted by the band's offset, and a (U, S) array
-        # of units for it (customdata) cost 15 ms of every redraw; the ticks show the units
-        data.append(go.Heatmap(
-            z=f32(z), x=x, y=f32(u + off), coloraxis=PANEL_KINDS[kind][0], name=name,
-            hovertemplate=f"{name}<br>{lab['x']} %{{x:.0f}}<br>value %{{z:.3f}}<extra></extra>"))
-        tickvals += [t + off for t in ticks]
-        ticktext += [f"{t:.0f}" for t in ticks]
-        top = off + lo_all + span
-        annotations.append(dict(text=name, x=0.0, xanchor="left", y=top, yanchor="bottom",
-                                xref="paper", yref="y", showarrow=False,
-                                font=dict(size=AXIS_TITLE_FONT)))
-        lo, hi = spans.get(kind, (np.inf, -np.inf))
-        spans[kind] = (min(lo, off + lo_all), max(hi, top))
+    data, annotations, tickvals, ticktext, spans, layout = [], [], [], [], {}, {}
+    for c, (title, panels) in enumerate(columns):
+        ax = "" if c == 0 else str(c + 1)
+        left = c * (width + COLUMN_GAP)
+        layout[f"xaxis{ax}"] = {"domain": [left, left + width], "anchor": "y",
+                                "title": {"text": lab["x"]}}
+        if title:
+            annotations.append(dict(text=f"<b>{title}</b>", x=left + width / 2, xanchor="center",
+                                    y=1.0, yanchor="bottom", yshift=COLUMN_TITLE - 4,
+                                    xref="paper", yref="paper", showarrow=False,
+                                    font=dict(size=AXIS_TITLE_FONT)))
+        for r, (name, z, kind) in enumerate(panels):
+            off = (n - 1 - r) * (span + gap)  # the top band first
+            # the hover label has no unit: y is shifted by the band's offset, and a (U, S)
+            # array of units for it (customdata) cost 15 ms of every redraw; ticks show them
+            data.append(go.Heatmap(
+                z=f32(z), x=x, y=f32(u + off), coloraxis=PANEL_KINDS[kind][0], name=name,
+                xaxis=f"x{ax}", yaxis="y",
+                hovertemplate=(f"{title + ': ' if title else ''}{name}<br>{lab['x']} "
+                               "%{x:.0f}<br>value %{z:.3f}<extra></extra>")))
+            top = off + lo_all + span
+            annotations.append(dict(text=name, x=left, xanchor="left", y=top, yanchor="bottom",
+                                    xref="paper", yref="y", showarrow=False,
+                                    font=dict(size=AXIS_TITLE_FONT)))
+            if c == 0:
+                tickvals += [t + off for t in ticks]
+                ticktext += [f"{t:.0f}" for t in ticks]
+                lo, hi = spans.get(kind, (np.inf, -np.inf))
+                spans[kind] = (min(lo, off + lo_all), max(hi, top))
     y_lo, y_hi = lo_all, (n - 1) * (span + gap) + lo_all + span
-    layout = {
-        "xaxis": {"title": {"text": lab["x"]}},
-        "yaxis": {"range": [y_lo, y_hi], "tickvals": tickvals, "ticktext": ticktext,
-                  "title": {"text": lab["y"], "font": {"size": TICK_FONT}}, "showgrid": False,
-                  "zeroline": False},
-    }
+    layout["yaxis"] = {"range": [y_lo, y_hi], "tickvals": tickvals, "ticktext": ticktext,
+                       "title": {"text": lab["y"], "font": {"size": TICK_FONT}},
+                       "showgrid": False, "zeroline": False}
     for kind, (lo, hi) in spans.items():
         axis, scale, rng = PANEL_KINDS[kind]
-        if rng is None:
-            zs = [np.abs(p[1][np.isfinite(p[1])]) for p in panels if p[2] == kind]
+        if rng is None:  # symmetric about 0, over every column's panels of this kind
+            zs = [np.abs(z[np.isfinite(z)]) for _, panels in columns for _, z, k in panels
+                  if k == kind]
             zmax = max((float(a.max()) for a in zs if a.size), default=0.0) or 1.0
             rng = (-zmax, zmax)
         mid, ln = ((lo + hi) / 2 - y_lo) / (y_hi - y_lo), (hi - lo) / (y_hi - y_lo)
@@ -89,7 +123,7 @@ def gate_heatmaps(
     # bars), so plotly.js does not lay the figure out a second time after a slider release
     return go.Figure(data=data, layout=dict(
         template=TEMPLATE, title={"text": lab["title"]}, height=height,
-        margin=dict(l=72, r=110, t=70, b=64), annotations=annotations, **layout))
+        margin=dict(l=72, r=110, t=top_px, b=64), annotations=annotations, **layout))
 
 
 def _unit_ticks(u: np.ndarray) -> list[float]:

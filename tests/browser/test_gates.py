@@ -76,13 +76,13 @@ def test_lstm_variants_page_slider_changes_url_and_chart(page, base_url):
 def test_gru_variants_page_slider_changes_url_and_chart(page, base_url):
     label = "Update-gate bias b_z (added to the z block)"
     goto(page, base_url, "/gru_variants")
-    check_rendered(page, 4)
-    before = traces(page, 2)  # the gradient norms
+    check_rendered(page, 3)
+    before = traces(page, 1)  # the gradient norms
     assert len(before) == 4
     screenshot(page, "gru_variants")
     set_slider(page, label, 3.0)
     assert "zb=3" in page.url
-    check_rendered(page, 4)
-    after = traces(page, 2)
+    check_rendered(page, 3)
+    after = traces(page, 1)
     full = "reset after: ‖∂C/∂hₖ‖"
     assert after[full][0] > before[full][0] + 10  # z near 1: far more gradient reaches step 0
