@@ -138,13 +138,8 @@ def test_sent_charts_draw_what_the_library_figures_draw(browser):
     try:
         page.set_content("<html><body></body></html>")
         page.add_script_tag(path=str(PLOTLY_JS))
-        old = pio.templates.default
-        pio.templates.default = None
-        try:
-            sent = [json.loads(pio.to_json(go.Figure(ui.react_ready(f)), validate=False))
-                    for _, f in figures]
-        finally:
-            pio.templates.default = old
+        # exactly what ui.plot hands st.plotly_chart (the figure object it made for each)
+        sent = [json.loads(pio.to_json(ui._wire(f), validate=False)) for _, f in figures]
         checked = 0
         for (where, fig), wire in zip(figures, sent):
             library = page.evaluate(_SNAPSHOT_JS, json.loads(pio.to_json(fig, validate=False)))
