@@ -21,11 +21,11 @@ TEXT = {
     ),
     # the model
     "h_model": "1 · The model",
-    "uploader": "State_dict of an nn.RNN, nn.LSTM or nn.GRU (.pt, .pth or .npz, up to 50 MB)",
+    "uploader": "State_dict of an nn.RNN, nn.LSTM or nn.GRU (.pt, .pth or .npz, up to {mib} MiB)",
     "uploader_help": (
         "Save the recurrent layer's weights, not the whole model: torch.save(model.rnn.state_dict(), "
         "'rnn.pt'). A whole model's state_dict also works: the recurrent keys are found and the "
-        "rest is ignored."
+        "rest is ignored. Up to {mib} MiB (1 MiB = 1,048,576 bytes) and {params:,} parameters."
     ),
     "how_to_save": "How to save a model for this page",
     "example": "Use an example model",
@@ -164,14 +164,22 @@ def example_bytes() -> bytes:
     return upload.example_model_bytes(0)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def read_model(key: str, name: str, _data: bytes, module: str | None):
+@st.cache_resource(show_spinner=False)
+def model_cache() -> upload.ModelCache:
+    """One cache of read models for every session, bounded by the bytes of their arrays
+    (upload.MAX_CACHE_BYTES), not by their number: one model at the size limit holds 32 MiB."""
+    return upload.ModelCache(upload.MAX_CACHE_BYTES)
+
+
+def read_model(key: str, name: str, data: bytes, module: str | None):
     """(Model, None) or (None, message). Keyed by the upload's id, not by its bytes (hashing
-    50 MB on every rerun would be slow); a resource, so its arrays are not copied per rerun."""
-    try:
-        return upload.load_model(name, _data, module=module), None
-    except RnnvizError as exc:
-        return None, str(exc)
+    50 MiB on every rerun would be slow); kept as objects, so no array is copied per rerun."""
+    def read():
+        try:
+            return upload.load_model(name, data, module=module), None
+        except RnnvizError as exc:
+            return None, str(exc)
+    return model_cache().get((key, module), read)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -179,6 +187,7 @@ def model_view(key: str, module: str, layer: int, act: str, input_kind: str, T: 
                scale: float, seed: int, text: str, _model) -> lc.ModelView:
     """The chosen layer's gradient flow and gate maps on the chosen input (rnnviz)."""
     x = upload.choose_input(input_kind, _model.input_size, T=T, scale=scale, seed=seed, text=text)
+    _model.check_cost(layer, x.shape[0])  # before any step is run: a big model on a long input
     return lc.inspect_layer(_model, x, layer=layer, activation=act, seed=seed)
 
 
@@ -190,8 +199,9 @@ def use_example() -> None:
 def load_source():
     """(key, display name, file name, bytes) of the model to show, or None."""
     nonce = st.session_state.get("_ym.nonce", 0)  # a new uploader (empty) after "example"
-    file = st.file_uploader(TEXT["uploader"], type=["pt", "pth", "npz"], key=f"_ym.file.{nonce}",
-                            help=TEXT["uploader_help"], max_upload_size=upload.MAX_BYTES // 2**20)
+    file = st.file_uploader(TEXT["uploader"].format(mib=upload.MAX_MB), type=["pt", "pth", "npz"],
+                            key=f"_ym.file.{nonce}", max_upload_size=upload.MAX_MB,
+                            help=TEXT["uploader_help"].format(mib=upload.MAX_MB, params=upload.MAX_PARAMS))
     st.button(TEXT["example"], key="_ym.example", icon=":material/model_training:",
               on_click=use_example)
     st.caption(TEXT["example_help"])
@@ -227,7 +237,7 @@ key, shown_name, file_name, data = source
 model, problem = read_model(key, file_name, data, None)
 if model is not None and len(model.modules) > 1:
     module = st.selectbox(TEXT["module"], model.modules, key=f"_ym.module.{key}",
-                          format_func=lambda m: m.rstrip(".") or TEXT["module_top"])
+                          format_func=lambda m: upload.clip_name(m.rstrip(".")) or TEXT["module_top"])
     if module != model.prefix:
         model, problem = read_model(key, file_name, data, module)
 if model is None:

@@ -12,12 +12,23 @@ nests the weights (`{"state_dict": ...}`), a bigger model's state_dict whose rec
 carry a prefix (`rnn.weight_ih_l0`), and the state_dict of an `nn.RNNCell` / `nn.LSTMCell` /
 `nn.GRUCell` (keys without `_l0`), read as one layer.
 
-Safety: the size is checked before anything is parsed (MAX_BYTES, and the unpacked size of a
-zip archive against MAX_UNPACKED). A `.pt` is read with `torch.load(..., weights_only=True)`,
-which unpickles only tensors and plain containers: a pickle that names any other Python
-object (os.system, a model class) is refused by torch before anything runs, and the refusal
-is reported here in plain words. An `.npz` is read with `np.load(..., allow_pickle=False)`.
+Safety, in the order it is checked (a file that costs nothing to send may not cost the server
+more than a lesson needs to hold and draw):
+- the file's size (MAX_BYTES) and a zip archive's unpacked size (MAX_UNPACKED, the members'
+  declared sizes) before anything is parsed;
+- a `.pt` is read with `torch.load(..., weights_only=True)`, which unpickles only tensors and
+  plain containers: a pickle that names any other Python object (os.system, builtins.eval, a
+  model class) is refused by torch before anything runs, and the refusal is named here in plain
+  words. An `.npz` is read with `np.load(..., allow_pickle=False)`;
+- the entries of the loaded dicts (MAX_ENTRIES, also when one dict is shared many times), then
+  every weight's metadata: dtype (real numbers only), shape, element count, and for a tensor
+  that its numbers are really stored (no zero-stride views of one number), all before any
+  weight is converted to float64;
+- the model's size against what a lesson needs: MAX_PARAMS parameters and MAX_LAYER_UNITS
+  (layers × H); each view then checks its cost, steps × multiply-adds per step of the layers
+  it runs (Model.check_cost), against DRAW_BUDGET before drawing.
 
+Sizes in every message are in MiB (2**20 bytes), the unit of Streamlit's server.maxUploadSize.
 Every problem is a `RnnvizError` with one message a student can act on.
 """
 
@@ -26,20 +37,29 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 import warnings
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cell import MAX_HIDDEN, MAX_STEPS, Cell
+from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
 from .errors import RnnvizError
 from .torch_io import from_state_dict
 from .unroll import unroll
 
-MAX_BYTES = 50 * 2**20  # 50 MB: the largest file read (checked before parsing)
-MAX_UNPACKED = 4 * MAX_BYTES  # the largest total size of a zip archive's members
+MAX_MB = 50  # MiB; .streamlit/config.toml's server.maxUploadSize must equal it (tested)
+MAX_BYTES = MAX_MB * 2**20  # the largest file read (checked before parsing)
+MAX_UNPACKED = MAX_BYTES  # the largest total size of a zip archive's members, unpacked
 MAX_MEMBERS = 10_000  # zip members
+MAX_ENTRIES = 10_000  # keys in the loaded dicts, nested dicts counted each time they appear
+MAX_LIST_NUMBERS = 100_000  # numbers of one weight given as (nested) Python lists
+MAX_PARAMS = 4_000_000  # parameters of the recurrent module read: 32 MiB as float64
+MAX_LAYER_UNITS = 4096  # layers × H (× 2 if bidirectional): hidden units over all layers
+DRAW_BUDGET = 2_000_000_000  # multiply-adds of one view (about 2 s of CPU on one core)
+MAX_CACHE_BYTES = 4 * MAX_PARAMS * 8  # the page's model cache: four models at the limit
 MAX_LAYERS = 32
 MAX_SEQUENCE = 2000  # steps of a pasted input
 MAX_TEXT = 200_000  # characters of pasted text
@@ -49,6 +69,7 @@ NAMES = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
 
 # the last part of a recurrent key: weight_ih_l0, bias_hh_l2_reverse, or a *Cell's weight_ih
 _KEY = re.compile(r"(?:^|\.)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(?:_l(\d+)(_reverse)?)?$")
+_LAYER_DIGITS = 4  # a layer number longer than this is refused before int() reads it
 _GLOBAL = re.compile(r"GLOBAL ([A-Za-z_][\w.]*)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # modules whose globals in a pickle mean "run this": named as code in the refusal message
@@ -79,6 +100,11 @@ class Model:
     def n_params(self) -> int:
         return int(sum(a.size for a in self.params.values()))
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes of its arrays: what a cache holding it holds."""
+        return int(sum(a.nbytes for a in self.params.values()))
+
     def describe(self) -> str:
         what = NAMES[self.kind]
         extra = [f"{self.layers} layers" if self.layers > 1 else "1 layer",
@@ -88,6 +114,27 @@ class Model:
         if not self.bias:
             extra.append("no bias")
         return f"{what} ({', '.join(extra)})"
+
+    def step_cost(self, layer: int) -> int:
+        """Multiply-adds of one time step of drawing layer `layer`: it and every layer below
+        it run (see draw_cost)."""
+        layer = _check_layer(self, layer)
+        return draw_cost(self.kind, self.input_size, self.hidden_size, layer + 1, self.bidirectional)
+
+    def max_steps(self, layer: int) -> int:
+        """The longest input layer `layer` can be drawn on within DRAW_BUDGET."""
+        return DRAW_BUDGET // self.step_cost(layer)
+
+    def check_cost(self, layer: int, steps: int) -> None:
+        """Refuse to draw layer `layer` on `steps` steps when that would cost more than
+        DRAW_BUDGET multiply-adds, with the longest input that fits."""
+        cost = self.step_cost(layer) * int(steps)
+        if cost > DRAW_BUDGET:
+            below = f" (layers 0–{layer} run)" if layer else ""
+            raise RnnvizError(
+                f"Drawing layer {layer} of this model on {steps:,} steps costs {cost:,} multiply-adds"
+                f"{below}, more than the {DRAW_BUDGET:,} (about 2 s of the server's CPU) one view may "
+                f"cost, so it was not drawn. Use at most {self.max_steps(layer):,} steps for this layer.")
 
     def cell(self, layer: int = 0, activation: str = "tanh") -> Cell:
         """Layer `layer` as a one-layer Cell. `activation` is an RNN's (tanh or relu): a
@@ -107,6 +154,17 @@ class Model:
         return np.asarray(x, dtype=np.float64)
 
 
+def draw_cost(kind: str, input_size: int, hidden_size: int, layers: int, bidirectional: bool) -> int:
+    """Multiply-adds per time step of running `layers` layers forward: each direction of layer
+    l multiplies its G·H gate rows by its input (I for layer 0, H·D above) and by h (H). The
+    backward pass of the layer drawn costs about as much again; the budget is set on this count
+    from measured times (2·10⁹ of it ≈ 2 s for the whole view)."""
+    G = {"rnn": 1, "gru": 3, "lstm": 4}[kind]
+    D = 2 if bidirectional else 1
+    H = hidden_size
+    return sum(D * G * H * ((input_size if k == 0 else H * D) + H) for k in range(layers))
+
+
 def _check_layer(model: Model, layer) -> int:
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < model.layers:
         raise RnnvizError(f"This model has layers 0 … {model.layers - 1}; there is no layer {layer!r}.")
@@ -117,13 +175,57 @@ def _layer_of(key: str) -> int:
     return int(_KEY.search(key).group(2))
 
 
+# --------------------------------------------------------------------------- the model cache
+class ModelCache:
+    """Models read from uploads by key, bounded by the bytes of their arrays, not by their
+    number: one model at MAX_PARAMS holds 32 MiB, the example 0.1 MiB. The least recently
+    used are dropped first. A refusal (None, message) is kept too, so a bad file is read once.
+    Thread-safe: every session of a server shares one."""
+
+    def __init__(self, max_bytes: int = MAX_CACHE_BYTES):
+        self.max_bytes = int(max_bytes)
+        self._items = OrderedDict()  # key -> ((model or None, message or None), bytes)
+        self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return sum(size for _, size in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key, read):
+        """read() -> (Model | None, message | None), called once per key while it is kept."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key][0]
+        value = read()
+        model, message = value
+        size = model.nbytes if model is not None else len(message or "")
+        with self._lock:
+            self._items[key] = (value, size)
+            self._items.move_to_end(key)
+            total = sum(s for _, s in self._items.values())
+            while total > self.max_bytes and len(self._items) > 1:
+                _, (_, dropped) = self._items.popitem(last=False)
+                total -= dropped
+        return value
+
+
 # --------------------------------------------------------------------------- reading bytes
+def _mib(n: int) -> str:
+    """A size in MiB (2**20 bytes), the one unit of every message here."""
+    return f"{n / 2**20:.1f} MiB" if n % 2**20 else f"{n // 2**20} MiB"
+
+
 def _check_size(data: bytes) -> None:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise RnnvizError("The upload must be bytes.")
     if len(data) > MAX_BYTES:
-        raise RnnvizError(f"The file is {len(data) / 2**20:.1f} MB; the limit is "
-                          f"{MAX_BYTES // 2**20} MB. Upload the state_dict of the recurrent layer only.")
+        raise RnnvizError(f"The file is {len(data) / 2**20:.1f} MiB; the limit is {_mib(MAX_BYTES)}. "
+                          "Upload the state_dict of the recurrent layer only.")
     if len(data) == 0:
         raise RnnvizError("The file is empty.")
 
@@ -139,7 +241,9 @@ def _zip_members(data: bytes) -> list[str] | None:
         raise RnnvizError(f"The file looks like a zip archive (.pt or .npz) but cannot be opened "
                           f"({_short(exc)}): it may be corrupt or truncated.") from None
     if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
-        raise RnnvizError(f"The archive unpacks to more than {MAX_UNPACKED // 2**20} MB; refused.")
+        raise RnnvizError(f"The archive unpacks to more than {_mib(MAX_UNPACKED)} (its members are "
+                          "compressed); refused before unpacking. Save the state_dict with "
+                          "torch.save or np.savez, which do not compress.")
     return [i.filename for i in infos]
 
 
@@ -147,6 +251,48 @@ def _short(exc: BaseException, limit: int = 160) -> str:
     text = _ANSI.sub("", str(exc)).strip() or type(exc).__name__
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip_name(text: str, limit: int = 60) -> str:
+    """A key or name from the file, shortened for a message (a key can be megabytes long)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pickle_bytes(data: bytes) -> bytes:
+    """The pickle torch.load unpickles: a zip's data.pkl (its size already checked), else the
+    file itself (the legacy format and plain pickles start with one)."""
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                name = next((n for n in z.namelist() if n.endswith("data.pkl")), None)
+                return z.read(name) if name else b""
+        except Exception:  # noqa: BLE001 - only used to explain a refusal
+            return b""
+    return data
+
+
+def _globals_in(pkl: bytes, limit: int = 200_000) -> list[str]:
+    """The globals ("module.name") a pickle refers to, read from its opcodes without running
+    anything (pickletools only parses); at most `limit` opcodes are read."""
+    import pickletools
+    names, strings = [], []
+    try:
+        for n, (op, arg, _) in enumerate(pickletools.genops(pkl)):
+            if n >= limit:
+                break
+            if op.name == "GLOBAL":
+                names.append(str(arg).replace(" ", "."))
+            elif isinstance(arg, str) and "UNICODE" in op.name:
+                strings = (strings + [arg])[-2:]
+            elif op.name == "STACK_GLOBAL" and len(strings) == 2:
+                names.append(".".join(strings))
+    except Exception:  # noqa: BLE001 - a corrupt pickle: what was read so far
+        pass
+    return names
+
+
+def _pickle_protocol(pkl: bytes) -> int | None:
+    return pkl[1] if len(pkl) >= 2 and pkl[0] == 0x80 else None
 
 
 def _read_torch(data: bytes):
@@ -159,16 +305,42 @@ def _read_torch(data: bytes):
             return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
     except Exception as exc:  # noqa: BLE001 - any failure is a refusal or an unreadable file
         if isinstance(exc, pickle.UnpicklingError) or "Weights only load failed" in str(exc):
-            raise RnnvizError(_refusal(str(exc))) from None
+            raise RnnvizError(_refusal(str(exc), _pickle_bytes(data))) from None
         raise RnnvizError(f"The file could not be read as a PyTorch file ({_short(exc)}): it may "
                           "be corrupt, truncated or of another format.") from None
 
 
-def _refusal(message: str) -> str:
-    """A student's sentence for torch.load(weights_only=True)'s refusal `message`."""
+_PY2_NAMES = {"__builtin__": "builtins", "copy_reg": "copyreg"}
+
+
+def _refused_global(pkl: bytes) -> str | None:
+    """The first global in the pickle that torch's weights_only reader does not allow."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+        allowed = set(_get_allowed_globals())
+    except Exception:  # noqa: BLE001 - a private torch function: fall back to torch's words
+        return None
+    names = (_PY2_NAMES.get(g.split(".")[0], g.split(".")[0]) + g[len(g.split(".")[0]):]
+             for g in _globals_in(pkl))  # protocol 2 writes __builtin__.eval for builtins.eval
+    return next((g for g in names if g not in allowed), None)
+
+
+def _refusal(message: str, pkl: bytes = b"") -> str:
+    """A student's sentence for torch.load(weights_only=True)'s refusal `message` of the
+    pickle `pkl`: the global it names is read from the pickle itself (torch's message drops
+    the module of builtins: "GLOBAL eval"), the protocol from its first bytes."""
     message = _ANSI.sub("", message)
+    protocol = _pickle_protocol(pkl)
+    if protocol is not None and protocol >= 4 and "Unsupported operand" in message:
+        return (f"This file is a pickle of protocol {protocol} (written by pickle.dump, or by "
+                f"torch.save with pickle_protocol={protocol}); the safe reader used here "
+                "(torch.load with weights_only=True) reads protocols 2 and 3 only, so nothing in it "
+                "was read or run. Save it again with torch.save(model.state_dict(), 'model.pt'), "
+                "whose default protocol is 2.")
     m = _GLOBAL.search(message)
-    if not m:
+    name = _refused_global(pkl) if m else None
+    name = name or (m.group(1) if m else None)
+    if not name:
         lines = [ln.strip() for ln in message.splitlines() if ln.strip()] or [""]
         line = next((ln for ln in lines if "Unsupported" in ln or "Invalid" in ln), lines[-1])
         return ("The file could not be read as plain weights: torch.load with weights_only=True "
@@ -176,7 +348,7 @@ def _refusal(message: str) -> str:
                 "corrupt, not a PyTorch file, or a pickle of something other than tensors; nothing "
                 "in it was run. Upload a state_dict saved with torch.save(model.state_dict(), "
                 "'model.pt').")
-    name = m.group(1)
+    name = clip_name(name, 100)
     said = f"(torch.load with weights_only=True blocks the global {name})"
     module = name.split(".")[0]
     if name.startswith("torch.nn."):
@@ -233,9 +405,14 @@ def read_file(name: str, data: bytes) -> tuple[object, str]:
 
 # --------------------------------------------------------------------------- finding the weights
 def _flatten(obj, path=(), out=None, depth=0):
-    """Nested dicts → [(path of dict keys, key, value)], leaves only."""
+    """Nested dicts → [(path of dict keys, key, value)], leaves only. A pickle can put one
+    dict inside another many times at the cost of a reference each, so the entries are
+    counted as they are walked and refused past MAX_ENTRIES."""
     out = [] if out is None else out
     for k, v in obj.items():
+        if len(out) >= MAX_ENTRIES:
+            raise RnnvizError(f"The file holds more than {MAX_ENTRIES:,} entries (counting every "
+                              "nested dict each time it appears); a state_dict has a few per layer.")
         if isinstance(v, dict) and depth < 4:
             _flatten(v, path + (str(k),), out, depth + 1)
         else:
@@ -243,21 +420,93 @@ def _flatten(obj, path=(), out=None, depth=0):
     return out
 
 
+_REAL_TORCH = ("float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8")
+
+
+def _list_shape(value, key: str) -> tuple:
+    """The shape of a weight given as nested Python lists of numbers, walking every element
+    once (a pickle can repeat one list many times for free, so the walk is bounded by
+    MAX_LIST_NUMBERS before numpy copies anything); a ragged list is refused here."""
+    count = 0
+
+    def walk(v, depth):
+        nonlocal count
+        if isinstance(v, (list, tuple)):
+            if depth >= 2:
+                raise RnnvizError(f"{key} is a list nested more than two deep; a weight is a "
+                                  "matrix or a vector.")
+            shapes = set()
+            for item in v:
+                shapes.add(walk(item, depth + 1))
+                if len(shapes) > 1:
+                    raise RnnvizError(f"{key} is a ragged list (rows of different lengths), not "
+                                      "a matrix of numbers.")
+            return (len(v),) + (shapes.pop() if shapes else ())
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise RnnvizError(f"{key} is a list holding a {type(v).__name__}, not numbers.")
+        count += 1
+        if count > MAX_LIST_NUMBERS:
+            raise RnnvizError(f"{key} is a Python list of more than {MAX_LIST_NUMBERS:,} numbers; "
+                              "save tensors: torch.save(model.state_dict(), 'model.pt').")
+        return ()
+
+    return walk(value, 0)
+
+
+def _meta(value, key: str) -> tuple:
+    """The shape of a weight, read from its metadata only (nothing converted or copied):
+    real numbers only, and a tensor's numbers must be stored in the file, not repeated by
+    zero strides from a few stored ones (torch.full((1,), x).expand(4096, 1024) is 12 bytes
+    in the file and 32 MiB as float64)."""
+    key = clip_name(key)
+    if hasattr(value, "detach") and hasattr(value, "untyped_storage"):  # a torch tensor
+        import torch
+        dtype = str(value.dtype).replace("torch.", "")
+        if value.is_complex():
+            raise RnnvizError(f"{key} holds complex numbers ({dtype}); a recurrent layer's weights "
+                              "are real. Nothing was dropped: save the real weights.")
+        if value.layout != torch.strided or value.is_quantized or value.device.type != "cpu":
+            raise RnnvizError(f"{key} is a {str(value.layout).replace('torch.', '')} tensor that "
+                              "cannot be read as plain numbers; save dense tensors.")
+        if dtype not in _REAL_TORCH:
+            raise RnnvizError(f"{key} is not an array of real numbers (dtype {dtype}).")
+        stored = value.untyped_storage().nbytes() // value.element_size()
+        if value.numel() > stored:
+            raise RnnvizError(
+                f"{key} has shape {_shape(value)} ({value.numel():,} numbers) but only {stored:,} "
+                f"{'is' if stored == 1 else 'are'} stored in the file: it repeats them by zero "
+                "strides (a view made by .expand()). Save real weights: t.contiguous() or "
+                "model.state_dict() of a trained model.")
+        return tuple(int(s) for s in value.shape)
+    if isinstance(value, np.ndarray):
+        if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
+            kind = "complex numbers" if np.issubdtype(value.dtype, np.complexfloating) else "real numbers"
+            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype})"
+                              + ("; a recurrent layer's weights are real." if kind == "complex numbers" else "."))
+        return tuple(int(s) for s in value.shape)
+    if isinstance(value, (list, tuple)):
+        return _list_shape(value, key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ()
+    raise RnnvizError(f"{key} is a {type(value).__name__}, not an array of real numbers.")
+
+
 def _as_array(value, key: str) -> np.ndarray:
+    """The weight as float64, once _meta has passed it."""
     if hasattr(value, "detach"):  # a torch tensor
         try:
             import torch
-            value = value.detach().to("cpu", torch.float64).numpy()
-        except Exception:  # noqa: BLE001 - sparse, quantized, meta tensors …
-            raise RnnvizError(f"{key} is a tensor that cannot be read as plain numbers.") from None
-    a = np.asarray(value)
-    if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
-        raise RnnvizError(f"{key} is not an array of real numbers (dtype {a.dtype}).")
-    return a.astype(np.float64)
+            return value.detach().to("cpu", torch.float64).numpy()
+        except Exception:  # noqa: BLE001 - anything _meta did not foresee
+            raise RnnvizError(f"{clip_name(key)} is a tensor that cannot be read as plain numbers.") from None
+    try:
+        return np.array(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise RnnvizError(f"{clip_name(key)} is not an array of real numbers.") from None
 
 
 def _shape(value) -> str:
-    shape = tuple(getattr(value, "shape", ()) or ())
+    shape = value if isinstance(value, tuple) else tuple(getattr(value, "shape", ()) or ())
     return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -269,12 +518,16 @@ def _groups(entries):
         m = _KEY.search(key)
         if not m:
             continue
+        if m.group(2) and len(m.group(2).lstrip("0")) > _LAYER_DIGITS:  # int() of 5,000 digits fails
+            raise RnnvizError(f"The key {clip_name(key)} names layer {clip_name(m.group(2), 20)}, "
+                              f"{len(m.group(2)):,} digits long; a model here has at most "
+                              f"{MAX_LAYERS} layers.")
         full = ".".join(path + (key,))
         prefix = full[: len(full) - len(m.group(0))] + ("." if m.group(0).startswith(".") else "")
-        short = m.group(1) + f"_l{m.group(2) or 0}" + (m.group(3) or "")
+        short = m.group(1) + f"_l{int(m.group(2) or 0)}" + (m.group(3) or "")
         group = groups.setdefault(prefix, {})
         if short in group:
-            raise RnnvizError(f"The file has {short} twice under {prefix or 'the top level'}.")
+            raise RnnvizError(f"The file has {short} twice under {clip_name(prefix) or 'the top level'}.")
         group[short] = (full, path, value, m.group(2) is None)
     return groups
 
@@ -284,7 +537,7 @@ def _not_recurrent(entries) -> str:
     if not arrays:
         return ("The file holds no arrays at all, so it is not the state_dict of an nn.RNN, "
                 "nn.LSTM or nn.GRU.")
-    shown = ", ".join(f"{'.'.join(p + (k,))} {_shape(v)}" for p, k, v in arrays[:4])
+    shown = ", ".join(f"{clip_name('.'.join(p + (k,)))} {_shape(v)}" for p, k, v in arrays[:4])
     conv = any(len(getattr(v, "shape", ())) >= 3 for _, _, v in arrays)
     guess = "a convolution's" if conv else "another kind of layer's (a Linear layer?)"
     return ("This is not the state_dict of an nn.RNN, nn.LSTM or nn.GRU: it has no weight_ih_l0 "
@@ -296,7 +549,20 @@ def load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     """Read every layer of the recurrent model in `data` (see the module docstring).
 
     `module`: which recurrent module to read, by its key prefix (e.g. "decoder.rnn."), when the
-    file holds several; default the first. Raises RnnvizError with a clear sentence."""
+    file holds several; default the first. Raises RnnvizError with a clear sentence, for
+    whatever goes wrong: an error this module did not foresee is named as a file it could
+    not read, never passed on as a traceback."""
+    try:
+        return _load_model(name, data, module=module)
+    except RnnvizError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the promise above (RecursionError, MemoryError too)
+        raise RnnvizError(f"The file could not be read ({type(exc).__name__}: {_short(exc, 120)}). "
+                          "Upload a state_dict saved with torch.save(model.state_dict(), "
+                          "'model.pt').") from None
+
+
+def _load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     obj, fmt = read_file(name, data)
     if not isinstance(obj, dict):
         what = f"a {type(obj).__name__}"
@@ -311,63 +577,79 @@ def load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     modules = tuple(groups)
     module = modules[0] if module is None else module
     if module not in groups:
-        raise RnnvizError(f"The file has no recurrent module {module!r}; it has "
-                          f"{', '.join(repr(m) for m in modules)}.")
+        shown = ", ".join(repr(clip_name(m)) for m in modules[:5]) + (" …" if len(modules) > 5 else "")
+        raise RnnvizError(f"The file has no recurrent module {clip_name(str(module))!r}; it has {shown}.")
     group = groups[module]
     notes = []
     if len(modules) > 1:
-        names = ", ".join(m.rstrip(".") or "(top level)" for m in modules)
+        names = ", ".join(clip_name(m.rstrip(".")) or "(top level)" for m in modules[:5])
+        names += " …" if len(modules) > 5 else ""
         notes.append(f"The file holds {len(modules)} recurrent modules ({names}); showing "
-                     f"{module.rstrip('.') or 'the top-level one'}.")
+                     f"{clip_name(module.rstrip('.')) or 'the top-level one'}.")
     path = next(iter(group.values()))[1]
     if path:
-        notes.append(f"Read the weights nested under {'.'.join(path)!r} in the file.")
+        notes.append(f"Read the weights nested under {clip_name('.'.join(path))!r} in the file.")
     rest = module[len(".".join(path)) + 1:] if path else module
     if rest:
-        notes.append(f"Stripped the prefix {rest!r} from the key names (the recurrent layer of "
-                     "a bigger model).")
+        notes.append(f"Stripped the prefix {clip_name(rest)!r} from the key names (the recurrent layer "
+                     "of a bigger model).")
     used = {full for full, _, _, _ in group.values()}
     ignored = [".".join(p + (k,)) for p, k, _ in entries if ".".join(p + (k,)) not in used]
     if ignored:
         notes.append(f"Ignored {len(ignored)} other entr{'y' if len(ignored) == 1 else 'ies'}: "
-                     + ", ".join(ignored[:5]) + (" …" if len(ignored) > 5 else "") + ".")
-    params = {short: _as_array(value, full) for short, (full, _, value, _) in group.items()}
+                     + ", ".join(clip_name(k) for k in ignored[:5]) + (" …" if len(ignored) > 5 else "") + ".")
     if any(cell_style for _, _, _, cell_style in group.values()):
         if any(cell_style is False for _, _, _, cell_style in group.values()):
             raise RnnvizError("The file mixes keys with and without a layer number (weight_ih "
                               "and weight_ih_l0) in one module.")
         notes.append("Keys without a layer number (weight_ih, not weight_ih_l0): read as the "
                      "state_dict of an nn.RNNCell / nn.LSTMCell / nn.GRUCell, one layer.")
-    return _check_layers(params, fmt=fmt, notes=notes, modules=modules, prefix=module)
+    shapes = {short: _meta(value, full) for short, (full, _, value, _) in group.items()}
+    kind, H, input_size, bias, bidirectional, layers = _check_layers(shapes, notes)
+    # only now, with every shape and the size checked, are the weights converted to float64
+    params = {short: _as_array(value, full) for short, (full, _, value, _) in group.items()}
+    for key, a in params.items():
+        if a.shape != shapes[key]:  # a tensor subclass that lied about its shape
+            raise RnnvizError(f"{key} changed shape when read: {_shape(shapes[key])} → {_shape(a)}.")
+        if not np.isfinite(a).all():
+            raise RnnvizError(f"{key} contains NaN or infinite values.")
+    model = Model(kind=kind, layers=layers, input_size=input_size, hidden_size=H, bias=bias,
+                  bidirectional=bidirectional, params=params, notes=tuple(notes), fmt=fmt,
+                  modules=modules, prefix=module)
+    for layer in range(layers):  # the Cell's own checks (input size limits, dtypes) on every layer
+        model.cell(layer)
+    return model
 
 
-def _check_layers(params: dict, *, fmt: str, notes: list, modules: tuple, prefix: str) -> Model:
-    """Check every layer's shapes against each other; the Model, or a clear RnnvizError."""
-    if any(k.startswith("weight_hr") for k in params):
+def _check_layers(shapes: dict, notes: list) -> tuple:
+    """Check every layer's shapes against each other and the model's size against the caps,
+    on shapes alone; (kind, H, input size, bias, bidirectional, layers) or a clear RnnvizError."""
+    if any(k.startswith("weight_hr") for k in shapes):
         raise RnnvizError("This LSTM has a projection (proj_size > 0, weight_hr_l0), which rnnviz "
                           "does not support.")
-    layers = sorted({_layer_of(k) for k in params})
+    layers = sorted({_layer_of(k) for k in shapes})
     if layers != list(range(len(layers))):
-        raise RnnvizError(f"The layers are not numbered 0, 1, …: the file has layers {layers}.")
+        shown = ", ".join(map(str, layers[:8])) + (", …" if len(layers) > 8 else "")
+        raise RnnvizError(f"The layers are not numbered 0, 1, …: the file has layers {shown}.")
     if len(layers) > MAX_LAYERS:
         raise RnnvizError(f"The model has {len(layers)} layers; the limit is {MAX_LAYERS}.")
-    first = params.get("weight_hh_l0")
-    if first is None or "weight_ih_l0" not in params:
+    first = shapes.get("weight_hh_l0")
+    if first is None or "weight_ih_l0" not in shapes:
         raise RnnvizError("The recurrent weights are incomplete: weight_ih_l0 and weight_hh_l0 "
                           "are both needed.")
-    if first.ndim != 2 or first.shape[1] == 0 or first.shape[0] % first.shape[1]:
+    if len(first) != 2 or first[1] == 0 or first[0] % first[1]:
         raise RnnvizError(f"weight_hh_l0 has shape {_shape(first)}, which is not (G·H, H) for "
                           "G = 1 (RNN), 3 (GRU) or 4 (LSTM).")
-    H = first.shape[1]
-    G = first.shape[0] // H
+    H = first[1]
+    G = first[0] // H
     if G not in RECURRENT_KINDS:
         raise RnnvizError(f"weight_hh_l0 has shape {_shape(first)}: {G} blocks of {H} units, but an "
                           "RNN has 1, a GRU 3 and an LSTM 4.")
     if H > MAX_HIDDEN:
         raise RnnvizError(f"The hidden size is {H}; rnnviz handles up to {MAX_HIDDEN} units.")
     kind = RECURRENT_KINDS[G]
-    bias = "bias_ih_l0" in params
-    bidirectional = "weight_hh_l0_reverse" in params
+    bias = "bias_ih_l0" in shapes
+    bidirectional = "weight_hh_l0_reverse" in shapes
     D = 2 if bidirectional else 1
     what = f"{G} gate block{'s' if G > 1 else ''} of {H} units"
     input_size = None
@@ -377,48 +659,63 @@ def _check_layers(params: dict, *, fmt: str, notes: list, modules: tuple, prefix
             s = f"_l{layer}{rev}"
             need = ["weight_ih" + s, "weight_hh" + s] + (["bias_ih" + s, "bias_hh" + s] if bias else [])
             expected.update(need)
-            missing = [n for n in need if n not in params]
+            missing = [n for n in need if n not in shapes]
             if missing:
                 raise RnnvizError(f"The weights are incomplete: {', '.join(missing)} "
                                   f"{'is' if len(missing) == 1 else 'are'} missing"
                                   + (f" (layer {layer} needs what layer 0 has)." if layer else "."))
-            hh, ih = params["weight_hh" + s], params["weight_ih" + s]
-            if hh.shape != (G * H, H):
+            hh, ih = shapes["weight_hh" + s], shapes["weight_ih" + s]
+            if hh != (G * H, H):
                 raise RnnvizError(f"weight_hh{s} has shape {_shape(hh)}, but weight_hh_l0 {_shape(first)} "
                                   f"means {what}, so it should be ({G * H}, {H}).")
-            if ih.ndim != 2 or ih.shape[0] != G * H:
+            if len(ih) != 2 or ih[0] != G * H:
                 raise RnnvizError(f"weight_ih{s} has shape {_shape(ih)}, but weight_hh_l0 "
                                   f"{_shape(first)} means {what}, so it needs {G * H} rows.")
             if layer == 0:
-                input_size = ih.shape[1] if input_size is None else input_size
-                if ih.shape[1] != input_size:
-                    raise RnnvizError(f"weight_ih{s} has {ih.shape[1]} columns but weight_ih_l0 has "
+                input_size = ih[1] if input_size is None else input_size
+                if ih[1] != input_size:
+                    raise RnnvizError(f"weight_ih{s} has {ih[1]} columns but weight_ih_l0 has "
                                       f"{input_size}: the two directions disagree on the input size.")
-            elif ih.shape[1] != H * D:
+                if not 1 <= input_size <= MAX_INPUT:
+                    raise RnnvizError(f"The input size is {input_size:,} (weight_ih_l0 has "
+                                      f"{input_size:,} columns); rnnviz handles 1 to {MAX_INPUT}.")
+            elif ih[1] != H * D:
                 raise RnnvizError(f"weight_ih{s} has shape {_shape(ih)}: layer {layer} reads the "
                                   f"{H * D} outputs of layer {layer - 1}, so it needs {H * D} columns.")
             for b in ("bias_ih" + s, "bias_hh" + s) if bias else ():
-                if params[b].shape != (G * H,):
-                    raise RnnvizError(f"{b} has shape {_shape(params[b])}; it should be ({G * H},).")
-        extra = sorted(k for k in params if _layer_of(k) == layer and k not in expected)
+                if shapes[b] != (G * H,):
+                    raise RnnvizError(f"{b} has shape {_shape(shapes[b])}; it should be ({G * H},).")
+        extra = sorted(k for k in shapes if _layer_of(k) == layer and k not in expected)
         if extra:
             raise RnnvizError(f"{', '.join(extra)} do{'es' if len(extra) == 1 else ''} not fit: "
                               f"layer 0 is {'bidirectional' if bidirectional else 'one-directional'}"
                               f" and {'has' if bias else 'has no'} biases.")
+    _check_size_caps(kind, int(input_size), int(H), len(layers), bidirectional,
+                     sum(math.prod(shape) for shape in shapes.values()))
     if len(layers) > 1:
         notes.append(f"This model has {len(layers)} layers; layer 0 is shown unless you pick another.")
     if kind == "rnn":
         notes.append("A state_dict does not say whether an nn.RNN used tanh or relu: choose below "
                      "(tanh is PyTorch's default).")
-    for name, a in params.items():
-        if not np.isfinite(a).all():
-            raise RnnvizError(f"{name} contains NaN or infinite values.")
-    model = Model(kind=kind, layers=len(layers), input_size=int(input_size), hidden_size=int(H),
-                  bias=bias, bidirectional=bidirectional, params=params, notes=tuple(notes),
-                  fmt=fmt, modules=modules, prefix=prefix)
-    for layer in layers:  # the Cell's own checks (input size limits, dtypes) on every layer
-        model.cell(layer)
-    return model
+    return kind, int(H), int(input_size), bias, bidirectional, len(layers)
+
+
+def _check_size_caps(kind, input_size, H, layers, bidirectional, n_params) -> None:
+    """The model against what a lesson needs to hold and draw, before any weight is converted.
+    (Its drawing cost per step is about its parameter count, so MAX_PARAMS also bounds that:
+    every model read here can be drawn DRAW_BUDGET // MAX_PARAMS = 500 steps deep.)"""
+    D = 2 if bidirectional else 1
+    units = layers * H * D
+    what = (f"This {NAMES[kind]} has {n_params:,} parameters and {layers} layer"
+            f"{'s' if layers > 1 else ''} of {H}{' × 2 directions' if D == 2 else ''} units")
+    caps = (f"This page reads models up to {MAX_PARAMS:,} parameters ({_mib(MAX_PARAMS * 8)} as "
+            f"float64) and {MAX_LAYER_UNITS:,} hidden units over all layers (layers × H"
+            f"{' × 2' if D == 2 else ''}): enough to see gradients vanish or explode, and what one "
+            "server can hold and draw for a class. Upload a smaller model, or fewer of its layers.")
+    if n_params > MAX_PARAMS:
+        raise RnnvizError(f"{what}: too big to read here. {caps}")
+    if units > MAX_LAYER_UNITS:
+        raise RnnvizError(f"{what}, {units:,} in all: too many to draw here. {caps}")
 
 
 def load_weights(name: str, data: bytes, *, layer: int = 0, activation: str = "tanh",

@@ -197,3 +197,37 @@ def test_a_malicious_file_shows_the_loaders_message(example_file, tmp_path):
     assert at.error and "contains code" in at.error[0].value
     assert not at.get("plotly_chart")
     assert not marker.exists()
+
+
+# --------------------------------------------------------------------------- uploads that cost too much (issue 9)
+def test_the_uploader_states_the_servers_limit_in_mib():
+    at = run_page(PAGE)
+    uploader = at.get("file_uploader")[0].proto
+    assert uploader.max_upload_size_mb == upload.MAX_MB == 50
+    assert uploader.label.endswith("up to 50 MiB)")
+    assert "1 MiB = 1,048,576 bytes" in uploader.help and "4,000,000 parameters" in uploader.help
+
+
+def test_a_zero_stride_file_shows_the_loaders_message(example_file):
+    from tests import upload_bombs
+    example_file(upload_bombs.expand_lstm(layers=2, H=1024))  # 2 × 64 MiB as float64, 12 kB sent
+    at = with_example()
+    assert not at.exception
+    assert at.error and "only 1 is stored in the file" in at.error[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_a_view_over_the_cpu_budget_is_refused_with_what_fits(example_file):
+    import torch.nn as nn
+    example_file(saved(nn.LSTM(256, 256, num_layers=2).state_dict()))  # 524,288 multiply-adds a step
+    at = with_example({"T": "2000"})
+    at = set_widget(at, "_ym.layer.example:0", 1)  # layers 0 and 1 run: 1,048,576 a step
+    assert not at.exception
+    assert at.error, "a view over the budget was drawn"
+    msg = at.error[0].value.replace("\\", "")
+    assert "2,000 steps costs 2,097,152,000 multiply-adds (layers 0–1 run)" in msg
+    assert "Use at most 1,907 steps for this layer" in msg
+    assert not at.get("plotly_chart")
+    at = set_widget(at, "T", 1000)
+    assert_ok(at)
+    assert len(at.get("plotly_chart")) == 2

@@ -198,7 +198,7 @@ def test_too_large_is_refused_before_parsing(monkeypatch):
     monkeypatch.setattr(torch, "load", boom)
     monkeypatch.setattr(np, "load", boom)
     data = b"PK" + b"\0" * upload.MAX_BYTES  # one byte over the limit
-    with pytest.raises(RnnvizError, match=r"50\.0 MB; the limit is 50 MB"):
+    with pytest.raises(RnnvizError, match=r"50\.0 MiB; the limit is 50 MiB"):
         upload.load_model("big.pt", data)
     with pytest.raises(RnnvizError, match="empty"):
         upload.load_model("empty.pt", b"")
@@ -413,3 +413,237 @@ def test_example_model():
     assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
     assert not np.array_equal(a.params["weight_hh_l0"], c.params["weight_hh_l0"])
     assert any("prefix 'rnn.'" in n for n in a.notes)
+
+
+# --------------------------------------------------------------------------- uploads that cost nothing to send
+# (issue 9) Each is refused before a weight is converted to float64: _as_array, the only place
+# that converts, fails the test if it is reached. tests/upload_bombs.py measures what each costs.
+from tests import upload_bombs as bombs  # noqa: E402
+
+
+@pytest.fixture
+def no_conversion(monkeypatch):
+    def boom(value, key):
+        raise AssertionError(f"converted {key} before refusing the file")
+
+    monkeypatch.setattr(upload, "_as_array", boom)
+
+
+def test_zero_stride_model_is_refused_on_its_metadata(no_conversion):
+    data = bombs.expand_lstm(32, 1024)  # 2 GiB as float64, accepted before
+    assert len(data) < 16_000
+    with pytest.raises(RnnvizError) as err:
+        upload.load_model("x.pt", data)
+    msg = str(err.value)
+    assert "weight_ih_l0 has shape (4096, 1024) (4,194,304 numbers) but only 1 is stored" in msg
+    assert ".expand()" in msg
+
+
+def test_zero_stride_wide_input_is_refused_on_its_metadata(no_conversion):
+    with pytest.raises(RnnvizError, match=r"\(196,608,000 numbers\) but only 1 is stored"):
+        upload.load_model("x.pt", bombs.expand_wide())
+
+
+def test_a_real_tensor_viewed_twice_is_still_read(tmp_path):
+    """Views that fit in their storage (a state_dict of parameters sharing one buffer) pass."""
+    m = nn.GRU(3, 4)
+    flat = torch.cat([p.detach().reshape(-1) for p in m.parameters()])
+    sd, i = {}, 0
+    for name, p in m.named_parameters():
+        sd[name] = flat[i:i + p.numel()].view(p.shape)
+        i += p.numel()
+    assert upload.load_model("v.pt", saved(tmp_path, sd)).n_params == flat.numel()
+
+
+def model_over(cap: str):
+    """A contiguous, honest state_dict over one cap (float16 keeps the file small)."""
+    if cap == "params":
+        return nn.LSTM(1024, 1024).half().state_dict()  # 8,396,800 parameters, 16 MiB
+    return nn.RNN(8, 256, num_layers=17).half().state_dict()  # 17 × 256 = 4,352 units
+
+
+@pytest.mark.parametrize("cap, words", [
+    ("params", "has 8,396,800 parameters and 1 layer of 1024 units: too big to read here"),
+    ("units", "17 layers of 256 units, 4,352 in all: too many to draw here"),
+])
+def test_model_size_is_capped_before_conversion(tmp_path, no_conversion, cap, words):
+    with pytest.raises(RnnvizError) as err:
+        upload.load_model("big.pt", saved(tmp_path, model_over(cap)))
+    msg = str(err.value)
+    assert words in msg
+    assert "up to 4,000,000 parameters (30.5 MiB as float64) and 4,096 hidden units" in msg
+
+
+def test_model_at_the_caps_is_read(tmp_path):
+    m = nn.GRU(64, 128, num_layers=32)  # 32 × 128 = 4,096 units, 3.2 M parameters
+    model = upload.load_model("m.pt", saved(tmp_path, m.state_dict()))
+    assert model.layers * model.hidden_size == upload.MAX_LAYER_UNITS
+    assert model.n_params == sum(p.numel() for p in m.parameters()) <= upload.MAX_PARAMS
+
+
+def test_upcast_bomb_is_counted_in_numbers_not_bytes(no_conversion):
+    """int8 arrays are an eighth of their float64 copy: the cap counts numbers."""
+    buf = io.BytesIO()
+    np.savez(buf, weight_ih_l0=np.zeros((4096, 1024), np.int8), weight_hh_l0=np.zeros((4096, 1024), np.int8))
+    assert len(buf.getvalue()) < 9 * 2**20
+    with pytest.raises(RnnvizError, match="8,388,608 parameters"):
+        upload.load_model("i8.npz", buf.getvalue())
+
+
+@pytest.mark.parametrize("make", [lambda: bombs.deflate_pt(60), lambda: bombs.deflate_npz(60)])
+def test_deflate_bombs_are_refused_before_unpacking(monkeypatch, make):
+    data = make()
+    assert len(data) < 100_000  # 60 MiB of zeros, deflated
+
+    def boom(*a, **k):
+        raise AssertionError("unpacked a deflate bomb")
+
+    monkeypatch.setattr(torch, "load", boom)
+    monkeypatch.setattr(np, "load", boom)
+    with pytest.raises(RnnvizError, match="unpacks to more than 50 MiB"):
+        upload.load_model("bomb.pt", data)
+
+
+def test_shared_list_rows_are_refused_before_numpy_copies_them(no_conversion):
+    with pytest.raises(RnnvizError, match="Python list of more than 100,000 numbers"):
+        upload.load_model("l.pt", bombs.shared_lists(4096, 4096))
+
+
+def test_shared_dicts_are_refused_while_walked():
+    with pytest.raises(RnnvizError, match="more than 10,000 entries"):
+        upload.load_model("d.pt", bombs.shared_dicts(300, 3))
+
+
+# --------------------------------------------------------------------------- every exception is a message
+def test_a_5000_digit_layer_number(tmp_path):
+    sd = dict(nn.LSTM(3, 4).state_dict())
+    sd["weight_ih_l" + "1" * 5000] = torch.ones(16, 3)
+    with pytest.raises(RnnvizError) as err:
+        upload.load_model("k.pt", saved(tmp_path, sd))
+    msg = str(err.value)
+    assert "5,000 digits long; a model here has at most 32 layers" in msg and len(msg) < 300
+
+
+@pytest.mark.parametrize("value, words", [
+    ([[1.0, 2.0, 3.0]] * 15 + [[1.0, 2.0]], "ragged list"),
+    ([[1.0, 2.0, 3.0]] * 15 + [[1.0, "x", 3.0]], "holding a str"),
+    ([[[1.0]]], "nested more than two deep"),
+    ({1, 2}, "a set, not an array"),
+])
+def test_odd_values_are_messages(tmp_path, value, words):
+    sd = {"weight_ih_l0": value, "weight_hh_l0": torch.zeros(16, 4)}
+    with pytest.raises(RnnvizError, match=words):
+        upload.load_model("r.pt", saved(tmp_path, sd))
+
+
+def test_a_regular_list_is_still_read(tmp_path):
+    sd = {k: v.tolist() for k, v in nn.RNN(2, 3).state_dict().items()}
+    assert upload.load_model("l.pt", saved(tmp_path, sd)).kind == "rnn"
+
+
+def test_an_unforeseen_error_is_a_message(monkeypatch):
+    def broken(entries):
+        raise KeyError("something nobody foresaw")
+
+    monkeypatch.setattr(upload, "_groups", broken)
+    with pytest.raises(RnnvizError, match="could not be read \\(KeyError"):
+        upload.load_model("example.pt", upload.example_model_bytes(0))
+
+
+# --------------------------------------------------------------------------- truthful messages
+@pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128])
+def test_complex_tensors_are_refused(tmp_path, dtype):
+    sd = {k: v.to(dtype) for k, v in nn.LSTM(3, 4).state_dict().items()}
+    with pytest.raises(RnnvizError, match=r"weight_ih_l0 holds complex numbers \(complex"):
+        upload.load_model("c.pt", saved(tmp_path, sd))
+
+
+def test_complex_npz_is_refused():
+    buf = io.BytesIO()
+    np.savez(buf, weight_ih_l0=np.ones((4, 2), complex), weight_hh_l0=np.ones((4, 4)))
+    with pytest.raises(RnnvizError, match="complex128.*weights are real"):
+        upload.load_model("c.npz", buf.getvalue())
+
+
+class EvalPayload:
+    def __reduce__(self):
+        return (eval, ("1 + 1",))
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_builtins_eval_is_named_as_code(tmp_path, protocol):
+    data = saved(tmp_path, {"weight_ih_l0": EvalPayload()}) if protocol == 2 else \
+        pickle.dumps({"w": EvalPayload()}, protocol=protocol)
+    with pytest.raises(RnnvizError) as err:
+        upload.load_model("e.pt", data)
+    msg = str(err.value)
+    assert "contains code: unpickling it would call builtins.eval" in msg
+    assert "class or function" not in msg
+
+
+@pytest.mark.parametrize("protocol", [4, 5])
+@pytest.mark.parametrize("writer", ["pickle.dumps", "torch.save"])
+def test_protocol_4_and_5_pickles_get_a_sentence(protocol, writer):
+    sd = nn.GRU(2, 3).state_dict()
+    buf = io.BytesIO()
+    if writer == "torch.save":
+        torch.save(sd, buf, pickle_protocol=protocol)
+    else:
+        pickle.dump(dict(sd), buf, protocol=protocol)
+    with pytest.raises(RnnvizError) as err:
+        upload.load_model("p.pt", buf.getvalue())
+    msg = str(err.value)
+    assert f"a pickle of protocol {protocol}" in msg and "Unsupported operand" not in msg
+
+
+# --------------------------------------------------------------------------- one limit, one MiB
+def test_server_upload_limit_is_the_apps_limit():
+    import tomllib
+    from pathlib import Path
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == upload.MAX_MB  # Streamlit's unit: 2**20 bytes
+    assert upload.MAX_BYTES == upload.MAX_MB * 2**20
+
+
+def test_every_size_message_says_mib():
+    import inspect
+    source = inspect.getsource(upload)
+    assert " MB" not in source and "MiB" in source
+    page = open("pages/your_model.py").read()
+    assert " MB" not in page and "{mib} MiB" in page
+
+
+# --------------------------------------------------------------------------- the model cache
+def fake_model(n: int):
+    params = {"weight_hh_l0": np.zeros(n)}
+    return upload.Model(kind="rnn", layers=1, input_size=1, hidden_size=1, bias=False,
+                        bidirectional=False, params=params)
+
+
+def test_model_cache_is_bounded_by_bytes():
+    cache = upload.ModelCache(max_bytes=1000)
+    reads = []
+
+    def reader(n):
+        def read():
+            reads.append(n)
+            return fake_model(n), None
+        return read
+
+    cache.get("a", reader(50))  # 400 bytes
+    cache.get("b", reader(50))  # 800
+    assert cache.get("a", reader(50))[0].n_params == 50 and reads == [50, 50]  # a kept, now newest
+    cache.get("c", reader(50))  # 1,200 > 1,000: the least recently used (b) goes
+    assert len(cache) == 2 and cache.nbytes == 800
+    cache.get("b", reader(7))
+    assert reads == [50, 50, 50, 7]  # b was read again
+    cache.get("big", reader(1000))  # alone over the limit: kept (the page is showing it), alone
+    assert len(cache) == 1 and cache.nbytes == 8000
+    assert cache.get("bad", lambda: (None, "refused"))[1] == "refused"
+
+
+def test_the_page_caches_by_bytes():
+    source = open("pages/your_model.py").read()
+    assert "upload.ModelCache(upload.MAX_CACHE_BYTES)" in source
+    assert "max_entries=4" not in source
+    assert upload.MAX_CACHE_BYTES == 4 * upload.MAX_PARAMS * 8

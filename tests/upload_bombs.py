@@ -1,0 +1,152 @@
+"""Uploads that cost nothing to send and everything to hold (issue 9), and what they cost.
+
+    python -m tests.upload_bombs            # each bomb in its own process: peak memory, CPU
+
+Every builder returns the bytes a student could upload. tests/test_upload.py checks that each
+is refused before it is materialised; this script measures what reading one costs the server:
+the peak resident memory above the process's baseline (ru_maxrss) and the CPU seconds of
+`upload.load_model` plus, when the model is accepted, the page's first view (layer 0, T = 200).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+
+import numpy as np
+
+
+def _saved(obj, **kw) -> bytes:
+    import torch
+    buf = io.BytesIO()
+    torch.save(obj, buf, **kw)
+    return buf.getvalue()
+
+
+def expand_lstm(layers: int = 32, H: int = 1024, I: int = 1024) -> bytes:
+    """A `layers`-layer nn.LSTM state_dict whose every tensor is one stored number repeated by
+    zero strides (torch.full((1,), 0.01).expand(...)): ~12 kB, 2 GB once turned into float64."""
+    import torch
+    one = torch.full((1,), 0.01)
+    sd = {}
+    for k in range(layers):
+        sd[f"weight_ih_l{k}"] = one.expand(4 * H, I if k == 0 else H)
+        sd[f"weight_hh_l{k}"] = one.expand(4 * H, H)
+        sd[f"bias_ih_l{k}"] = one.expand(4 * H)
+        sd[f"bias_hh_l{k}"] = one.expand(4 * H)
+    return _saved(sd)
+
+
+def expand_wide() -> bytes:
+    """Two zero-stride tensors (~1.7 kB): an input size of 48,000, 1.5 GB as float64, refused
+    today only after the conversion (the input size limit is checked on the float64 copy)."""
+    import torch
+    one = torch.full((1,), 0.01)
+    return _saved({"weight_ih_l0": one.expand(4096, 48_000), "weight_hh_l0": one.expand(4096, 1024)})
+
+
+def _deflated(data: bytes) -> bytes:
+    """The same zip archive with every member deflated (torch.load and np.load read both)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info.filename))
+    return out.getvalue()
+
+
+def deflate_pt(mb: int = 190) -> bytes:
+    """A .pt whose one float32 storage of zeros (`mb` MiB) is deflated to ~0.1% of it."""
+    import torch
+    n = mb * 2**20 // 4
+    return _deflated(_saved({"weight_hh_l0": torch.zeros(4096, n // 4096)}))
+
+
+def deflate_npz(mb: int = 190, dtype=np.float64) -> bytes:
+    """An np.savez_compressed of zeros (`mb` MiB unpacked, ~190 kB packed)."""
+    n = mb * 2**20 // np.dtype(dtype).itemsize
+    buf = io.BytesIO()
+    np.savez_compressed(buf, weight_hh_l0=np.zeros((4096, n // 4096), dtype=dtype))
+    return buf.getvalue()
+
+
+def shared_lists(rows: int = 4096, cols: int = 4096) -> bytes:
+    """A weight given as a Python list whose rows are all the same list object: the pickle
+    stores the row once and refers to it `rows` times (a few kB), np.asarray copies it out."""
+    import torch
+    row = [0.01] * cols
+    return _saved({"weight_ih_l0": [row] * rows, "weight_hh_l0": torch.zeros(16, 4)})
+
+
+def shared_dicts(width: int = 300, depth: int = 3) -> bytes:
+    """Nested dicts sharing one child: width**depth entries to walk from a few kB."""
+    import torch
+    d = {f"k{i}": 0 for i in range(width)}
+    for _ in range(depth - 1):
+        d = {f"k{i}": d for i in range(width)}
+    return _saved({"model": d, "rnn.weight_ih_l0": torch.zeros(16, 3), "rnn.weight_hh_l0": torch.zeros(16, 4)})
+
+
+BOMBS = {
+    "expand: 32-layer LSTM, H=1024": expand_lstm,
+    "expand: input size 48,000": expand_wide,
+    "deflate .pt, 190 MiB float32": deflate_pt,
+    "deflate .npz, 190 MiB float64": deflate_npz,
+    "deflate .npz, 190 MiB int8": lambda: deflate_npz(190, np.int8),
+    "shared rows: 4096 x 4096 list": shared_lists,
+    "shared dicts: 300^3 entries": shared_dicts,
+}
+
+
+def _measure_one(name: str) -> dict:
+    """Run in a child process: build the bomb, then read it as the page would."""
+    import resource
+    import time
+
+    from rnnviz import RnnvizError, upload
+    from rnnviz import lesson_compare as lc
+    data = BOMBS[name]()
+    import torch  # noqa: F401 - imported before the baseline, as in the server
+    base = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.process_time()
+    try:
+        model = upload.load_model("bomb.pt" if data[:2] != b"PK" or b"data.pkl" in data else "bomb.npz", data)
+        x = upload.choose_input("random", model.input_size, T=200)
+        lc.inspect_layer(model, x, layer=0)
+        outcome = "accepted: " + model.describe()
+    except RnnvizError as exc:
+        outcome = "refused: " + str(exc)[:90]
+    except Exception as exc:  # noqa: BLE001 - what a student would see as a traceback
+        outcome = f"TRACEBACK {type(exc).__name__}: {str(exc)[:70]}"
+    cpu = time.process_time() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"bytes": len(data), "added_MiB": (peak - base.ru_maxrss) / 1024, "cpu_s": cpu,
+            "outcome": outcome}
+
+
+def main() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    print("| upload | size | peak memory added | CPU | outcome |\n|---|---|---|---|---|")
+    for name in BOMBS:
+        code = ("import json, resource, sys; resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30)); "
+                "from tests.upload_bombs import _measure_one; "
+                f"print('RESULT' + json.dumps(_measure_one({name!r})))")
+        try:
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 timeout=120, env=env).stdout
+            line = next((ln for ln in out.splitlines() if ln.startswith("RESULT")), None)
+            r = json.loads(line[6:]) if line else {"bytes": 0, "added_MiB": float("nan"),
+                                                    "cpu_s": float("nan"), "outcome": "crashed"}
+        except subprocess.TimeoutExpired:
+            r = {"bytes": 0, "added_MiB": float("nan"), "cpu_s": 120.0, "outcome": "killed after 120 s"}
+        print(f"| {name} | {r['bytes'] / 1024:.1f} KiB | {r['added_MiB']:.0f} MiB | {r['cpu_s']:.2f} s "
+              f"| {r['outcome'].replace('|', '/')} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
