@@ -88,6 +88,23 @@ def shared_dicts(width: int = 300, depth: int = 3) -> bytes:
     return _saved({"model": d, "rnn.weight_ih_l0": torch.zeros(16, 3), "rnn.weight_hh_l0": torch.zeros(16, 4)})
 
 
+def at_the_caps() -> bytes:
+    """The largest honest model read: nn.GRU(64, 128, num_layers=32), 4,096 units over its
+    layers and 3.2 M parameters (float32: 12 MiB), drawn at layer 0 like every other row."""
+    import torch
+    torch.manual_seed(0)
+    return _saved(torch.nn.GRU(64, 128, num_layers=32).state_dict())
+
+
+def int8_under_the_limit() -> bytes:
+    """An .npz of int8 arrays within the unpacked limit (48 MiB) whose float64 copy would be
+    eight times that; the shapes are an LSTM's, so only the parameter cap stands in the way."""
+    buf = io.BytesIO()
+    np.savez(buf, weight_ih_l0=np.zeros((4096, 6144), np.int8), weight_hh_l0=np.zeros((4096, 1024), np.int8),
+             extra=np.zeros((4096, 5120), np.int8))
+    return buf.getvalue()
+
+
 BOMBS = {
     "expand: 32-layer LSTM, H=1024": expand_lstm,
     "expand: input size 48,000": expand_wide,
@@ -96,6 +113,9 @@ BOMBS = {
     "deflate .npz, 190 MiB int8": lambda: deflate_npz(190, np.int8),
     "shared rows: 4096 x 4096 list": shared_lists,
     "shared dicts: 300^3 entries": shared_dicts,
+    "deflate .npz, 49 MiB float64 (under the limit)": lambda: deflate_npz(49),
+    "int8 .npz, 48 MiB (float64: 384 MiB)": int8_under_the_limit,
+    "honest model at the caps (GRU 32 x 128)": at_the_caps,
 }
 
 

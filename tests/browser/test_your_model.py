@@ -111,3 +111,20 @@ def test_rnn_activation_choice(page, base_url, tmp_path):
     wait_idle(page, since=token)
     assert_no_exception(page)
     assert page.evaluate(_LAST_Y_JS) != tanh_curve
+
+
+def test_zero_stride_upload_is_refused_without_holding_it(page, base_url, tmp_path):
+    """12 kB through the real file input that was a 2 GiB model once converted (issue 9):
+    refused on its metadata with the loader's message, no chart, no traceback."""
+    from tests.upload_bombs import expand_lstm
+    path = tmp_path / "tiny.pt"
+    path.write_bytes(expand_lstm(32, 1024))
+    goto(page, base_url, "/")
+    goto(page, base_url, "/your_model")
+    upload_file(page, path)
+    assert_no_exception(page)
+    assert page.locator(ERROR).count() == 1
+    text = page.locator(ERROR).inner_text()
+    assert "only 1 is stored in the file" in text and ".expand()" in text
+    assert charts(page).count() == 0
+    screenshot(page, "your_model_bomb")
