@@ -132,9 +132,10 @@ class Model:
         if cost > DRAW_BUDGET:
             below = f" (layers 0–{layer} run)" if layer else ""
             raise RnnvizError(
-                f"Drawing layer {layer} of this model on {steps:,} steps costs {cost:,} multiply-adds"
-                f"{below}, more than the {DRAW_BUDGET:,} (about 2 s of the server's CPU) one view may "
-                f"cost, so it was not drawn. Use at most {self.max_steps(layer):,} steps for this layer.")
+                f"Drawing layer {layer} of this model on {steps:,} steps costs {cost:,} units of work"
+                f"{below} (multiply-adds, plus {STEP_OVERHEAD[self.kind]:,} per layer and step), more "
+                f"than the {DRAW_BUDGET:,} (about 2 s of the server's CPU) one view may cost, so it was "
+                f"not drawn. Use at most {self.max_steps(layer):,} steps for this layer.")
 
     def cell(self, layer: int = 0, activation: str = "tanh") -> Cell:
         """Layer `layer` as a one-layer Cell. `activation` is an RNN's (tanh or relu): a
@@ -154,15 +155,22 @@ class Model:
         return np.asarray(x, dtype=np.float64)
 
 
+# what one step of one direction of one layer costs beyond its multiply-adds (the Python loop,
+# small arrays), in the same unit (about 1 ns each on one core): measured at H = 4, T = 2000
+STEP_OVERHEAD = {"rnn": 10_000, "gru": 30_000, "lstm": 40_000}
+
+
 def draw_cost(kind: str, input_size: int, hidden_size: int, layers: int, bidirectional: bool) -> int:
-    """Multiply-adds per time step of running `layers` layers forward: each direction of layer
-    l multiplies its G·H gate rows by its input (I for layer 0, H·D above) and by h (H). The
-    backward pass of the layer drawn costs about as much again; the budget is set on this count
-    from measured times (2·10⁹ of it ≈ 2 s for the whole view)."""
+    """The work of one time step of running `layers` layers forward, in multiply-adds: each
+    direction of layer l multiplies its G·H gate rows by its input (I for layer 0, H·D above)
+    and by h (H), plus STEP_OVERHEAD. The backward pass of the layer drawn costs about as much
+    again; DRAW_BUDGET is set on this count from measured times (2·10⁹ ≈ 1.3–1.6 s for a whole
+    view at the budget, a 32-layer tiny LSTM and a 32-layer GRU of 128 units alike)."""
     G = {"rnn": 1, "gru": 3, "lstm": 4}[kind]
     D = 2 if bidirectional else 1
     H = hidden_size
-    return sum(D * G * H * ((input_size if k == 0 else H * D) + H) for k in range(layers))
+    return sum(D * (G * H * ((input_size if k == 0 else H * D) + H) + STEP_OVERHEAD[kind])
+               for k in range(layers))
 
 
 def _check_layer(model: Model, layer) -> int:
@@ -203,7 +211,7 @@ class ModelCache:
                 return self._items[key][0]
         value = read()
         model, message = value
-        size = model.nbytes if model is not None else len(message or "")
+        size = model.nbytes if model is not None else 1024  # a refusal: its message and key
         with self._lock:
             self._items[key] = (value, size)
             self._items.move_to_end(key)
@@ -702,8 +710,8 @@ def _check_layers(shapes: dict, notes: list) -> tuple:
 
 def _check_size_caps(kind, input_size, H, layers, bidirectional, n_params) -> None:
     """The model against what a lesson needs to hold and draw, before any weight is converted.
-    (Its drawing cost per step is about its parameter count, so MAX_PARAMS also bounds that:
-    every model read here can be drawn DRAW_BUDGET // MAX_PARAMS = 500 steps deep.)"""
+    (Its drawing cost per step is about its parameter count plus the step overheads, so the
+    caps also bound that: every model read here can be drawn at least 300 steps deep.)"""
     D = 2 if bidirectional else 1
     units = layers * H * D
     what = (f"This {NAMES[kind]} has {n_params:,} parameters and {layers} layer"

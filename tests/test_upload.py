@@ -640,6 +640,7 @@ def test_model_cache_is_bounded_by_bytes():
     cache.get("big", reader(1000))  # alone over the limit: kept (the page is showing it), alone
     assert len(cache) == 1 and cache.nbytes == 8000
     assert cache.get("bad", lambda: (None, "refused"))[1] == "refused"
+    assert len(cache) == 1 and cache.nbytes == 1024  # the big one went; a refusal counts 1 KiB
 
 
 def test_the_page_caches_by_bytes():
@@ -647,3 +648,26 @@ def test_the_page_caches_by_bytes():
     assert "upload.ModelCache(upload.MAX_CACHE_BYTES)" in source
     assert "max_entries=4" not in source
     assert upload.MAX_CACHE_BYTES == 4 * upload.MAX_PARAMS * 8
+
+
+# --------------------------------------------------------------------------- what a view may cost
+@pytest.mark.parametrize("make, layer, steps", [
+    (lambda: nn.LSTM(1, 4, num_layers=32, bidirectional=True), 31, 777),  # tiny, but 64 loops a step
+    (lambda: nn.GRU(64, 128, num_layers=32), 31, 490),  # at the caps
+    (lambda: nn.LSTM(64, 64, num_layers=32, bidirectional=True), 31, 352),  # at both caps: the least
+    (lambda: nn.LSTM(256, 256, num_layers=2), 1, 1772),
+    (lambda: nn.LSTM(256, 256, num_layers=2), 0, 2000),
+])
+def test_every_view_is_within_the_budget(tmp_path, make, layer, steps):
+    """check_cost names the longest input within DRAW_BUDGET; the page's T goes to 2000."""
+    model = upload.load_model("m.pt", saved(tmp_path, make().state_dict()))
+    assert min(model.max_steps(layer), 2000) == steps
+    model.check_cost(layer, steps)
+    if steps < 2000:
+        with pytest.raises(RnnvizError, match=f"Use at most {steps:,} steps for this layer"):
+            model.check_cost(layer, steps + 1)
+
+
+def test_draw_cost_counts_every_layer_run_and_direction():
+    assert upload.draw_cost("lstm", 3, 32, 1, False) == 4 * 32 * 35 + 40_000
+    assert upload.draw_cost("gru", 3, 32, 2, True) == 2 * (3 * 32 * 35 + 30_000) + 2 * (3 * 32 * 96 + 30_000)
