@@ -14,8 +14,8 @@ carry a prefix (`rnn.weight_ih_l0`), and the state_dict of an `nn.RNNCell` / `nn
 
 Safety, in the order it is checked (a file that costs nothing to send may not cost the server
 more than a lesson needs to hold and draw):
-- the file's size (MAX_BYTES) and a zip archive's unpacked size (MAX_UNPACKED, the members'
-  declared sizes) before anything is parsed;
+- the file's size (MAX_BYTES), a zip archive's unpacked size (MAX_UNPACKED, the members'
+  declared sizes) and the size of a .pt's pickle (MAX_PICKLE) before anything is parsed;
 - a `.pt` is read with `torch.load(..., weights_only=True)`, which unpickles only tensors and
   plain containers: a pickle that names any other Python object (os.system, builtins.eval, a
   model class) is refused by torch before anything runs, and the refusal is named here in plain
@@ -54,6 +54,8 @@ MAX_MB = 50  # MiB; .streamlit/config.toml's server.maxUploadSize must equal it 
 MAX_BYTES = MAX_MB * 2**20  # the largest file read (checked before parsing)
 MAX_UNPACKED = MAX_BYTES  # the largest total size of a zip archive's members, unpacked
 MAX_MEMBERS = 10_000  # zip members
+MAX_PICKLE = 2 * 2**20  # a .pt's pickle (data.pkl; a legacy-format file in all): a few hundred
+# bytes per tensor, but unpickling runs in Python (~0.2 s of CPU per MiB of pickled numbers)
 MAX_ENTRIES = 10_000  # keys in the loaded dicts, nested dicts counted each time they appear
 MAX_LIST_NUMBERS = 100_000  # numbers of one weight given as (nested) Python lists
 MAX_PARAMS = 4_000_000  # parameters of the recurrent module read: 32 MiB as float64
@@ -238,8 +240,9 @@ def _check_size(data: bytes) -> None:
         raise RnnvizError("The file is empty.")
 
 
-def _zip_members(data: bytes) -> list[str] | None:
-    """The member names of a zip archive (checking its unpacked size), or None if not a zip."""
+def _zip_members(data: bytes) -> dict[str, int] | None:
+    """{member name: unpacked size} of a zip archive (checking its unpacked size), or None
+    if not a zip."""
     if not data.startswith(b"PK"):
         return None
     try:
@@ -252,7 +255,7 @@ def _zip_members(data: bytes) -> list[str] | None:
         raise RnnvizError(f"The archive unpacks to more than {_mib(MAX_UNPACKED)} (its members are "
                           "compressed); refused before unpacking. Save the state_dict with "
                           "torch.save or np.savez, which do not compress.")
-    return [i.filename for i in infos]
+    return {i.filename: i.file_size for i in infos}
 
 
 def _short(exc: BaseException, limit: int = 160) -> str:
@@ -397,7 +400,13 @@ def read_file(name: str, data: bytes) -> tuple[object, str]:
     ext = str(name).lower().rsplit(".", 1)[-1] if "." in str(name) else ""
     members = _zip_members(data)
     if members is not None:
-        if any(m.endswith("data.pkl") for m in members):
+        pickles = [size for m, size in members.items() if m.endswith("data.pkl")]
+        if pickles:
+            if max(pickles) > MAX_PICKLE:
+                raise RnnvizError(f"The file's pickle (data.pkl) is {max(pickles) / 2**20:.1f} MiB; a "
+                                  f"state_dict's takes a few kB (the limit is {_mib(MAX_PICKLE)}), the "
+                                  "numbers being stored apart. It holds Python data besides the "
+                                  "tensors: save only model.state_dict().")
             return _read_torch(data), "pt"
         if members and all(m.endswith(".npy") for m in members):
             return _read_npz(data), "npz"
@@ -408,6 +417,11 @@ def read_file(name: str, data: bytes) -> tuple[object, str]:
                           "with np.savez('model.npz', **arrays) instead.")
     if ext == "npz":
         raise RnnvizError("The .npz is not a zip archive: it may be corrupt or truncated.")
+    if len(data) > MAX_PICKLE:  # the legacy format (before PyTorch 1.6) or a plain pickle
+        raise RnnvizError(f"This file is not a zip archive, so it is PyTorch's legacy format (before "
+                          f"version 1.6) or a plain pickle, which are read up to {_mib(MAX_PICKLE)} "
+                          f"(it is {len(data) / 2**20:.1f} MiB). Save it again with a current "
+                          "torch.save(model.state_dict(), 'model.pt').")
     return _read_torch(data), "pt"
 
 

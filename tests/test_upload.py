@@ -509,6 +509,21 @@ def test_shared_list_rows_are_refused_before_numpy_copies_them(no_conversion):
         upload.load_model("l.pt", bombs.shared_lists(4096, 4096))
 
 
+@pytest.mark.parametrize("make, words", [
+    (lambda: bombs.pickled_numbers(300_000), "pickle \\(data.pkl\\) is 2.6 MiB"),
+    (lambda: bombs.legacy_numbers(300_000), "legacy format .* read up to 2 MiB \\(it is 2.6 MiB\\)"),
+])
+def test_big_pickles_are_refused_before_unpickling(monkeypatch, make, words):
+    data = make()
+
+    def boom(*a, **k):
+        raise AssertionError("unpickled a pickle over the limit")
+
+    monkeypatch.setattr(torch, "load", boom)
+    with pytest.raises(RnnvizError, match=words):
+        upload.load_model("p.pt", data)
+
+
 def test_shared_dicts_are_refused_while_walked():
     with pytest.raises(RnnvizError, match="more than 10,000 entries"):
         upload.load_model("d.pt", bombs.shared_dicts(300, 3))

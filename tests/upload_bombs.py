@@ -88,6 +88,20 @@ def shared_dicts(width: int = 300, depth: int = 3) -> bytes:
     return _saved({"model": d, "rnn.weight_ih_l0": torch.zeros(16, 3), "rnn.weight_hh_l0": torch.zeros(16, 4)})
 
 
+def pickled_numbers(n: int = 5_000_000) -> bytes:
+    """A .pt whose pickle holds `n` Python floats (43 MiB for 5 M): torch's weights_only
+    unpickler runs in Python, one opcode at a time."""
+    import torch
+    return _saved({"weight_hh_l0": torch.zeros(16, 4), "notes": [0.5 + i for i in range(n)]})
+
+
+def legacy_numbers(n: int = 5_000_000) -> bytes:
+    """The same in PyTorch's legacy (non-zip) format, where the pickle is the file."""
+    import torch
+    return _saved({"weight_hh_l0": torch.zeros(16, 4), "notes": [0.5 + i for i in range(n)]},
+                  _use_new_zipfile_serialization=False)
+
+
 def at_the_caps() -> bytes:
     """The largest honest model read: nn.GRU(64, 128, num_layers=32), 4,096 units over its
     layers and 3.2 M parameters (float32: 12 MiB), drawn at layer 0 like every other row."""
@@ -115,6 +129,8 @@ BOMBS = {
     "shared dicts: 300^3 entries": shared_dicts,
     "deflate .npz, 49 MiB float64 (under the limit)": lambda: deflate_npz(49),
     "int8 .npz, 48 MiB (float64: 384 MiB)": int8_under_the_limit,
+    "pickled numbers: 5 M floats in data.pkl": pickled_numbers,
+    "pickled numbers, legacy format": legacy_numbers,
     "honest model at the caps (GRU 32 x 128)": at_the_caps,
 }
 
