@@ -5,6 +5,8 @@ websocket protocol the way the browser does.
     python -m tests.load --students 40 --seconds 60 --base http://127.0.0.1:9000   # nginx in front
     python -m tests.load --per-page --base http://127.0.0.1:8501    # server CPU ms per move
     python -m tests.load --table a.json b.json ...                  # the README rows
+    python -m tests.load --matrix single,cluster2 --students 1,10,20,40 --seconds 60 --out DIR
+                             # the README table in one command (fresh servers per run)
 
 What a student does (checked against Debian's chromium on the same pages: see
 tests/test_load.py and the notes below):
@@ -472,7 +474,8 @@ class Tab:
     async def move(self, rng: random.Random, widget: Widget | None = None,
                    value: Any = None) -> tuple[Widget, Run]:
         """Change one widget (random unless given) and rerun, as the frontend does."""
-        w = widget or rng.choice(self.movable())
+        # each run mounts new Widget objects: look a given one up by id
+        w = self.widgets[widget.id] if widget is not None else rng.choice(self.movable())
         w.value = w.moved(rng) if value is None else value
         if w.key:
             if w.value == w.default:
@@ -794,41 +797,55 @@ def table_rows(files: list[str]) -> str:
 
 
 # ------------------------------------------------------------------------ per page
-async def per_page(base: str, pages: list[str], pid: int | None, repeats: int = 3,
+async def per_page(base: str, pages: list[str], pid: int | None, repeats: int = 6,
                    seed: int = 0) -> list[dict]:
     """Server CPU ms per move, cold (new settings) and warm (settings seen before), and bytes.
 
-    One tab at a time, so the server's CPU time over a move is that move's cost. Cold: the
-    first open of the page, and slider moves to values not seen before. Warm: moving back
-    to the value before (every cached result hit)."""
+    One tab at a time, so the server's CPU time over a move is that move's cost (read from
+    /proc in 10 ms ticks: the mean of `repeats` moves). Open: the page's first run on this
+    server (imports, start-up caches). Cold: a URL slider moved to a value not seen before.
+    Warm: moved back to the value before (every cached result hits; charts the browser
+    still holds go as references)."""
     rng = random.Random(seed)
     rows = []
+
     def cpu() -> float:
         got = proc_sample(pid) if pid else None
-        return got[0] if got else float("nan")
+        return got[0] if got else 0.0
+
     for page in pages:
         tab = Tab(base, page, "")
         c0 = cpu()
         run = await tab.open()
-        open_ms = 1000 * (cpu() - c0)
-        open_bytes = run.bytes
+        open_ms, open_bytes = 1000 * (cpu() - c0), run.bytes
         cold, warm, cold_b, warm_b, lat_cold, lat_warm = [], [], [], [], [], []
-        sliders = [w for w in tab.movable() if w.kind in ("slider", "select_slider")]
+        sliders = [w for w in tab.movable() if w.kind in ("slider", "select_slider") and w.key]
+        seen = set()
         for k in range(repeats):
-            w = sliders[k % len(sliders)] if sliders else rng.choice(tab.movable())
+            w = tab.widgets[sliders[k % len(sliders)].id] if sliders else rng.choice(tab.movable())
             before = w.value
+            seen.add((w.id, repr(before)))
+            new = w.moved(rng)
+            for _ in range(20):  # a value this server has not computed yet
+                if (w.id, repr(new)) not in seen:
+                    break
+                new = w.moved(rng)
+            seen.add((w.id, repr(new)))
             c0 = cpu()
-            _, r1 = await tab.move(rng, w)
-            cold.append(1000 * (cpu() - c0)); cold_b.append(r1.bytes)
+            _, r1 = await tab.move(rng, w, value=new)
+            cold.append(1000 * (cpu() - c0))
+            cold_b.append(r1.bytes)
             lat_cold.append(r1.finished - r1.started)
             c0 = cpu()
             _, r2 = await tab.move(rng, w, value=before)
-            warm.append(1000 * (cpu() - c0)); warm_b.append(r2.bytes)
+            warm.append(1000 * (cpu() - c0))
+            warm_b.append(r2.bytes)
             lat_warm.append(r2.finished - r2.started)
         await tab.close()
-        rows.append({"page": page, "open_cpu_ms": round(open_ms), "open_kb": round(open_bytes / 1024, 1),
-                     "cold_cpu_ms": round(statistics.median(cold)),
-                     "warm_cpu_ms": round(statistics.median(warm)),
+        rows.append({"page": page, "open_cpu_ms": round(open_ms),
+                     "open_kb": round(open_bytes / 1024, 1),
+                     "cold_cpu_ms": round(statistics.mean(cold)),
+                     "warm_cpu_ms": round(statistics.mean(warm)),
                      "cold_kb": round(statistics.median(cold_b) / 1024, 1),
                      "warm_kb": round(statistics.median(warm_b) / 1024, 1),
                      "cold_latency_s": round(statistics.median(lat_cold), 3),
@@ -846,10 +863,54 @@ def per_page_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------------ the matrix
+def matrix(students: list[int], setups: list[str], seconds: float, out_dir: str,
+           pages: list[str], extra: tuple[str, ...] = ()) -> list[str]:
+    """Every setup x class size on fresh servers: one JSON per run, in out_dir.
+
+    Setups: "single" (one `streamlit run app.py`) or "clusterN" (deploy/cluster.sh up N).
+    Each run starts its servers anew, so no run inherits another's warm caches.
+    """
+    import contextlib
+    import subprocess
+
+    from tests.browser.harness import free_port, streamlit_server
+
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    files = []
+    for setup in setups:
+        for n in students:
+            if setup == "single":
+                ctx = streamlit_server(extra_args=extra)
+            elif setup.startswith("cluster"):
+                @contextlib.contextmanager
+                def ctx_cluster(k=int(setup[7:] or 2)):
+                    port = free_port()
+                    subprocess.run(["bash", "deploy/cluster.sh", "up", str(k), str(port)],
+                                   cwd=REPO_ROOT, check=True, timeout=300)
+                    try:
+                        yield f"http://127.0.0.1:{port}"
+                    finally:
+                        subprocess.run(["bash", "deploy/cluster.sh", "down", str(port)],
+                                       cwd=REPO_ROOT, timeout=120)
+                ctx = ctx_cluster()
+            else:
+                raise ValueError(f"unknown setup {setup!r}")
+            with ctx as url:
+                cfg = Config([url], n, seconds, pages)
+                out = asyncio.run(run_class(cfg, server_pids([url])))
+            out["label"] = setup
+            f = str(Path(out_dir) / f"{setup}-{n}.json")
+            Path(f).write_text(json.dumps(out, indent=1, default=str))
+            print_summary(out["summary"], f"[{setup}] ")
+            files.append(f)
+    return files
+
+
 # ------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.load", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--students", type=int, default=10)
+    ap.add_argument("--students", default="10", help="class size (for --matrix: 1,10,20,40)")
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--base", default="http://127.0.0.1:8501",
                     help="server URL(s), comma-separated: student i uses URL i mod n")
@@ -865,13 +926,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--label", default="", help="setup name for --table (e.g. 'cluster of 2')")
     ap.add_argument("--per-page", action="store_true", help="per-page CPU ms / kB per move")
     ap.add_argument("--table", nargs="*", help="print the README table from --json files")
+    ap.add_argument("--matrix", default="", metavar="SETUPS",
+                    help="e.g. single,cluster2: start fresh servers per run (ignores --base) "
+                         "for every --students value (comma-separated); JSONs to --out")
+    ap.add_argument("--out", default="load-results", help="folder for --matrix JSONs")
     args = ap.parse_args(argv)
 
     if args.table is not None:
         print(table_rows(args.table))
         return 0
-    bases = [b.strip().rstrip("/") for b in args.base.split(",") if b.strip()]
     pages = [p.strip().strip("/") for p in args.pages.split(",") if p.strip()] or lesson_paths()
+    sizes = [int(x) for x in args.students.split(",")]
+    if args.matrix:
+        files = matrix(sizes, args.matrix.split(","), args.seconds, args.out, pages)
+        print(table_rows(files))
+        return 0
+    bases = [b.strip().rstrip("/") for b in args.base.split(",") if b.strip()]
     pids = [int(p) for p in args.pids.split(",") if p.strip()] or server_pids(bases)
     if args.per_page:
         if len(pids) != 1:
@@ -882,7 +952,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.json).write_text(json.dumps({"per_page": rows, "loadavg": loadavg()}, indent=1))
         return 0
     lo, hi = (float(x) for x in args.think.split(","))
-    cfg = Config(bases, args.students, args.seconds, pages, (lo, hi), args.ramp, args.timeout,
+    cfg = Config(bases, sizes[0], args.seconds, pages, (lo, hi), args.ramp, args.timeout,
                  seed=args.seed)
     out = asyncio.run(run_class(cfg, pids))
     out["label"] = args.label
