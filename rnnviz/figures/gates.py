@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import (AXIS_TITLE_FONT, COLORWAY, DIVERGING, SEQUENTIAL, TEMPLATE,
-                                  TICK_FONT, f32)
+from rnnviz.figures.style import (AXIS_TITLE_FONT, COLORWAY, DIVERGING, SEQUENTIAL_SCALE,
+                                  TEMPLATE, TICK_FONT, f32, figure)
 
 # kind of a heatmap panel -> (coloraxis name, colour scale, fixed range or None = symmetric)
 PANEL_KINDS = {
-    "gate": ("coloraxis", SEQUENTIAL, (0.0, 1.0)),  # σ gates, in (0, 1)
+    "gate": ("coloraxis", SEQUENTIAL_SCALE, (0.0, 1.0)),  # σ gates, in (0, 1)
     "tanh": ("coloraxis2", DIVERGING, (-1.0, 1.0)),  # g (LSTM) / n (GRU), in (−1, 1)
     "state": ("coloraxis3", DIVERGING, None),  # c (LSTM) or h: symmetric about 0
 }
@@ -89,8 +89,9 @@ def gate_heatmap_columns(
             off = (n - 1 - r) * (span + gap)  # the top band first
             # the hover label has no unit: y is shifted by the band's offset, and a (U, S)
             # array of units for it (customdata) cost 15 ms of every redraw; ticks show them
-            data.append(go.Heatmap(
-                z=f32(z), x=x, y=f32(u + off), coloraxis=PANEL_KINDS[kind][0], name=name,
+            data.append(dict(
+                type="heatmap", z=f32(z), x=x, y=f32(u + off),
+                coloraxis=PANEL_KINDS[kind][0], name=name,
                 xaxis=f"x{ax}", yaxis="y",
                 hovertemplate=(f"{title + ': ' if title else ''}{name}<br>{lab['x']} "
                                "%{x:.0f}<br>value %{z:.3f}<extra></extra>")))
@@ -119,9 +120,9 @@ def gate_heatmap_columns(
             colorscale=scale, cmin=rng[0], cmax=rng[1],
             colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="right"), y=mid, len=ln,
                           yanchor="middle", thickness=16, tickfont=dict(size=TICK_FONT)))
-    # one constructor call; margins as large as the axes and colour bars push them (r: the
-    # bars), so plotly.js does not lay the figure out a second time after a slider release
-    return go.Figure(data=data, layout=dict(
+    # one constructor call (unvalidated: style.figure); margins as large as the axes and colour
+    # bars push them (r: the bars), so plotly.js does not lay the figure out a second time
+    return figure(data, dict(
         template=TEMPLATE, title={"text": lab["title"]}, height=height,
         margin=dict(l=72, r=110, t=top_px, b=64), annotations=annotations, **layout))
 
@@ -156,15 +157,15 @@ def lines(
     for i, s in enumerate(series):
         y = np.asarray(s["y"], dtype=np.float64)
         y = np.where(np.isfinite(y), y, np.nan)
-        data.append(go.Scatter(
-            x=f32(s.get("x", x)), y=f32(y), mode="lines", name=s["name"],
+        data.append(dict(
+            type="scatter", x=f32(s.get("x", x)), y=f32(y), mode="lines", name=s["name"],
             line=dict(color=s.get("color", COLORWAY[i % len(COLORWAY)]), dash=s.get("dash"),
                       width=s.get("width", 3)),
             hovertemplate=f"{s['name']}<br>{x_title}: %{{x:.0f}}<br>%{{y:.3g}}<extra></extra>",
         ))
-    # one constructor call (the look of apply_style at a fraction of its cost); margins as
-    # large as the axes and the legend push them (b: the legend below), so plotly.js does not
-    # lay the figure out a second time after a slider release
+    # one unvalidated constructor call (the look of apply_style at a fraction of its cost);
+    # margins as large as the axes and the legend push them (b: the legend below), so plotly.js
+    # does not lay the figure out a second time after a slider release
     layout = dict(template=TEMPLATE, title={"text": title}, height=height,
                   xaxis={"title": {"text": x_title}},
                   yaxis={"title": {"text": y_title},
@@ -178,7 +179,7 @@ def lines(
         # fixed the plot's height is known (a fraction like y=-0.25 hits the title on short plots)
         plot_h = max(height - 70 - (bottom or 170), 1)
         layout["legend"] = dict(orientation="h", y=-72 / plot_h, x=0, yanchor="top")
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def gate_mean_panels(
@@ -202,8 +203,9 @@ def gate_mean_panels(
         ax = "" if c == 0 else str(c + 1)
         left = c * (w + gap)
         for i, s in enumerate(panels[name]):
-            data.append(go.Scatter(
-                x=xs, y=f32(s["y"]), mode="lines", name=s["name"], legendgroup=s["name"],
+            data.append(dict(
+                type="scatter", x=xs, y=f32(s["y"]), mode="lines", name=s["name"],
+                legendgroup=s["name"],
                 showlegend=s["name"] not in seen, xaxis=f"x{ax}", yaxis=f"y{ax}",
                 line=dict(color=s.get("color", COLORWAY[i % len(COLORWAY)]), dash=s.get("dash"),
                           width=s.get("width", 3)),
@@ -218,7 +220,7 @@ def gate_mean_panels(
     # one constructor call with margins as large as the axes and the legend push them (b: the
     # legend 72 px under the plot, as in ``lines``), so plotly.js lays the figure out once
     plot_h = max(height - 70 - 170, 1)
-    return go.Figure(data=data, layout=dict(
+    return figure(data, dict(
         template=TEMPLATE, title={"text": title}, height=height,
         margin=dict(l=75, r=30, t=70, b=135), annotations=annotations,
         legend=dict(orientation="h", y=-72 / plot_h, x=0, yanchor="top"), **layout))

@@ -1,0 +1,95 @@
+"""tests/load.py speaks to the server as chromium does.
+
+The same page and the same slider move, once in Debian's chromium and once with the load
+generator's Tab: the BackMsgs sent must be the same (query string, page, every widget's
+state, page hash) and the server must answer both with the same elements (every delta of
+the run, figures included, byte for byte). If the generator sent something the browser
+does not (or missed a widget), the server would run the page with other settings and the
+load measured would not be a class's load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from tests.load import Run, Tab
+
+from .harness import goto, set_slider
+
+PAGE, QUERY = "compare", "scale=1.5&thr=1e-6"
+LABEL, VALUE = "Keep-gate bias b (LSTM's f, GRU's z)", 0.5
+
+
+def _states(back: BackMsg) -> dict[str, bytes]:
+    return {w.id: w.SerializeToString(deterministic=True)
+            for w in back.rerun_script.widget_states.widgets}
+
+
+def _browser_run(page, base_url: str) -> tuple[list[BackMsg], list[str]]:
+    """Chromium opens the page and moves the slider: the BackMsgs it sent and the
+    elements of the run after the move, decoded with the generator's own decoder."""
+    sent, received = [], []
+
+    def on_ws(ws):
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on("framesent", lambda p: sent.append(p))
+            ws.on("framereceived", lambda p: received.append((len(sent), p)))
+
+    page.on("websocket", on_ws)
+    goto(page, base_url, f"/{PAGE}?{QUERY}")
+    set_slider(page, LABEL, VALUE)
+    decoder = Tab(base_url, PAGE, QUERY)
+    for n_sent, raw in received:
+        if n_sent == 2:  # answers to the move (the second rerun_script)
+            decoder.run = decoder.run or Run(started=0.0)
+        decoder._on_message(raw)
+    backs = []
+    for raw in sent:
+        b = BackMsg()
+        b.ParseFromString(raw)
+        backs.append(b)
+    return backs, decoder.view
+
+
+async def _generator_run(base_url: str) -> tuple[list[BackMsg], list[str]]:
+    tab = Tab(base_url, PAGE, QUERY)
+    try:
+        await tab.open()
+        keep = next(w for w in tab.widgets.values() if w.key == "keep")
+        _, run = await tab.move(random.Random(0), keep, value=[VALUE])
+        assert run.status == 0 and not run.exceptions
+    finally:
+        await tab.close()
+    backs = []
+    for raw in tab.sent:
+        b = BackMsg()
+        b.ParseFromString(raw)
+        backs.append(b)
+    return backs, tab.view
+
+
+def test_generator_sends_what_chromium_sends(page, base_url):
+    browser_sent, browser_view = _browser_run(page, base_url)
+    with ThreadPoolExecutor(1) as pool:  # playwright's sync API holds this thread's loop
+        gen_sent, gen_view = pool.submit(asyncio.run, _generator_run(base_url)).result()
+
+    reruns = [b for b in browser_sent if b.WhichOneof("type") == "rerun_script"]
+    assert len(reruns) == 2, [b.WhichOneof("type") for b in browser_sent]
+    assert len(gen_sent) == 2
+    for b, g in zip(reruns, gen_sent):
+        rb, rg = b.rerun_script, g.rerun_script
+        assert rg.query_string == rb.query_string
+        assert rg.page_name == rb.page_name
+        assert rg.page_script_hash == rb.page_script_hash
+        assert _states(g) == _states(b)
+        assert rg.fragment_id == rb.fragment_id
+    assert reruns[1].rerun_script.query_string == "keep=0.5&scale=1.5&thr=1e-6"
+    assert len(_states(reruns[1])) >= 9  # every control of the page, not only the moved one
+
+    # The server's answer to the move: the same elements, figures byte for byte.
+    assert browser_view and gen_view == browser_view
+    assert sum(":plotly_chart:" in d for d in gen_view) >= 2
