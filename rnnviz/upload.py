@@ -502,9 +502,8 @@ def _meta(value, key: str) -> tuple:
         return tuple(int(s) for s in value.shape)
     if isinstance(value, np.ndarray):
         if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
-            kind = "complex numbers" if np.issubdtype(value.dtype, np.complexfloating) else "real numbers"
-            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype})"
-                              + ("; a recurrent layer's weights are real." if kind == "complex numbers" else "."))
+            why = "; a recurrent layer's weights are real" if np.iscomplexobj(value) else ""
+            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype}){why}.")
         return tuple(int(s) for s in value.shape)
     if isinstance(value, (list, tuple)):
         return _list_shape(value, key)
@@ -619,7 +618,8 @@ def _load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     ignored = [".".join(p + (k,)) for p, k, _ in entries if ".".join(p + (k,)) not in used]
     if ignored:
         notes.append(f"Ignored {len(ignored)} other entr{'y' if len(ignored) == 1 else 'ies'}: "
-                     + ", ".join(clip_name(k) for k in ignored[:5]) + (" …" if len(ignored) > 5 else "") + ".")
+                     + ", ".join(clip_name(k) for k in ignored[:5])
+                     + (" …" if len(ignored) > 5 else "") + ".")
     if any(cell_style for _, _, _, cell_style in group.values()):
         if any(cell_style is False for _, _, _, cell_style in group.values()):
             raise RnnvizError("The file mixes keys with and without a layer number (weight_ih "
