@@ -167,7 +167,7 @@ def example_bytes() -> bytes:
 @st.cache_resource(show_spinner=False)
 def model_cache() -> upload.ModelCache:
     """One cache of read models for every session, bounded by the bytes of their arrays
-    (upload.MAX_CACHE_BYTES), not by their number: one model at the size limit holds 32 MiB."""
+    (upload.MAX_CACHE_BYTES), not by their number: one model at the size limit holds 30.5 MiB."""
     return upload.ModelCache(upload.MAX_CACHE_BYTES)
 
 

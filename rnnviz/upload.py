@@ -25,8 +25,8 @@ more than a lesson needs to hold and draw):
   that its numbers are really stored (no zero-stride views of one number), all before any
   weight is converted to float64;
 - the model's size against what a lesson needs: MAX_PARAMS parameters and MAX_LAYER_UNITS
-  (layers × H); each view then checks its cost, steps × multiply-adds per step of the layers
-  it runs (Model.check_cost), against DRAW_BUDGET before drawing.
+  (layers × H); each view then checks its cost, steps × draw_cost (multiply-adds and loop
+  overhead of the layers it runs), against DRAW_BUDGET before drawing (Model.check_cost).
 
 Sizes in every message are in MiB (2**20 bytes), the unit of Streamlit's server.maxUploadSize.
 Every problem is a `RnnvizError` with one message a student can act on.
@@ -58,9 +58,9 @@ MAX_PICKLE = 2 * 2**20  # a .pt's pickle (data.pkl; a legacy-format file in all)
 # bytes per tensor, but unpickling runs in Python (~0.2 s of CPU per MiB of pickled numbers)
 MAX_ENTRIES = 10_000  # keys in the loaded dicts, nested dicts counted each time they appear
 MAX_LIST_NUMBERS = 100_000  # numbers of one weight given as (nested) Python lists
-MAX_PARAMS = 4_000_000  # parameters of the recurrent module read: 32 MiB as float64
+MAX_PARAMS = 4_000_000  # parameters of the recurrent module read: 30.5 MiB as float64
 MAX_LAYER_UNITS = 4096  # layers × H (× 2 if bidirectional): hidden units over all layers
-DRAW_BUDGET = 2_000_000_000  # multiply-adds of one view (about 2 s of CPU on one core)
+DRAW_BUDGET = 2_000_000_000  # work of one view, draw_cost × steps (about 2 s of CPU, one core)
 MAX_CACHE_BYTES = 4 * MAX_PARAMS * 8  # the page's model cache: four models at the limit
 MAX_LAYERS = 32
 MAX_SEQUENCE = 2000  # steps of a pasted input
@@ -188,7 +188,7 @@ def _layer_of(key: str) -> int:
 # --------------------------------------------------------------------------- the model cache
 class ModelCache:
     """Models read from uploads by key, bounded by the bytes of their arrays, not by their
-    number: one model at MAX_PARAMS holds 32 MiB, the example 0.1 MiB. The least recently
+    number: one model at MAX_PARAMS holds 30.5 MiB, the example 0.1 MiB. The least recently
     used are dropped first. A refusal (None, message) is kept too, so a bad file is read once.
     Thread-safe: every session of a server shares one."""
 
@@ -502,9 +502,8 @@ def _meta(value, key: str) -> tuple:
         return tuple(int(s) for s in value.shape)
     if isinstance(value, np.ndarray):
         if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
-            kind = "complex numbers" if np.issubdtype(value.dtype, np.complexfloating) else "real numbers"
-            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype})"
-                              + ("; a recurrent layer's weights are real." if kind == "complex numbers" else "."))
+            why = "; a recurrent layer's weights are real" if np.iscomplexobj(value) else ""
+            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype}){why}.")
         return tuple(int(s) for s in value.shape)
     if isinstance(value, (list, tuple)):
         return _list_shape(value, key)
@@ -619,7 +618,8 @@ def _load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     ignored = [".".join(p + (k,)) for p, k, _ in entries if ".".join(p + (k,)) not in used]
     if ignored:
         notes.append(f"Ignored {len(ignored)} other entr{'y' if len(ignored) == 1 else 'ies'}: "
-                     + ", ".join(clip_name(k) for k in ignored[:5]) + (" …" if len(ignored) > 5 else "") + ".")
+                     + ", ".join(clip_name(k) for k in ignored[:5])
+                     + (" …" if len(ignored) > 5 else "") + ".")
     if any(cell_style for _, _, _, cell_style in group.values()):
         if any(cell_style is False for _, _, _, cell_style in group.values()):
             raise RnnvizError("The file mixes keys with and without a layer number (weight_ih "

@@ -199,7 +199,7 @@ def test_a_malicious_file_shows_the_loaders_message(example_file, tmp_path):
     assert not marker.exists()
 
 
-# --------------------------------------------------------------------------- uploads that cost too much (issue 9)
+# --------------------------------------------------------------------------- uploads that cost too much
 def test_the_uploader_states_the_servers_limit_in_mib():
     at = run_page(PAGE)
     uploader = at.get("file_uploader")[0].proto

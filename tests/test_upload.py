@@ -415,7 +415,7 @@ def test_example_model():
     assert any("prefix 'rnn.'" in n for n in a.notes)
 
 
-# --------------------------------------------------------------------------- uploads that cost nothing to send
+# --------------------------------------------------------------------------- uploads that cost nothing
 # (issue 9) Each is refused before a weight is converted to float64: _as_array, the only place
 # that converts, fails the test if it is reached. tests/upload_bombs.py measures what each costs.
 from tests import upload_bombs as bombs  # noqa: E402
