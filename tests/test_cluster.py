@@ -30,7 +30,8 @@ def _cluster(n: int):
         pytest.skip("nginx is not installed (apt-get install nginx)")
     port = free_port()
     up = subprocess.run(["bash", "deploy/cluster.sh", "up", str(n), str(port)], cwd=ROOT,
-                        capture_output=True, text=True, timeout=180)
+                        capture_output=True, text=True, timeout=300,
+                        env={**os.environ, "WARM": os.environ.get("WARM", "0")})
     assert up.returncode == 0, up.stdout + up.stderr
     return port, f"http://127.0.0.1:{port}"
 
