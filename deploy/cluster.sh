@@ -154,6 +154,7 @@ down() {
   for f in "$dir"/app-*.pid; do
     [ -e "$f" ] && stop_pidfile "$f" streamlit
   done
+  rm -rf "$dir/static" "$dir/tmp"  # the 25 MB copy; config and logs stay for a look
   return 0
 }
 
