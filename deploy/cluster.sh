@@ -10,6 +10,7 @@
 # The app processes listen on free ports of 127.0.0.1 only; nginx (deploy/nginx.conf) is
 # the one public door. LISTEN=0.0.0.0 makes nginx listen on every interface, for a real
 # classroom. Files (config, pidfiles, logs) go to RUN_DIR, default /tmp/rnnviz-cluster-PORT.
+# Before nginx starts, every lesson is opened once on each process (WARM=0: not).
 # Needs Debian's nginx (apt-get install nginx); tests/run.sh installs it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +19,7 @@ PY="${PYTHON:-$(command -v python3 || command -v python)}"
 NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 START_TIMEOUT_S="${START_TIMEOUT_S:-90}"
 
-usage() { sed -n '2,13p' "$0" >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" >&2; exit 2; }
 run_dir() { echo "${RNNVIZ_CLUSTER_DIR:-/tmp/rnnviz-cluster-$1}"; }
 
 free_port() {
@@ -97,6 +98,16 @@ up() {
   done
   # Streamlit's JS/CSS, copied where nginx's worker user can read it (a pip install under
   # /root is not readable by `nobody`); 25 MB.
+  # Warm-up: every lesson opened once on each process before nginx lets students in, so
+  # the first forty do not all wait for imports (torch) and the defaults' results.
+  # WARM=0 skips it.
+  if [ "${WARM:-1}" != 0 ]; then
+    local bases=() q
+    for q in "${ports[@]}"; do bases+=("http://127.0.0.1:$q"); done
+    OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" timeout 600 \
+      "$PY" -m tests.load --warm --base "$(IFS=,; echo "${bases[*]}")" \
+      || echo "cluster.sh: warm-up failed; serving cold" >&2
+  fi
   local static="$dir/static"
   rm -rf "$static"
   cp -r "$("$PY" -c 'import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), "static"))')" "$static"
@@ -143,6 +154,7 @@ down() {
   for f in "$dir"/app-*.pid; do
     [ -e "$f" ] && stop_pidfile "$f" streamlit
   done
+  rm -rf "$dir/static" "$dir/tmp"  # the 25 MB copy; config and logs stay for a look
   return 0
 }
 

@@ -658,9 +658,10 @@ def percentile(xs: list[float], q: float) -> float | None:
 
 
 async def student(i: int, cfg: Config, t_end: float, out: dict) -> None:
-    """One student: opens a random lesson, moves a control every few seconds until t_end."""
+    """One student: opens a lesson (student i the i-th, in the lessons' order), moves a
+    random control every few seconds until t_end."""
     rng = random.Random(cfg.seed * 100_003 + i)
-    page = rng.choice(cfg.pages)
+    page = cfg.pages[(i + cfg.seed) % len(cfg.pages)]  # every lesson in turn: any N is a fair mix
     base = cfg.bases[i % len(cfg.bases)]
     tab = Tab(base, page, "", timeout=cfg.timeout)
     rec = {"student": i, "page": page, "base": base, "opens": [], "moves": [], "errors": [],
@@ -863,13 +864,32 @@ def per_page_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------------- warm-up
+async def warm(bases: list[str], pages: list[str]) -> None:
+    """Open every lesson once with its defaults on each server (servers side by side): the
+    imports (torch on /training: ~4.5 s of CPU), the start-up caches and the default
+    settings' results are done before students arrive (deploy/cluster.sh runs this)."""
+    async def one(base: str) -> None:
+        for page in pages:
+            tab = Tab(base, page, "", timeout=300)
+            try:
+                run = await tab.open()
+                if run.exceptions:
+                    print(f"warm-up: {base}/{page}: {run.exceptions[0]}", file=sys.stderr)
+            finally:
+                await tab.close()
+
+    await asyncio.gather(*(one(b) for b in bases))
+
+
 # ------------------------------------------------------------------------ the matrix
 def matrix(students: list[int], setups: list[str], seconds: float, out_dir: str,
            pages: list[str], extra: tuple[str, ...] = ()) -> list[str]:
     """Every setup x class size on fresh servers: one JSON per run, in out_dir.
 
     Setups: "single" (one `streamlit run app.py`) or "clusterN" (deploy/cluster.sh up N).
-    Each run starts its servers anew, so no run inherits another's warm caches.
+    Each run starts its servers anew (warmed as deploy/cluster.sh warms them: every lesson
+    opened once), so no run inherits another's caches.
     """
     import contextlib
     import subprocess
@@ -897,6 +917,8 @@ def matrix(students: list[int], setups: list[str], seconds: float, out_dir: str,
             else:
                 raise ValueError(f"unknown setup {setup!r}")
             with ctx as url:
+                if setup == "single":  # as deploy/cluster.sh warms its processes
+                    asyncio.run(warm([url], pages))
                 cfg = Config([url], n, seconds, pages)
                 out = asyncio.run(run_class(cfg, server_pids([url])))
             out["label"] = setup
@@ -930,6 +952,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="e.g. single,cluster2: start fresh servers per run (ignores --base) "
                          "for every --students value (comma-separated); JSONs to --out")
     ap.add_argument("--out", default="load-results", help="folder for --matrix JSONs")
+    ap.add_argument("--warm", action="store_true",
+                    help="open every lesson once on each --base URL (no students) and exit")
     args = ap.parse_args(argv)
 
     if args.table is not None:
@@ -942,6 +966,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table_rows(files))
         return 0
     bases = [b.strip().rstrip("/") for b in args.base.split(",") if b.strip()]
+    if args.warm:
+        asyncio.run(warm(bases, pages))
+        return 0
     pids = [int(p) for p in args.pids.split(",") if p.strip()] or server_pids(bases)
     if args.per_page:
         if len(pids) != 1:

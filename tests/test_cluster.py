@@ -30,7 +30,8 @@ def _cluster(n: int):
         pytest.skip("nginx is not installed (apt-get install nginx)")
     port = free_port()
     up = subprocess.run(["bash", "deploy/cluster.sh", "up", str(n), str(port)], cwd=ROOT,
-                        capture_output=True, text=True, timeout=180)
+                        capture_output=True, text=True, timeout=300,
+                        env={**os.environ, "WARM": os.environ.get("WARM", "0")})
     assert up.returncode == 0, up.stdout + up.stderr
     return port, f"http://127.0.0.1:{port}"
 
@@ -49,7 +50,8 @@ def test_sessions_spread_over_the_processes():
     try:
         pids = _app_pids(port)
         assert len(pids) == 2 and server_pids([url]) == list(pids.values())
-        cfg = Config([url], students=8, seconds=8, pages=["bptt", "compare"], think=(1.0, 2.0),
+        # long enough for first opens on cold processes of a busy machine (WARM=0)
+        cfg = Config([url], students=8, seconds=20, pages=["bptt", "compare"], think=(1.0, 2.0),
                      ramp=1.0, timeout=60, grace=60)
         out = asyncio.run(run_class(cfg, list(pids.values())))
     finally:
@@ -58,7 +60,7 @@ def test_sessions_spread_over_the_processes():
     assert s["errors"] == 0 and s["exceptions"] == 0 and s["moves_ok"] == s["moves"] > 0
     # each student pinned to one process by its cookie, the class spread over both
     per = s["students_per_backend"]
-    assert sorted(per) == ["1", "2"] and min(per.values()) >= 2, per
+    assert sorted(per) == ["1", "2"] and min(per.values()) >= 3, per  # dealt in turn: 4 and 4
     busy = s["server"]["cpu_percent_per_process"]
     assert len(busy) == 2 and min(busy.values()) > 0, busy
     # `down` stopped everything it started
@@ -69,12 +71,12 @@ def test_a_process_dies_and_every_student_gets_the_view_back():
     port, url = _cluster(2)
     try:
         pids = _app_pids(port)
-        cfg = Config([url], students=6, seconds=16, pages=["bptt", "compare", "gates"],
+        cfg = Config([url], students=6, seconds=24, pages=["bptt", "compare", "gates"],
                      think=(1.0, 2.0), ramp=1.0, timeout=90, grace=90)
 
         async def scenario():
             task = asyncio.create_task(run_class(cfg, list(pids.values())))
-            await asyncio.sleep(7)
+            await asyncio.sleep(10)
             os.kill(pids["1"], signal.SIGKILL)  # mid-run, without warning
             return await task
 

@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnviz.figures import gates, style
+from rnnviz.figures import gates, remedies, style
 
 RNG = np.random.default_rng(0)
 X = np.arange(200)
@@ -33,6 +33,8 @@ BUILDERS = {
     "gate_heatmaps": lambda: gates.gate_heatmaps(X, np.arange(32), PANELS),
     "gate_heatmap_columns": lambda: gates.gate_heatmap_columns(
         X, np.arange(32), [("A", PANELS), ("B", PANELS)]),
+    # apply_style sets the template unvalidated
+    "clipping_figure": lambda: remedies.clipping_figure([3.0, 1.0], [1.0, 1.0], [0.95, 0.32], 1.0),
 }
 
 
@@ -63,6 +65,14 @@ def test_several_times_faster_than_validating(name):
     fast = _cpu_ms(BUILDERS[name])
     slow = _cpu_ms(lambda: go.Figure(data=data, layout=layout))
     assert slow > 3 * fast, (name, slow, fast)
+
+
+def test_apply_style_template_unvalidated_but_the_same():
+    fig = style.apply_style(go.Figure(go.Scatter(y=[1, 2])), title="t", x_title="x", height=300)
+    assert fig.layout.template.to_plotly_json() == style.TEMPLATE.to_plotly_json()
+    assert fig.layout._validate  # switched back on for whatever the builder sets next
+    with pytest.raises(ValueError):
+        fig.update_layout(not_a_property=1)
 
 
 def test_figure_drops_none_like_plotly():

@@ -42,17 +42,28 @@ def _browser_run(page, base_url: str) -> tuple[list[BackMsg], list[str]]:
     page.on("websocket", on_ws)
     goto(page, base_url, f"/{PAGE}?{QUERY}")
     set_slider(page, LABEL, VALUE)
-    decoder = Tab(base_url, PAGE, QUERY)
-    for n_sent, raw in received:
-        if n_sent == 2:  # answers to the move (the second rerun_script)
-            decoder.run = decoder.run or Run(started=0.0)
-        decoder._on_message(raw)
     backs = []
     for raw in sent:
         b = BackMsg()
         b.ParseFromString(raw)
         backs.append(b)
+    decoder = Tab(base_url, PAGE, QUERY)
+    for n_sent, raw in received:
+        if n_sent == 2 and decoder.run is None:  # answers to the move (the second rerun)
+            decoder.run = Run(started=0.0)
+            _take_states(decoder, backs[1])  # the widget values chromium holds after the move
+        decoder._on_message(raw)
     return backs, decoder.view
+
+
+def _take_states(tab: Tab, back: BackMsg) -> None:
+    for ws in back.rerun_script.widget_states.widgets:
+        w = tab.widgets.get(ws.id)
+        kind = ws.WhichOneof("value")
+        if w is None or kind is None or kind == "trigger_value":
+            continue
+        v = getattr(ws, kind)
+        w.value = list(v.data) if hasattr(v, "data") else v
 
 
 async def _generator_run(base_url: str) -> tuple[list[BackMsg], list[str]]:
