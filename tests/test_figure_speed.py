@@ -1,5 +1,5 @@
 """Figure builders that skip plotly.py's validation (style.figure) build the same figure as
-the validating constructor, and several times faster.
+the validating constructor, without validating it.
 
 Every slider move rebuilds the page's changed figures under the one interpreter lock all
 students on a server share; validation was most of that work (README, "Deploying for a
@@ -10,7 +10,6 @@ checked here against a validated copy: same JSON, and validation accepts it.
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import plotly.graph_objects as go
@@ -49,22 +48,12 @@ def test_same_figure_as_validated(name):
     assert "null" not in json.dumps(fig.layout.to_plotly_json(), default=str)
 
 
-def _cpu_ms(f, n: int = 5) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.process_time()
-        f()
-        times.append(time.process_time() - t0)
-    return 1000 * sorted(times)[n // 2]
-
-
-@pytest.mark.parametrize("name", ["lines", "gate_mean_panels"])
-def test_several_times_faster_than_validating(name):
-    fig = BUILDERS[name]()
-    data, layout = [t.to_plotly_json() for t in fig.data], fig.layout.to_plotly_json()
-    fast = _cpu_ms(BUILDERS[name])
-    slow = _cpu_ms(lambda: go.Figure(data=data, layout=layout))
-    assert slow > 3 * fast, (name, slow, fast)
+@pytest.mark.parametrize("name", ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns"])
+def test_built_without_validation(name):
+    """The speed-up is skipping validation (measured in README, "Deploying for a class"; speed
+    itself belongs in benchmarks, not in a timed unit test): a builder that goes back to the
+    validating constructor fails here."""
+    assert BUILDERS[name]()._validate is False, name
 
 
 def test_apply_style_template_unvalidated_but_the_same():
