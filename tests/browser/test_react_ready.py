@@ -154,7 +154,7 @@ def test_sent_charts_draw_what_the_library_figures_draw(browser):
 
 # For each visible chart: how many times it was drawn and computed since `t0` (a draw whose
 # gd.calcdata is a new object was computed from the data again).
-_DRAWS_JS = """(t0) => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+_DRAWS_JS = """(t0) => [...document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')]
   .filter(gd => gd.offsetParent !== null)
   .map(gd => {
     const calcs = (gd.__rnnvizCalcs || []).filter((c, i) => gd.__rnnvizPlots[i] > t0);

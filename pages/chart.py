@@ -1,0 +1,95 @@
+"""A plotly chart that stays on the page: ``chart.plot(fig, key="norms")``.
+
+Why not ``st.plotly_chart``. Streamlit (1.67) gives each plotly chart an identity made
+of its figure, so a changed figure un-mounts the chart and plotly.js builds it again from
+nothing (and a second draw used to follow). Moving a slider is what students do all
+lesson long, so that cost was paid on every chart of every move.
+
+Here each chart is a custom component v2 (``st.components.v2.component``) with a fixed
+key: Streamlit keeps the element mounted across reruns and calls its JavaScript
+(``chart/chart.js``) again with the new data on the same div, which hands the figure to
+``Plotly.react``: one graph per chart, updated in place, drawn once per change.
+
+What goes out, per chart and rerun: the figure as plotly.py writes it (numpy arrays as
+base64 typed arrays ``{dtype, bdata}``, which plotly.js 3 reads; the figure's own
+template, so the rnnviz look travels with it), its height, the plotly.js config and the
+error text, as one UTF-8 JSON byte string, made once per figure object (pages cache their
+figures). An unchanged chart costs the browser a byte comparison and no redraw; a large
+unchanged message is not even re-sent (Streamlit's message cache).
+
+plotly.js itself is the copy that ships with plotly.py (``package_data/plotly.min.js``),
+served by this Streamlit server (a ``components.v1`` path registration, which only serves
+files) and loaded once per page; nothing comes from another host, and pages that use
+this element never load Streamlit's own plotly bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+import streamlit.components.v1 as components_v1
+
+TEXT = {
+    # shown in the chart's place when plotly.js fails to load or to draw the figure
+    "failed": "This chart could not be drawn ({reason}). Reload the page to try again.",
+}
+
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "responsive": True,
+}
+
+DEFAULT_HEIGHT = 450  # plotly.js's own default when a figure sets no layout.height
+
+_PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+_JS = (Path(__file__).parent / "chart" / "chart.js").read_text(encoding="utf-8")
+
+# isolate_styles=False: plotly.js puts its stylesheet (modebar, hover labels) in the
+# document head, which would not reach a graph inside a shadow root.
+_component = st.components.v2.component("rnnviz_chart", js=_JS, isolate_styles=False)
+
+
+def _plotly_src() -> str:
+    """plotly.js's URL relative to the app root, registered on this run's server
+    (a ScriptRunContext is needed; registering again is a cheap dict update)."""
+    served = components_v1.declare_component("plotlyjs", path=str(_PLOTLY_DIR))
+    return f"component/{served.name}/plotly.min.js?v={plotly.__version__}"
+
+
+def payload(fig: go.Figure, src: str) -> bytes:
+    """The bytes the chart's JavaScript gets for ``fig``, made once per figure object.
+    A figure is not changed after it has been plotted (cached figures are shared)."""
+    cached = getattr(fig, "_rnnviz_chart", None)
+    if cached is not None and cached[0] == src:
+        return cached[1]
+    height = int(fig.layout.height or DEFAULT_HEIGHT)
+    head = json.dumps({"height": height, "src": src, "config": PLOT_CONFIG,
+                       "text": TEXT["failed"]})
+    body = pio.to_json(fig, validate=False)  # numpy arrays as {dtype, bdata}
+    data = (head[:-1] + ', "figure": ' + body + "}").encode()
+    fig._rnnviz_chart = (src, data)  # a plotly figure takes "_" attributes; same if raced
+    return data
+
+
+def figure_json(data: bytes) -> dict:
+    """The figure inside a chart's bytes (for tests: what the browser is handed)."""
+    return json.loads(data)["figure"]
+
+
+def plot(fig: go.Figure, key: str | None = None) -> None:
+    """``fig`` at full width, its own height, updated in place on later reruns.
+    ``key`` names the chart on its page; without one, the call site does."""
+    if key is None:
+        caller = sys._getframe(1)
+        key = f"{Path(caller.f_code.co_filename).stem}:{caller.f_lineno}"
+    data = payload(fig, _plotly_src())
+    height = int(fig.layout.height or DEFAULT_HEIGHT)
+    _component(key=f"rnnviz_chart.{key}", data=data, height=height)
