@@ -111,7 +111,12 @@ export default function (component) {
       const fig = spec.figure;
       const next = { data: fig.data, layout: fig.layout, config: spec.config };
       if (fig.frames) next.frames = fig.frames;
-      return Plotly.react(gd, next);
+      // An axis tied to another's scale (scaleanchor) comes out of Plotly.react a fraction of
+      // a percent off what the same figure draws from nothing (plotly.js 3.x keeps part of the
+      // old constraint); such a chart is drawn afresh, on the same div.
+      const tied = Object.keys(fig.layout || {}).some(
+        (k) => /^[xy]axis\d*$/.test(k) && fig.layout[k] && fig.layout[k].scaleanchor);
+      return tied && gd._fullLayout ? Plotly.newPlot(gd, next) : Plotly.react(gd, next);
     })
     .then(() => {
       if (seq !== root.__seq) return;

@@ -256,7 +256,11 @@ _PROBE_JS = r"""
   };
   const NativeWS = window.WebSocket;
   window.WebSocket = class extends NativeWS {
-    constructor(...args) { super(...args); this.addEventListener('message', onFrame); }
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', onFrame);
+      P.sockets = (P.sockets || []).concat([this]);  // a test may close one (reconnect)
+    }
   };
   // --- plotly: wrap gd.emit as plotly.js assigns it.
   Object.defineProperty(HTMLElement.prototype, 'emit', {
