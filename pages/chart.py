@@ -25,6 +25,7 @@ this element never load Streamlit's own plotly bundle.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -50,16 +51,28 @@ PLOT_CONFIG = {
 DEFAULT_HEIGHT = 450  # plotly.js's own default when a figure sets no layout.height
 
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
-_JS = (Path(__file__).parent / "chart" / "chart.js").read_text(encoding="utf-8")
+_ASSETS = Path(__file__).parent / "chart"
+_CHART_JS = (_ASSETS / "chart.js").read_bytes()
+# Streamlit sends a component's inline JavaScript with every element of every rerun, so
+# the inline part is only this loader; chart.js itself comes once per page, as a module
+# the browser caches (?v= changes with its content).
+_LOADER = """
+const own = document.querySelector('script[src*="static/js/index"]');
+const base = own ? own.src.replace(/static\\/js\\/index[^/]*$/, "") : new URL("./", document.baseURI).href;
+const chart = import(base + "component/%s.assets/chart.js?v=%s");
+export default (component) => chart.then((m) => m.default(component));
+""" % (__name__, hashlib.sha1(_CHART_JS).hexdigest()[:12])
 
 # isolate_styles=False: plotly.js puts its stylesheet (modebar, hover labels) in the
 # document head, which would not reach a graph inside a shadow root.
-_component = st.components.v2.component("rnnviz_chart", js=_JS, isolate_styles=False)
+_component = st.components.v2.component("rnnviz_chart", js=_LOADER, isolate_styles=False)
 
 
 def _plotly_src() -> str:
-    """plotly.js's URL relative to the app root, registered on this run's server
-    (a ScriptRunContext is needed; registering again is a cheap dict update)."""
+    """plotly.js's URL relative to the app root. Registers, on this run's server, the two
+    folders the browser fetches from: chart.js's and plotly.py's package_data (a
+    ScriptRunContext is needed; registering again is a cheap dict update)."""
+    components_v1.declare_component("assets", path=str(_ASSETS))
     served = components_v1.declare_component("plotlyjs", path=str(_PLOTLY_DIR))
     return f"component/{served.name}/plotly.min.js?v={plotly.__version__}"
 

@@ -294,6 +294,7 @@ def run_side(args) -> dict:
         out.append({"name": t["name"], "server": t["server"], "path": t["path"],
                     "all": summary(totals),
                     "run_end": summary([s["run_end_ms"] for s in t["samples"]]),
+                    "after_run": summary([s["total_ms"] - s["run_end_ms"] for s in t["samples"]]),
                     "charts": t["samples"][-1]["charts"] if t["samples"] else 0,
                     "lost": t.get("lost", 0),
                     "samples": [round(x, 1) for x in totals]})
@@ -303,22 +304,24 @@ def run_side(args) -> dict:
 
 
 def report_side(result: dict) -> str:
-    """One row per page: p50, p95, script-run p50 and p50 / the control page's p50
-    (the control at the same T for --big rows)."""
+    """One row per page: release → paint p50 and p95, its p50 / the control page's p50
+    (the control at T = 2000 for --big rows), then its two parts: release → end of the
+    script run (server and websocket), and end of the run → paint (the browser: Streamlit's
+    rendering and plotly.js), with that part's p50 / the control's."""
     rows = result["targets"]
-    control = {r["path"]: r["all"]["p50_ms"] for r in rows if r["server"] == "control"}
+    ctrl = {r["path"]: r for r in rows if r["server"] == "control"}
     w = max(len(r["name"]) for r in rows) + 2
     lines = [f"side by side: {result['rounds']} rounds, slider {result['slider']!r} "
              f"(one Arrow key), {result['when']}",
-             f"{'page':<{w}}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'run p50':>9}{'× ctrl':>8}"
-             f"{'lost':>6}"]
+             f"{'page':<{w}}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'× ctrl':>8}{'run p50':>9}"
+             f"{'after p50':>10}{'× ctrl':>8}{'lost':>6}"]
     for r in rows:
-        big = "?" in r["path"] and "/?T=2000" in control
-        base = control["/?T=2000"] if big else control.get("/")
-        ratio = r["all"]["p50_ms"] / base if base else float("nan")
+        c = ctrl["/?T=2000"] if "?" in r["path"] and "/?T=2000" in ctrl else ctrl["/"]
+        ratio = r["all"]["p50_ms"] / c["all"]["p50_ms"]
+        ratio_after = r["after_run"]["p50_ms"] / c["after_run"]["p50_ms"]
         lines.append(f"{r['name']:<{w}}{r['all']['n']:>4}{r['all']['p50_ms']:>9}"
-                     f"{r['all']['p95_ms']:>9}{r['run_end']['p50_ms']:>9}{ratio:>8.2f}"
-                     f"{r['lost']:>6}")
+                     f"{r['all']['p95_ms']:>9}{ratio:>8.2f}{r['run_end']['p50_ms']:>9}"
+                     f"{r['after_run']['p50_ms']:>10}{ratio_after:>8.2f}{r['lost']:>6}")
     return "\n".join(lines)
 
 

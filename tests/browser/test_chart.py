@@ -48,8 +48,9 @@ PAGES = [
     ("/bidirectional", {}, "Sequence length T (steps)", 60),
     ("/truncated", {}, "Sequence length T (steps)", 60),
     ("/clipping", {}, None, None),
-    ("/your_model", {}, None, None),
-]
+]  # /your_model draws nothing before an upload: tests/browser/test_your_model.py
+# parts of a chart that are measured on the machine (times), so differ from run to run
+MEASURED = {"st-key-rnnviz_chart-fig_bars": (".data[2].", ".layout.yaxis3.")}
 FILES = {"/bptt": "bptt", "/powers": "powers", "/gates": "gates",
          "/lstm_variants": "lstm_variants", "/gru_variants": "gru_variants",
          "/compare": "compare", "/bidirectional": "bidirectional", "/truncated": "truncated",
@@ -169,7 +170,8 @@ def assert_app_draws_library(page, blank, path: str, query: dict, where: str) ->
     assert app and sorted(c["key"] for c in app) == sorted(library), (where, app, library)
     for c in app:
         fresh = blank.evaluate(_FRESH_JS, [library[c["key"]], c["width"]])
-        diff = differences(fresh, c["snap"])
+        diff = [d for d in differences(fresh, c["snap"])
+                if not d.startswith(MEASURED.get(c["key"], ("\0",)))]
         assert not diff, f"{where} {c['key']}: {diff[:8]}"
     return len(app)
 
