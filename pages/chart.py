@@ -46,6 +46,9 @@ PLOT_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "responsive": True,
+    # plotly.js 3 shows a "send to Plotly Cloud" button by default, which posts the figure
+    # to cloud.plotly.com; Streamlit's own bundle never showed it. Nothing leaves the class.
+    "showSendToCloud": False,
 }
 
 DEFAULT_HEIGHT = 450  # plotly.js's own default when a figure sets no layout.height

@@ -32,6 +32,7 @@ def test_the_bytes_hold_the_library_figure_height_config_and_text():
     assert sent["src"] == SRC
     assert sent["config"] == chart.PLOT_CONFIG and not sent["config"]["displaylogo"]
     assert sent["config"]["toImageButtonOptions"]["format"] == "png"  # the modebar download
+    assert sent["config"]["showSendToCloud"] is False  # plotly.js 3 would offer Plotly Cloud
     assert sent["text"] == chart.TEXT["failed"] and "{reason}" in sent["text"]
     assert sent["figure"]["layout"]["template"]["layout"]["font"]["family"] == \
         TEMPLATE.layout.font.family  # the rnnviz look travels with the figure

@@ -330,3 +330,18 @@ def test_page_switch_back_forward_reconnect_and_two_tabs(page, base_url, browser
         other.close()
     assert_no_exception(page)
     assert not page.js_errors, page.js_errors
+
+
+def test_the_modebar_downloads_a_png_and_sends_nothing_to_plotly_cloud(page, base_url):
+    goto(page, base_url, "/bptt")
+    box = page.locator(".st-key-rnnviz_chart-fig_curve")
+    box.hover()
+    bar = box.locator(".modebar")
+    titles = bar.locator(".modebar-btn").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-title'))")
+    assert any("png" in (t or "").lower() for t in titles), titles
+    assert not any("cloud" in (t or "").lower() for t in titles), titles
+    png = [i for i, t in enumerate(titles) if "png" in (t or "").lower()][0]
+    with page.expect_download() as got:
+        bar.locator(".modebar-btn").nth(png).click()
+    assert got.value.suggested_filename.endswith(".png")
