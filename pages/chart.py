@@ -95,16 +95,14 @@ def payload(fig: go.Figure, src: str) -> bytes:
     return data
 
 
-def figure_json(data: bytes) -> dict:
-    """The figure inside a chart's bytes (for tests: what the browser is handed)."""
-    return json.loads(data)["figure"]
-
-
 def plot(fig: go.Figure, key: str | None = None) -> None:
     """``fig`` at full width, its own height, updated in place on later reruns.
-    ``key`` names the chart on its page; without one, the call site does."""
+    ``key`` names the chart on its page; without one, the page's line that plots it does
+    (the first caller outside this module and pages/ui.py)."""
     if key is None:
         caller = sys._getframe(1)
+        while caller.f_back and Path(caller.f_code.co_filename).name in ("chart.py", "ui.py"):
+            caller = caller.f_back
         key = f"{Path(caller.f_code.co_filename).stem}:{caller.f_lineno}"
     data = payload(fig, _plotly_src())
     height = int(fig.layout.height or DEFAULT_HEIGHT)

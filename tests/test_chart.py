@@ -85,3 +85,16 @@ chart.plot(go.Figure(go.Scatter(y=np.arange(n, dtype=np.float32))), key="line")
     assert after.bytes != before.bytes
     assert after.id == before.id  # same element: the browser keeps the graph and reacts
 
+
+
+def test_charts_without_a_key_are_told_apart_by_the_page_line_that_plots_them():
+    script = """
+import numpy as np, plotly.graph_objects as go, streamlit as st
+from pages import ui
+ui.plot(go.Figure(go.Scatter(y=np.arange(3.0))))
+ui.plot(go.Figure(go.Scatter(y=np.arange(4.0))))
+"""
+    at = run_script(script)
+    assert_ok(at)
+    ids = [el.proto.id for el in at.get("bidi_component")]
+    assert len(ids) == 2 and len(set(ids)) == 2
