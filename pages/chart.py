@@ -80,6 +80,11 @@ def _plotly_src() -> str:
     return f"component/{served.name}/plotly.min.js?v={plotly.__version__}"
 
 
+# Register as soon as a script run imports this module, so a process serves chart.js and
+# plotly.js even to a browser whose page ran elsewhere (several app processes behind nginx).
+_plotly_src()
+
+
 def payload(fig: go.Figure, src: str) -> bytes:
     """The bytes the chart's JavaScript gets for ``fig``, made once per figure object.
     A figure is not changed after it has been plotted (cached figures are shared)."""
