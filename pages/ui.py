@@ -51,10 +51,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 
-from rnnviz.figures.browser import react_ready
+from pages import chart
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
 SEED_MAX = 2**31 - 1
@@ -500,34 +499,10 @@ def guard() -> Iterator[None]:
         st.stop()
 
 
-PLOT_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
-
-# Charts go out as rnnviz.figures.browser.react_ready makes them: template merged in, 1-D data
-# as lists. Streamlit re-mounts a chart whenever its figure changes and plotly.js then gets a
-# JSON copy of it (Plotly.react); with a template or 1-D typed arrays that copy looked new and
-# every changed chart was drawn twice. plotly.py must not add its default template back.
-pio.templates.default = None
-
-
-def _wire(fig: go.Figure) -> go.Figure:
-    """The figure as it goes to the browser, made once per figure object: pages cache their
-    figures, so an unchanged chart costs what it did (Streamlit serialises it each rerun).
-    A figure is not changed after it has been plotted (cached figures are shared)."""
-    wire = getattr(fig, "_rnnviz_wire", None)
-    if wire is None:
-        wire = go.Figure(react_ready(fig))
-        fig._rnnviz_wire = wire  # a plotly figure takes "_" attributes; same value if raced
-    return wire
-
-
 def plot(fig: go.Figure, key: str | None = None) -> None:
-    """A plotly figure at full width with a projector-friendly config."""
-    st.plotly_chart(_wire(fig), width="stretch", config=PLOT_CONFIG, key=key, theme=None)
+    """A plotly figure at full width, kept on the page and updated in place on reruns
+    (pages/chart.py: one plotly.js graph per chart, Plotly.react on a changed figure)."""
+    chart.plot(fig, key=key)
 
 
 def equation(latex: str) -> None:

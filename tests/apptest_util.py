@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -86,3 +88,26 @@ def assert_ok(at: AppTest) -> None:
     """No exception element and no st.error on the page."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+@dataclass
+class Chart:
+    """One chart of the page (pages/chart.py): the bytes its JavaScript is handed."""
+
+    key: str
+    data: bytes
+
+    @property
+    def figure(self) -> dict:
+        """The figure as plotly.js gets it (numpy arrays as {dtype, bdata})."""
+        return json.loads(self.data)["figure"]
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def charts_of(at: AppTest) -> list[Chart]:
+    """The page's plotly charts, in page order."""
+    return [Chart(el.proto.id, el.proto.bytes) for el in at.get("bidi_component")
+            if el.proto.component_name == "rnnviz_chart"]

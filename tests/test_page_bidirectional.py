@@ -4,7 +4,7 @@ autograd in tests/test_flow.py; here: the page shows what rnnviz.flow computes."
 
 import numpy as np
 import pytest
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from rnnviz import flow
@@ -19,7 +19,7 @@ def metrics(at):
 
 def check(at):
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == N_CHARTS
+    assert len(charts_of(at)) == N_CHARTS
     assert len(at.latex) == 4
     assert len(at.metric) == 2
 

@@ -3,7 +3,7 @@ an exploding run, and nonsense in the URL. The numbers themselves are checked ag
 autograd in tests/test_lesson_bptt.py; here: the page shows exactly those numbers."""
 
 import pytest
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 from rnnviz import lesson_bptt
 
@@ -30,7 +30,7 @@ def metrics(at):
 
 def check(at, charts=N_CHARTS):
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == charts
+    assert len(charts_of(at)) == charts
     assert len(at.latex) == 4
 
 

@@ -1,9 +1,7 @@
 """AppTest of the clipping lesson (pages/clipping.py): defaults, extremes, presets."""
 
-import json
-
 import pytest
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/clipping.py"
 
@@ -21,10 +19,10 @@ def test_defaults_show_the_cliff_jump():
     assert float(m["Final E, clipped"]) < 0.01 < float(m["Final E, no clipping"])
     assert m["Turned by norm-clipping"] == "0.0°"
     assert float(m["Turned by value-clipping"].rstrip("°")) > 5
-    charts = at.get("plotly_chart")
+    charts = charts_of(at)
     assert len(charts) == 3
     assert len(at.latex) >= 5
-    cliff = json.loads(charts[2].proto.spec)
+    cliff = charts[2].figure
     names = [t.get("name") for t in cliff["data"]]
     assert "no clipping" in names and "clipped by norm at 0.5" in names
     notes = [a["text"] for a in cliff["layout"].get("annotations", [])]

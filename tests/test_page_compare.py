@@ -1,7 +1,7 @@
 """AppTest of the "Compare the family" lesson (pages/compare.py)."""
 
 import pytest
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 from rnnviz import lesson_compare as lc
 
@@ -32,7 +32,7 @@ def test_defaults():
     assert all(t > 0 for t in times)
     expected = [lc.family_member(k, 200, 32, 1, 1.0, time_it=False).span(-3) for k in lc.KINDS]
     assert spans(at) == expected
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
     assert len(at.latex) >= 5
     assert f"**{expected[0]}** steps in the RNN" in at.markdown[1].value
 
@@ -49,7 +49,7 @@ def test_extremes_render(query):
     at = run_page(PAGE, query)
     assert_ok(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
 
 
 def test_zero_input_and_unit_radius_keeps_the_rnn_gradient():
@@ -93,4 +93,4 @@ def test_bad_url_values_warn_and_fall_back(query):
     at = run_page(PAGE, query)
     assert not at.exception
     assert at.warning and "were ignored" in at.warning[0].value
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2

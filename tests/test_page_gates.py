@@ -5,7 +5,7 @@ that wired a control to the wrong argument fails."""
 
 import pytest
 
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from rnnviz import lesson_gates as lg
@@ -42,7 +42,7 @@ def test_defaults():
     at = run_page(PAGE)
     assert_ok(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) == 3
+    assert len(charts_of(at)) == 3
     assert len(at.latex) >= 3
     assert metrics(at) == expected()
     # the lesson's point at the defaults: the LSTM cell keeps far more than the RNN

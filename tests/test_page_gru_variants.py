@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from rnnviz import lesson_gates as lg
@@ -43,7 +43,7 @@ def expected(**changes):
 
 def check_page(at, **settings):
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 3  # both variants' gates in one figure, norms, means
+    assert len(charts_of(at)) == 3  # both variants' gates in one figure, norms, means
     want, gap = expected(**settings)
     assert {m.label: m.value for m in at.metric} == want
     text = " ".join(m.value for m in at.markdown)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from rnnviz import lesson_gates as lg
@@ -46,7 +46,7 @@ def expected_ratios(**changes):
 
 def check_page(at, **settings):
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 3
+    assert len(charts_of(at)) == 3
     b = bullets(at)
     assert set(b) == {"1997 → 2000, the forget gate.", "2001, peepholes.", "PyTorch's two biases.",
                       "Keras's unit_forget_bias=True", "Gate order and layout."}

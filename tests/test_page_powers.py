@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 from rnnviz.weights import INITS, init_W_hh, rescale
 
@@ -17,7 +17,7 @@ def metrics(at):
 def test_defaults_show_the_four_figures_and_the_true_numbers():
     at = run_page(PAGE)
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(charts_of(at)) == 4
     assert len(at.latex) >= 5
     m = metrics(at)
     W = rescale(init_W_hh("gaussian", 64, np.random.default_rng(0)), 1.0, "radius")
@@ -25,8 +25,8 @@ def test_defaults_show_the_four_figures_and_the_true_numbers():
     assert m["σ_max = ‖W_hh‖₂"] == f"{np.linalg.norm(W, 2):.3f}"
     ref = np.log10(np.linalg.norm(np.linalg.matrix_power(W, 200), 2))  # no overflow at ρ = 1
     assert float(m["log₁₀ ‖Wᴺ‖₂"]) == pytest.approx(ref, abs=0.006)
-    for chart in at.get("plotly_chart"):
-        assert len(chart.proto.spec) < 150_000  # float32, ≤ 60 frames: light enough to ship
+    for chart in charts_of(at):
+        assert chart.size < 150_000  # float32, ≤ 60 frames: light enough to ship
 
 
 EXTREMES = [  # every control at its extremes, every init and every scaling
@@ -47,7 +47,7 @@ def test_extremes_render(query):
     at = run_page(PAGE, query)
     assert_ok(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) == 4
+    assert len(charts_of(at)) == 4
 
 
 def test_the_extremes_cover_every_init_and_scaling():

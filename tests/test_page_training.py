@@ -1,7 +1,7 @@
 """AppTest of the training lab (pages/training.py): defaults, extremes, presets, start/stop."""
 
 import pytest
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/training.py"
 RUN = "training.run"
@@ -17,7 +17,7 @@ def test_defaults_are_idle():
     run = at.session_state[RUN]
     assert not run.running and steps(at) == 0  # nothing trains before Start
     assert run.config.task == "adding" and run.config.cell == "lstm" and run.config.seq_len == 100
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
     assert at.button(key="stop").disabled and not at.button(key="start").disabled
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Baseline (no memory)"] == "0.1667"

@@ -6,7 +6,7 @@ shows those numbers."""
 import math
 
 import pytest
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from rnnviz import flow
@@ -21,7 +21,7 @@ def metrics(at):
 
 def check(at):
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == N_CHARTS
+    assert len(charts_of(at)) == N_CHARTS
     assert len(at.latex) == 3
     assert len(at.metric) == 3
 

@@ -11,7 +11,7 @@ import pytest
 
 from rnnviz import lesson_compare as lc
 from rnnviz import upload
-from tests.apptest_util import assert_ok, click, run_page, set_widget
+from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/your_model.py"
 EXAMPLE = "_ym.example"
@@ -44,13 +44,13 @@ def test_without_a_model_the_page_says_what_to_do():
     at = run_page(PAGE)
     assert_ok(at)
     assert "Use an example model" in at.info[0].value
-    assert not at.get("plotly_chart")
+    assert not charts_of(at)
 
 
 def test_example_model():
     at = with_example()
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
     assert metric(at, "Parameters (all layers)") == "13,184"  # 4·32·(3+32+2) + 4·32·(32+32+2)
     assert metric(at, "Layer shown") == "0 of 0–1"
     assert metric(at, "Input → hidden") == "3 → 32"
@@ -73,7 +73,7 @@ def test_example_second_layer():
 def test_pasted_sequence():
     at = with_example({"input": "pasted"})
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 2  # the sample sequence in the box works as it is
+    assert len(charts_of(at)) == 2  # the sample sequence in the box works as it is
     text = "0.5, 1, -1\n0 0 0\n1;2;3\n-0.5, 0.25, 1e-2"
     at.text_area(key=SEQ).input(text)
     at.run()
@@ -95,7 +95,7 @@ def test_bad_pasted_text_shows_a_message(text, words):
     at.run()
     assert not at.exception
     assert at.error and words.split()[0] in at.error[0].value.replace("\\", "")
-    assert not at.get("plotly_chart")
+    assert not charts_of(at)
 
 
 @pytest.mark.parametrize("query", [
@@ -108,14 +108,14 @@ def test_extremes_render(query):
     at = with_example(query)
     assert_ok(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
 
 
 @pytest.mark.parametrize("preset", ["noise", "constant", "long", "pasted"])
 def test_presets(preset):
     at = click(with_example(), f"_ui.your_model.preset.{preset}")
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
 
 
 def test_threshold_moves_the_span():
@@ -131,7 +131,7 @@ def test_bad_url_values_warn_and_fall_back(query):
     assert at.warning and "were ignored" in at.warning[0].value
     at = click(at, EXAMPLE)
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2
 
 
 # --------------------------------------------------------------------------- other files
@@ -179,7 +179,7 @@ def test_a_file_with_two_recurrent_modules(example_file):
     assert metric(at, "Input → hidden") == "4 → 5"
     relu = set_widget(at, "_ym.act.example:0", "relu")  # an nn.RNN: the activation is asked
     assert_ok(relu)
-    assert len(relu.get("plotly_chart")) == 2
+    assert len(charts_of(relu)) == 2
 
 
 def test_a_malicious_file_shows_the_loaders_message(example_file, tmp_path):
@@ -195,7 +195,7 @@ def test_a_malicious_file_shows_the_loaders_message(example_file, tmp_path):
     at = with_example()
     assert not at.exception
     assert at.error and "contains code" in at.error[0].value
-    assert not at.get("plotly_chart")
+    assert not charts_of(at)
     assert not marker.exists()
 
 
@@ -214,7 +214,7 @@ def test_a_zero_stride_file_shows_the_loaders_message(example_file):
     at = with_example()
     assert not at.exception
     assert at.error and "only 1 is stored in the file" in at.error[0].value
-    assert not at.get("plotly_chart")
+    assert not charts_of(at)
 
 
 def test_a_view_over_the_cpu_budget_is_refused_with_what_fits(example_file):
@@ -227,7 +227,7 @@ def test_a_view_over_the_cpu_budget_is_refused_with_what_fits(example_file):
     msg = at.error[0].value.replace("\\", "")
     assert "2,000 steps costs 2,257,152,000 units of work (layers 0–1 run)" in msg
     assert "Use at most 1,772 steps for this layer" in msg
-    assert not at.get("plotly_chart")
+    assert not charts_of(at)
     at = set_widget(at, "T", 1000)
     assert_ok(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts_of(at)) == 2

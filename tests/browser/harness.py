@@ -55,8 +55,9 @@ RUN_TIMEOUT_MS = 60_000  # longest one script run (the first imports torch) may 
 APP = '[data-testid="stApp"]'
 SIDEBAR_LINK = '[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]'
 SIDEBAR_MORE = '[data-testid="stSidebarNavViewButton"]'
-PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
-PLOTLY_DIV = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+# a chart: the app's own (pages/chart.py) or Streamlit's st.plotly_chart (latency's control page)
+PLOTLY_CHART = '[data-testid="rnnvizChart"], [data-testid="stPlotlyChart"]'
+PLOTLY_DIV = ':is([data-testid="rnnvizChart"], [data-testid="stPlotlyChart"]) .js-plotly-plot'
 EXCEPTION = '[data-testid="stException"]'
 SLIDER = '[data-testid="stSlider"]'
 
@@ -255,7 +256,11 @@ _PROBE_JS = r"""
   };
   const NativeWS = window.WebSocket;
   window.WebSocket = class extends NativeWS {
-    constructor(...args) { super(...args); this.addEventListener('message', onFrame); }
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', onFrame);
+      P.sockets = (P.sockets || []).concat([this]);  // a test may close one (reconnect)
+    }
   };
   // --- plotly: wrap gd.emit as plotly.js assigns it.
   Object.defineProperty(HTMLElement.prototype, 'emit', {
@@ -294,7 +299,8 @@ _PROBE_JS = r"""
 """
 
 # True when the latest run started after `need` has finished, the frontend shows it
-# finished, no skeleton is left, and every visible plotly div has drawn at least once.
+# finished, no skeleton is left, no app chart is still drawing its figure, and every
+# visible plotly div has drawn at least once.
 _IDLE_JS = """(need) => {
   const P = window.__rnnviz, app = document.querySelector('[data-testid="stApp"]');
   if (!P || !app) return false;
@@ -303,7 +309,14 @@ _IDLE_JS = """(need) => {
   if (!(P.starts > need && P.doneStarts === P.starts)) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'))
     return false;
-  for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
+  // the app's charts (pages/chart.py, keys "rnnviz_chart.*") say when plotly.js has drawn
+  // or failed their figure; before its code has loaded, a chart's container is still empty
+  for (const box of document.querySelectorAll('[data-testid="stElementContainer"][class*="st-key-rnnviz_chart-"]')) {
+    const root = box.querySelector('[data-testid="rnnvizChart"]');
+    if (!root || root.getAttribute('data-state') === 'drawing') return false;
+  }
+  for (const gd of document.querySelectorAll(
+      ':is([data-testid="rnnvizChart"], [data-testid="stPlotlyChart"]) .js-plotly-plot')) {
     const visible = gd.offsetParent !== null && gd.offsetWidth > 0;
     if (visible && !(gd.__rnnvizPlots && gd.__rnnvizPlots.length)) return false;
   }
@@ -382,7 +395,7 @@ def goto(page, base_url: str, path_and_query: str = "/") -> None:
 
 
 def charts(page):
-    """Locator of the plotly charts on the page (`[data-testid="stPlotlyChart"]`)."""
+    """Locator of the plotly charts on the page (PLOTLY_CHART)."""
     return page.locator(PLOTLY_CHART)
 
 

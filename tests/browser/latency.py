@@ -15,6 +15,22 @@ page in Debian chromium, then releases the slider `--runs` times, cycling throug
 did not change is not redrawn; after `--settle-ms` of quiet the sample counts only
 the charts that were. Samples are split into cold (first time this server saw that
 value: caches empty) and warm. p50/p95 are nearest-rank percentiles.
+
+Side by side (--side): the lesson pages and a control page in one run,
+
+    python -m tests.browser.latency --side [--app new=. --app old=/tmp/old] [--big] \
+        [--rounds 12] [--pages /bptt,/gates] [--json out.json]
+
+The control page (tests/browser/control_app.py, its own server) holds one URL-bound
+slider and one `st.plotly_chart` line of T points: the floor of Streamlit + plotly.
+Each app (`--app NAME=DIR`, a checkout with app.py; default this one) gets its own
+server; every page of every app and the control page has its own tab, and the run goes
+round-robin over all tabs, one release of the page's "scale" slider (one Arrow key)
+per tab per round, starting each round at the next tab. So a busy moment of the shared
+machine falls on every page alike, and each page's p50 is compared with the control's
+p50 of the same run. The first release of each value per tab is a warm-up (cold
+caches) and is not counted. --big adds each page at T = 2000, H = 256 (as far as the
+page allows) against the control at T = 2000.
 """
 
 from __future__ import annotations
@@ -37,12 +53,13 @@ _ARM_JS = """() => {
 # Finished: the run the release caused has ended and either every visible chart has
 # drawn since the release or nothing has happened for settleMs.
 _SETTLED_JS = """([settleMs, input]) => {
+  const PLOTLY_DIV = 'PLOTLYDIV';
   const P = window.__rnnviz, S = window.__rnnvizSample;
   const app = document.querySelector('[data-testid="stApp"]');
   const t0 = input === 'drag' ? P.pointerupAt : P.keydownAt;
   if (!(t0 > S.armedAt) || !(P.starts > S.starts) || P.doneStarts !== P.starts) return false;
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+  const gds = [...document.querySelectorAll(PLOTLY_DIV)]
     .filter(gd => gd.offsetParent !== null && gd.offsetWidth > 0);
   const drawn = gds.filter(gd => (gd.__rnnvizPlots || []).some(t => t > t0));
   const last = Math.max(P.doneAt, P.lastPlotAt);
@@ -52,12 +69,13 @@ _SETTLED_JS = """([settleMs, input]) => {
   // the paint after the last event must have happened too
   if (!P.painted.some(([t]) => t >= last)) return false;
   return true;
-}"""
+}""".replace("PLOTLYDIV", harness.PLOTLY_DIV)
 
 _RESULT_JS = """(input) => {
+  const PLOTLY_DIV = 'PLOTLYDIV';
   const P = window.__rnnviz;
   const t0 = input === 'drag' ? P.pointerupAt : P.keydownAt;
-  const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+  const gds = [...document.querySelectorAll(PLOTLY_DIV)]
     .filter(gd => gd.offsetParent !== null && gd.offsetWidth > 0);
   const plots = gds.map(gd => (gd.__rnnvizPlots || []).filter(t => t > t0))
                    .filter(ts => ts.length);
@@ -72,7 +90,7 @@ _RESULT_JS = """(input) => {
     charts: gds.length,
     charts_redrawn: plots.length,
   };
-}"""
+}""".replace("PLOTLYDIV", harness.PLOTLY_DIV)
 
 
 def percentile(xs: list[float], p: float) -> float:
@@ -188,14 +206,140 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- --side
+CONTROL_APP = "tests/browser/control_app.py"
+SIDE_SLIDER = "scale"  # the key of the slider moved on every page (it changes every chart)
+SIDE_VALUES = (0.9, 1.0)
+SIDE_PAGES = ("/bptt", "/gates", "/powers", "/compare", "/lstm_variants", "/gru_variants",
+              "/bidirectional", "/truncated")
+# T = 2000, H = 256 where each page's bounds allow (pages/*.py CONTROLS)
+BIG_QUERY = {"/bptt": "T=2000&H=256", "/gates": "T=2000&H=256", "/powers": "H=256",
+             "/compare": "T=2000&H=128", "/lstm_variants": "T=1000&H=128",
+             "/gru_variants": "T=1000&H=128", "/bidirectional": "T=500&H=64",
+             "/truncated": "T=500&H=64"}
+
+_LABEL_JS = """(key) => {
+  const box = document.querySelector('.st-key-' + key + ' [data-testid="stWidgetLabel"]');
+  return box ? box.innerText.trim() : null;
+}"""
+
+
+def _side_targets(args, apps: dict[str, str]) -> list[dict]:
+    """Every (server, path) to measure: the control page, then each app's pages."""
+    pages = [p for p in (args.pages.split(",") if args.pages else SIDE_PAGES) if p]
+    targets = [{"name": "control", "server": "control", "path": "/"}]
+    if args.big:
+        targets.append({"name": "control T=2000", "server": "control", "path": "/?T=2000"})
+    for app in apps:
+        for path in pages:
+            targets.append({"name": f"{app} {path}", "server": app, "path": path})
+            if args.big and path in BIG_QUERY:
+                targets.append({"name": f"{app} {path}?{BIG_QUERY[path]}", "server": app,
+                                "path": f"{path}?{BIG_QUERY[path]}"})
+    return targets
+
+
+def run_side(args) -> dict:
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    apps = dict(a.split("=", 1) for a in (args.app or [f"app={harness.REPO_ROOT}"]))
+    targets = _side_targets(args, apps)
+    with sync_playwright() as p, contextlib.ExitStack() as stack:
+        urls = {"control": stack.enter_context(harness.streamlit_server(CONTROL_APP))}
+        for name, where in apps.items():
+            urls[name] = stack.enter_context(harness.streamlit_server(cwd=Path(where).resolve()))
+        browser = harness.launch_browser(p)
+        stack.callback(browser.close)
+        for t in targets:
+            t["page"] = page = harness.new_page(browser)
+            t["samples"] = []
+            for attempt in (1, 2):  # a shared machine can stall a first load past the timeout
+                try:
+                    harness.goto(page, urls[t["server"]], t["path"])
+                    harness.assert_no_exception(page, t["name"])
+                    t["label"] = page.evaluate(_LABEL_JS, SIDE_SLIDER)
+                    if not t["label"]:
+                        raise SystemExit(f"{t['name']}: no slider with key {SIDE_SLIDER!r}")
+                    for value in SIDE_VALUES:  # warm-up: caches, JIT, plotly.js loaded
+                        page.bring_to_front()
+                        measure(page, t["label"], value, "key", args.settle_ms)
+                    break
+                except AssertionError as exc:  # wait_idle's timeout
+                    print(f"warm-up {t['name']}: {str(exc)[:120]}", file=sys.stderr)
+                    if attempt == 2:
+                        raise
+        for r in range(args.rounds):
+            for i in range(len(targets)):
+                t = targets[(i + r) % len(targets)]
+                value = SIDE_VALUES[r % len(SIDE_VALUES)]
+                t["page"].bring_to_front()
+                try:
+                    res = measure(t["page"], t["label"], value, "key", args.settle_ms)
+                except Exception as exc:  # a sample lost to a stalled machine: say so, go on
+                    t["lost"] = t.get("lost", 0) + 1
+                    print(f"round {r + 1:2d}  {t['name']:<40} lost: {str(exc)[:120]}",
+                          file=sys.stderr)
+                    harness.goto(t["page"], urls[t["server"]], t["path"])
+                    continue
+                t["samples"].append(res)
+                if not args.quiet:
+                    print(f"round {r + 1:2d}  {t['name']:<40} {res['total_ms']:7.1f} ms  "
+                          f"(run ends {res['run_end_ms']:6.1f}, charts "
+                          f"{res['charts_redrawn']}/{res['charts']})", file=sys.stderr)
+    out = []
+    for t in targets:
+        totals = [s["total_ms"] for s in t["samples"]]
+        out.append({"name": t["name"], "server": t["server"], "path": t["path"],
+                    "all": summary(totals),
+                    "run_end": summary([s["run_end_ms"] for s in t["samples"]]),
+                    "after_run": summary([s["total_ms"] - s["run_end_ms"] for s in t["samples"]]),
+                    "charts": t["samples"][-1]["charts"] if t["samples"] else 0,
+                    "lost": t.get("lost", 0),
+                    "samples": [round(x, 1) for x in totals]})
+    return {"side": True, "apps": apps, "rounds": args.rounds, "slider": SIDE_SLIDER,
+            "values": list(SIDE_VALUES), "targets": out,
+            "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def report_side(result: dict) -> str:
+    """One row per page: release → paint p50 and p95, its p50 / the control page's p50
+    (the control at T = 2000 for --big rows), then its two parts: release → end of the
+    script run (server and websocket), and end of the run → paint (the browser: Streamlit's
+    rendering and plotly.js), with that part's p50 / the control's."""
+    rows = result["targets"]
+    ctrl = {r["path"]: r for r in rows if r["server"] == "control"}
+    w = max(len(r["name"]) for r in rows) + 2
+    lines = [f"side by side: {result['rounds']} rounds, slider {result['slider']!r} "
+             f"(one Arrow key), {result['when']}",
+             f"{'page':<{w}}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'× ctrl':>8}{'run p50':>9}"
+             f"{'after p50':>10}{'× ctrl':>8}{'lost':>6}"]
+    for r in rows:
+        c = ctrl["/?T=2000"] if "?" in r["path"] and "/?T=2000" in ctrl else ctrl["/"]
+        ratio = r["all"]["p50_ms"] / c["all"]["p50_ms"]
+        ratio_after = r["after_run"]["p50_ms"] / c["after_run"]["p50_ms"]
+        lines.append(f"{r['name']:<{w}}{r['all']['n']:>4}{r['all']['p50_ms']:>9}"
+                     f"{r['all']['p95_ms']:>9}{ratio:>8.2f}{r['run_end']['p50_ms']:>9}"
+                     f"{r['after_run']['p50_ms']:>10}{ratio_after:>8.2f}{r['lost']:>6}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m tests.browser.latency",
         description="Time slider release → script finished → charts painted, in chromium.",
     )
-    ap.add_argument("--path", required=True, help='page path and query, e.g. "/bptt?H=32"')
-    ap.add_argument("--slider", required=True, help="the slider's label, exactly")
-    ap.add_argument("--values", required=True, help="comma-separated values to cycle through")
+    ap.add_argument("--path", help='page path and query, e.g. "/bptt?H=32"')
+    ap.add_argument("--slider", help="the slider's label, exactly")
+    ap.add_argument("--values", help="comma-separated values to cycle through")
+    ap.add_argument("--side", action="store_true",
+                    help="lesson pages against the control page, interleaved (see above)")
+    ap.add_argument("--app", action="append", metavar="NAME=DIR",
+                    help="with --side: an app checkout to serve (repeat; default this one)")
+    ap.add_argument("--pages", help="with --side: comma-separated paths (default: all eight)")
+    ap.add_argument("--big", action="store_true", help="with --side: also at T=2000, H=256")
+    ap.add_argument("--rounds", type=int, default=12, help="with --side: rounds (default 12)")
     ap.add_argument("--runs", type=int, default=20, help="timed releases (default 20)")
     ap.add_argument("--input", choices=("drag", "key"), default="drag",
                     help="release a drag (default) or press one Arrow key")
@@ -209,8 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     reason = harness.browser_missing_reason()
     if reason:
         ap.error(reason)
-    result = run(args)
-    print(report(result))
+    if args.side:
+        result = run_side(args)
+        print(report_side(result))
+    else:
+        if not (args.path and args.slider and args.values):
+            ap.error("--path, --slider and --values are needed (or --side)")
+        result = run(args)
+        print(report(result))
     if args.json == "-":
         print(json.dumps(result, indent=1))
     elif args.json:

@@ -15,7 +15,7 @@ N_CHARTS = 2
 
 # Per chart, per trace: type, and for heatmaps the number of rows and of finite cells.
 _CHARTS_JS = """() => Array.from(
-  document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')).map(gd =>
+  document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')).map(gd =>
     gd._fullData.map(t => t.type === 'heatmap'
       ? {type: t.type, rows: t.z.length,
          finite: t.z.reduce((n, r) => n + Array.from(r).filter(v => v !== null && isFinite(v)).length, 0)}

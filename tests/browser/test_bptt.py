@@ -15,7 +15,7 @@ N_CHARTS = 3  # gradient norm, step terms, heatmaps of h and σ'(h*)
 # The first chart's traces as plain arrays: [{name, x, y}]. gd.data holds what Python sent
 # ({dtype, bdata} base64 for numpy arrays); gd._fullData the decoded typed arrays.
 _CURVE_JS = """() => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[0];
   return gd._fullData.map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}));
 }"""
 

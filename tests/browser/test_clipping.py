@@ -20,7 +20,7 @@ N_CHARTS = 3  # g and its clipped versions · turn against direction · the clif
 # The n-th chart's traces as plain arrays (gd._fullData holds the decoded typed arrays),
 # and its layout shapes (the sweep chart marks the current direction with a vline).
 _CHART_JS = """(n) => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[n];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[n];
   const arr = (a) => (a ? Array.from(a, v => (v === null ? null : Number(v))) : null);
   return {traces: gd._fullData.map(t => ({name: t.name, x: arr(t.x), y: arr(t.y)})),
           shapes: (gd._fullLayout.shapes || []).map(s => ({x0: Number(s.x0), x1: Number(s.x1)}))};

@@ -14,7 +14,7 @@ T_LABEL = "Sequence length T (steps)"
 # The first chart's line traces as plain arrays: {name: length of y}. gd._fullData holds the
 # decoded typed arrays (gd.data holds what Python sent, base64 for numpy arrays).
 _CURVES_JS = """() => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[0];
   return gd._fullData.filter(t => t.mode === 'lines')
                      .map(t => ({name: t.name, n: t.y.length, last: t.y[t.y.length - 1]}));
 }"""

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 # The n-th chart's traces as plain arrays: [{name, y}] (gd._fullData holds decoded arrays).
 _TRACES_JS = """(n) => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[n];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[n];
   return gd._fullData.map(t => ({name: t.name,
                                  y: t.y ? Array.from(t.y, v => (v === null ? null : Number(v))) : null}));
 }"""

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 # The chart with a plotly slider: its active step, the power it shows (the step's label),
 # the sum of its bars and the position of every vertical marker line.
 _STATE_JS = """() => {
-  const gd = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+  const gd = [...document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')]
     .find(g => g._fullLayout.sliders && g._fullLayout.sliders.length);
   const s = gd._fullLayout.sliders[0];
   return {active: s.active, steps: s.steps.length, label: s.steps[s.active].label,

@@ -34,7 +34,7 @@ _STEP_JS = """() => {
 }"""
 # {trace name: number of points} of the loss chart (the first chart), or null before it draws.
 _LOSS_JS = """() => {
-  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const gd = document.querySelector('[data-testid="rnnvizChart"] .js-plotly-plot');
   if (!gd || !gd._fullData) return null;
   return Object.fromEntries(gd._fullData.map(t => [t.name, t.y ? t.y.length : 0]));
 }"""

@@ -15,7 +15,7 @@ N_CHARTS = 3
 
 # Per chart: its shapes' paths and, per trace, type, name and the number of finite y values.
 _CHARTS_JS = """() => Array.from(
-  document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')).map(gd => ({
+  document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')).map(gd => ({
     shapes: (gd._fullLayout.shapes || []).map(s => s.path || ''),
     traces: gd._fullData.map(t => ({type: t.type, name: t.name,
       finite: t.y ? Array.from(t.y).filter(v => v !== null && isFinite(v)).length : null}))}))"""

@@ -20,7 +20,7 @@ ERROR = '[data-testid="stAlertContentError"]'
 T_LABEL = "Sequence length T (steps; random and constant input)"
 
 _CURVES_JS = """() => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[0];
   return gd._fullData.filter(t => t.mode === 'lines').map(t => ({name: t.name, n: t.y.length}));
 }"""
 
@@ -92,7 +92,7 @@ def test_malicious_upload_is_refused(page, base_url, tmp_path):
 
 
 _LAST_Y_JS = """() => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[0];
   return Array.from(gd._fullData[0].y);
 }"""
 
