@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -86,3 +87,23 @@ def assert_ok(at: AppTest) -> None:
     """No exception element and no st.error on the page."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def page_tables(file: str | Path) -> dict:
+    """A lesson file's CONTROLS and PRESETS, without running the lesson: its top-level
+    statements up to the first `st.` call (st.title) are executed. {} for a page without
+    controls (the home page)."""
+    path = ROOT / file
+    tree = ast.parse(path.read_text())
+    body = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        func = getattr(call, "func", None)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "st":
+            break
+        body.append(node)
+    ns: dict = {"__name__": f"tables_of_{path.stem}"}
+    exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec"), ns)
+    if "CONTROLS" not in ns:
+        return {}
+    return {"controls": tuple(ns["CONTROLS"]), "presets": dict(ns.get("PRESETS", {}))}
