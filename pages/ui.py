@@ -29,9 +29,26 @@ the key is the URL parameter, a value equal to the default is left out of the UR
 shared link reproduces the run (the seed is a control like any other).
 
 URL values are checked here, before the widgets exist, against the same table (type,
-range, option membership, NaN/inf, repeated keys). A refused value opens the page on the
-default and is listed in one ``st.warning``; nothing the user typed is rendered as HTML
-or markdown. Parameters that are not controls of the page are ignored.
+range, option membership, NaN/inf, repeated keys, a slider's steps). A refused value opens
+the page on the default, a value off a slider's steps is snapped to the nearest step, and
+each is listed in one ``st.warning``; nothing the user typed is rendered as HTML or
+markdown. Parameters that are not controls of the page are ignored. A page may declare
+relations between its controls (``relations=[ui.Relation("w", "<=", "T")]``): a link or a
+slider that breaks one moves the first key to the other's value, with the same note.
+
+Across pages, nothing follows a student from lesson to lesson, not even the seed or T.
+Pages share keys (T, H, cell, lr, seed, …) with different limits, options and defaults,
+and Streamlit 1.67 hands a bound widget's value to the next page's widget of the same key
+(it keeps it under the key in session state and writes it into the new page's URL); on
+the old code that raised StreamlitValueAboveMaxError or showed ``cell=relu-rnn`` in the
+URL beside an "lstm" box. Deliberately: each lesson's text describes its own defaults and
+presets, a teacher saying "open the gates lesson" must get the same picture on forty
+screens whatever each student did before, and a lesson's link must reproduce it. So on
+coming to a page (sidebar, page link, back button; app.py calls ``entered_page``) every
+control takes the URL's value, else the value this page had last in this session (a
+student who comes back finds the lesson as they left it), else the page's default; every
+value is checked against this page's table whatever its source, and whatever still does
+not fit takes the default with the note.
 
 Streamlit seeds a bound widget from the URL on its first render, and at the edges its
 parsing differs from the table's (``T=2.5`` would become 2 on an int slider, ``lr=1e-2``
@@ -564,7 +581,7 @@ def _run_through_app_shell() -> None:
 _PAGE = "_ui.page"  # url path of the page the last run of app.py showed
 _DRAWN = "_ui.drawn"  # page id whose controls were drawn since the student came to the page
 _MEMORY = "_ui.memory"  # page id -> {key: value}: each page's last settings in this session
-_CURRENT = "_ui.current"  # page id of the controls drawn in this run (for page_failed)
+_CURRENT = "_ui.current"  # (page id, keys) of the controls drawn in this run (page_failed)
 
 
 def entered_page(url_path: str) -> None:
@@ -598,7 +615,7 @@ def controls(
     presets = check_presets(spec, presets or {}, relations)
     text = {**TEXT, **(text or {})}
     where = st.sidebar if where is None else where
-    st.session_state[_CURRENT] = page_id
+    st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
     values, notes, refused = _values_before_widgets(page_id, spec, relations)
     got = {c.key: _widget(c, where) for c in spec}
@@ -736,26 +753,39 @@ def _sync_url(spec: Sequence[Control], values: Mapping[str, Any], keys: set[str]
 # ------------------------------------------------------------------------ safety net
 def page_failed(page: Any, exc: Exception) -> None:
     """What the student sees when a page raised what no check foresaw: one short message
-    and a link that opens the lesson on its defaults. The traceback goes to the server
-    log only (and client.showErrorDetails = "none" keeps Streamlit's own from a browser).
+    and a link-styled button that opens the lesson on its bare URL (its defaults). The
+    traceback goes to the server log only (and client.showErrorDetails = "none" keeps
+    Streamlit's own from a browser).
 
     app.py calls this around `page.run()`. Streamlit's control flow (st.rerun, st.stop,
     st.switch_page) raises ScriptControlException, a BaseException, which passes by.
+    (A link to the page itself would do nothing: Streamlit ignores a link to the open page.)
     """
     from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
     if isinstance(exc, ScriptControlException):  # pragma: no cover - a BaseException
         raise exc
     _LOGGER.error("Page %s failed", getattr(page, "url_path", page), exc_info=exc)
-    # The next run opens the page afresh: the link's (bare) URL, not this page's memory.
-    st.session_state.pop(_DRAWN, None)
-    page_id = st.session_state.get(_CURRENT)
-    memory = dict(st.session_state.get(_MEMORY, {}))
-    if page_id in memory:
-        del memory[page_id]
-        st.session_state[_MEMORY] = memory
     st.error(TEXT["ui_failed"], icon=":material/error:")
-    st.page_link(page, label=TEXT["ui_failed_reset"], icon=":material/restart_alt:")
+    st.button(TEXT["ui_failed_reset"], key="_ui.failed.reset", type="tertiary",
+              icon=":material/restart_alt:", on_click=_open_bare, args=(st.session_state.get(_CURRENT),))
+
+
+def _open_bare(current: tuple[str, tuple[str, ...]] | None) -> None:
+    """The failed page again on its bare URL: no query, no memory, its defaults."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    st.session_state.pop(_DRAWN, None)  # the next run comes to the page afresh
+    if current is not None:
+        page_id, _ = current
+        memory = dict(st.session_state.get(_MEMORY, {}))
+        memory.pop(page_id, None)
+        st.session_state[_MEMORY] = memory
+    with get_session_state().query_params() as qp:
+        for key in list(qp._query_params):
+            qp.discard_param_no_forward_msg(key)
+        qp._initial_query_params.clear()
+        qp._send_query_param_msg()
 
 
 # --------------------------------------------------------------------------- helpers

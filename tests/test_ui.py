@@ -540,13 +540,15 @@ def test_safety_net_shows_one_short_message_and_no_traceback(shell, caplog):
     assert not at.exception
     assert [e.value for e in at.error] == [ui.TEXT["ui_failed"]]
     assert any(m.value == "drawn" for m in at.markdown)  # st.rerun passed through the net
-    links = at.get("page_link")
-    assert [x.proto.label for x in links] == [ui.TEXT["ui_failed_reset"]]
     shown = "".join(str(e.proto) for e in at.main)
     assert "secret" not in shown and "Traceback" not in shown
-    at.query_params["T"] = "9"  # (a browser's URL follows its widgets)
+    assert at.button(key="_ui.failed.reset").label == ui.TEXT["ui_failed_reset"]
     set_widget(at, "T", 9)  # st.stop passes through the net too
     assert not at.exception and not at.error
+    set_widget(at, "T", 7)  # fails again; the button opens the page on its defaults
+    assert at.error and at.session_state["T"] == 7
+    click(at, "_ui.failed.reset")
+    assert at.session_state["T"] == 5 and at.query_params == {}
 
 
 def test_safety_net_leaves_streamlit_control_flow_alone():
