@@ -7,21 +7,26 @@ old code a value set on one page reached the next page's widget (StreamlitValueA
 on 17 of 48 visits, or a URL saying `cell=relu-rnn` while the box said lstm).
 
 The cross product (every page's extremes into every other page) would be 110+ page
-visits; here each page is opened once at "every control at its maximum" (a link) and
-left for the next page in the sidebar, then its presets are pressed and it is left for
-the page after that, and reached again through the sidebar (its own settings come back)
-— about 100 stops. tests/test_ui.py carries every page's minima and maxima into every
-other page in AppTest, where it is cheap.
+visits; here each page is opened once with every control at an extreme (a link: maxima,
+the widths H, N, I at their minimum so the visit stays cheap) and left for the next page
+in the sidebar, then Reset and its presets are pressed and it is left for the page after
+that, and reached again through the sidebar (its own settings come back): about 110
+stops. tests/test_ui.py carries every page's minima and maxima into every other page in
+AppTest, where it is cheap. RNNVIZ_WALK_PAGES=bptt,gates starts from those pages only.
 
 What "agree" means at each stop:
-- every control's widget shows the URL's value, or the page's default when the URL has
-  none (defaults read from the page opened on its bare URL in a fresh session);
-- the figures are the ones a fresh load of the same URL draws (a fingerprint of every
-  chart's data and title): what the student sees is what the link shares.
+- every control's widget shows the URL's value, or the page's default (from the page's
+  CONTROLS table) when the URL has none; the URL holds nothing else;
+- a page reached through the sidebar for the first time in the session has a bare URL;
+- the figures (a fingerprint of every chart's data and title) are those the same state
+  drew before: the link's first load, the page at its defaults, or the page as it was
+  left: what the student sees is what the URL shares.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,7 +39,7 @@ from .harness import assert_no_exception, expect_rerun, goto, nav_links, wait_id
 pytestmark = pytest.mark.browser
 
 SIDEBAR = '[data-testid="stSidebar"]'
-SEED_MAX = "2147483647"
+WIDTHS = {"H", "N", "I", "hidden"}  # hidden size, powers of W, input size: at their minimum
 
 # Every control of the page in the sidebar: its key (from the st-key-<key> class Streamlit
 # puts on a keyed widget), kind, what it shows, and for sliders the ends of the track.
@@ -158,12 +163,14 @@ class Walk:
         self.settle()
 
     def maxima(self, path: str) -> str:
-        """The page's link with every control at its maximum (toggles flipped, the last
-        option of every box, the largest seed)."""
+        """The page's link with every control at an extreme: its maximum (toggles flipped,
+        the last option of every box, the largest seed), except the widths, at their
+        minimum: the cost grows with T × width², and a page at both maxima is the cost
+        budget's test (test_page_*.py), not this walk's."""
         parts = []
         for c in self.ref[path]["controls"]:
             if c.kind in ("int", "float", "seed"):
-                value = c.max
+                value = c.min if c.key in WIDTHS else c.max
             elif c.kind in ("log", "select"):
                 value = c.option_keys[-1]
             else:
@@ -174,7 +181,7 @@ class Walk:
 
 
 def test_walk_across_pages(page, base_url):
-    """Each page at its maxima, then the next page; its presets, then the page after
+    """Each page at its extremes, then the next page; its presets, then the page after
     that; back to it through the sidebar and with the back button."""
     started = time.monotonic()
     walk = Walk(page, base_url)
@@ -195,43 +202,68 @@ def test_walk_across_pages(page, base_url):
             "presets": len(tables.get("presets", {})),
         }
     lessons = [p for p in paths if walk.ref[p]["controls"]]
+    only = os.environ.get("RNNVIZ_WALK_PAGES")  # e.g. "bptt,gates": start from these only
+    starts = [p for p in lessons if not only or p in only.split(",")]
 
-    for i, path in enumerate(lessons):
+    failures: list[str] = []
+
+    @contextlib.contextmanager
+    def stop(where: str):
+        """One stop of the walk: a failure is noted and the walk goes on, so one run
+        lists every broken transition (the first line of each)."""
+        try:
+            yield
+        except Exception as exc:  # an assertion, or a run that never finished
+            failures.append(f"{where}: {str(exc).strip().splitlines()[0][:400]}")
+
+    for path in starts:
+        i = lessons.index(path)
         nxt, after = paths[(paths.index(path) + 1) % len(paths)], lessons[(i + 2) % len(lessons)]
-        # a link with every control at its maximum, then the next page in the sidebar
-        walk.goto(walk.maxima(path))
-        notes = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
-        heads = tuple(ui.TEXT[k] for k in ("ui_url_ignored", "ui_adjusted") if k in ui.TEXT)
-        refused = [n for n in notes if n.startswith(heads)]
-        assert not refused, f"{page.url}: the maxima were refused: {refused}"
-        at_max, url_max = walk.figures(), page.url
-        walk.check(f"{path} at its maxima")
-        walk.nav(nxt)
-        walk.check(f"{nxt or 'home'} after {path} at its maxima", walk.default_figures(nxt))
-        # the back button: the URL is the truth
-        walk.back()
-        assert _query(page.url) == _query(url_max) and walk.path() == path, (
-            f"back from {nxt}: {page.url}, not {url_max}")
-        walk.check(f"{path} again with the back button", at_max)
+        url_max, at_max = None, None
+        with stop(f"{path} at its extremes"):  # a link with every control at an extreme
+            walk.goto(walk.maxima(path))
+            notes = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
+            heads = tuple(ui.TEXT[k] for k in ("ui_url_ignored", "ui_adjusted") if k in ui.TEXT)
+            refused = [n for n in notes if n.startswith(heads)]
+            assert not refused, f"{page.url}: the extremes were refused: {refused}"
+            at_max, url_max = walk.figures(), page.url
+            walk.check(f"{path} at its extremes")
+        with stop(f"{nxt or 'home'} after {path} at its extremes"):  # the next page
+            walk.nav(nxt)
+            walk.check(f"{nxt or 'home'} after {path} at its extremes", walk.default_figures(nxt))
+            assert _query(page.url) == {}, f"{nxt} took {path}'s settings: {page.url}"
+        with stop(f"{path} again with the back button"):  # the URL is the truth
+            walk.back()
+            assert _query(page.url) == _query(url_max or "") and walk.path() == path, (
+                f"back from {nxt}: {page.url}, not {url_max}")
+            walk.check(f"{path} again with the back button", at_max)
         # "Reset to defaults", every preset (from the defaults, as a class uses them: a
-        # preset keeps the other controls, and the maxima are costly), then the page after
-        # next, then back here through the sidebar: the page's own settings come back
-        with expect_rerun(page):
-            page.locator(f'{SIDEBAR} [class*="st-key-_ui-"][class*="-reset"] button').click()
-        walk.settle()
-        walk.check(f"{path} after Reset to defaults", walk.default_figures(path))
-        assert _query(page.url) == {}, f"{path} after Reset to defaults: {page.url}"
+        # preset keeps the other controls, and the extremes are costly), then the page
+        # after next, then back here through the sidebar: the page's own settings come back
+        with stop(f"{path} after Reset to defaults"):
+            if walk.path() != path:
+                walk.goto("/" + path)
+            with expect_rerun(page):
+                page.locator(f'{SIDEBAR} [class*="st-key-_ui-"][class*="-reset"] button').click()
+            walk.settle()
+            walk.check(f"{path} after Reset to defaults", walk.default_figures(path))
+            assert _query(page.url) == {}, f"{path} after Reset to defaults: {page.url}"
         buttons = page.locator(f'{SIDEBAR} [class*="st-key-_ui-"][class*="-preset-"] button')
         for j in range(walk.ref[path]["presets"]):
-            with expect_rerun(page):
-                buttons.nth(j).click()
-            walk.settle()
-            walk.check(f"{path} after preset {j + 1}")
+            with stop(f"{path} after preset {j + 1}"):
+                with expect_rerun(page):
+                    buttons.nth(j).click()
+                walk.settle()
+                walk.check(f"{path} after preset {j + 1}")
         last_url, last_figures = page.url, walk.figures()
-        walk.nav(after)
-        walk.check(f"{after} after {path}'s presets", walk.default_figures(after))
-        walk.nav(path)
-        assert _query(page.url) == _query(last_url), (  # the page kept its own settings
-            f"{path} through the sidebar: {page.url}, not {last_url}")
-        walk.check(f"{path} again through the sidebar", last_figures)
+        with stop(f"{after} after {path}'s presets"):
+            walk.nav(after)
+            walk.check(f"{after} after {path}'s presets", walk.default_figures(after))
+            assert _query(page.url) == {}, f"{after} took {path}'s settings: {page.url}"
+        with stop(f"{path} again through the sidebar"):
+            walk.nav(path)
+            assert _query(page.url) == _query(last_url), (  # the page kept its own settings
+                f"{path} through the sidebar: {page.url}, not {last_url}")
+            walk.check(f"{path} again through the sidebar", last_figures)
     print(f"page walk: {walk.stops} stops in {time.monotonic() - started:.0f} s")
+    assert not failures, f"{len(failures)} broken stops:\n" + "\n".join(failures)
