@@ -5,6 +5,7 @@ Run with ``streamlit run app.py``. Pages and sections come from pages/lessons.py
 
 import streamlit as st
 
+from pages import ui
 from pages.lessons import LESSONS, SECTIONS
 
 st.set_page_config(layout="wide", page_title="rnnviz", page_icon=":material/timeline:")
@@ -31,4 +32,9 @@ for section in SECTIONS:
     if pages:
         nav[section] = pages
 
-st.navigation(nav).run()
+page = st.navigation(nav)
+ui.entered_page(page.url_path)  # a new page opens on its own settings, not the last page's
+try:
+    page.run()
+except Exception as exc:  # st.rerun / st.stop raise BaseExceptions: they pass through
+    ui.page_failed(page, exc)  # one short message; the traceback goes to the server log

@@ -130,6 +130,7 @@ CONTROLS = [
     ui.Control("lo", TEXT["lo"], "float", 0.5, min=-2.0, max=2.0, step=0.05, help=TEXT["eig_help"]),
     ui.Control("hi", TEXT["hi"], "float", 1.5, min=-2.0, max=2.0, step=0.05, help=TEXT["eig_help"]),
 ]
+RELATIONS = [ui.Relation("lo", "<=", "hi")]  # the eigenvalue range runs low to high: lo gives way
 PRESETS = {
     "vanishing": {"init": "gaussian", "by": "radius", "scale": 0.9},
     "exploding": {"init": "gaussian", "by": "radius", "scale": 1.1},
@@ -212,7 +213,7 @@ def norms_fig(settings: tuple, _norms, _eig, _hist):
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("powers", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("powers", CONTROLS, presets=PRESETS, text=TEXT, relations=RELATIONS)
 st.sidebar.caption(TEXT["presets_note"])
 key = (s.init, s.H, s.by, s.scale, s.lo, s.hi, s.seed)
 

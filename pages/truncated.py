@@ -122,6 +122,7 @@ CONTROLS = [
     ui.Control("thr", TEXT["thr"], "log", 1e-3, min=-8, max=-1),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+RELATIONS = [ui.Relation("w", "<=", "T")]  # a window past the sequence means nothing: w gives way
 PRESETS = {
     "short": {"cell": "rnn", "scale": 1.0, "w": 5, "mode": "window"},
     "lstm": {"cell": "lstm", "scale": 1.0, "fb": 3.0, "T": 200, "w": 20, "mode": "window"},
@@ -180,7 +181,7 @@ def error_curve(kind: str, T: int, H: int, scale: float, fb: float, mode: str, l
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT, relations=RELATIONS)
 
 with ui.guard():
     steps_full, steps_trunc, rel = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode,

@@ -29,9 +29,26 @@ the key is the URL parameter, a value equal to the default is left out of the UR
 shared link reproduces the run (the seed is a control like any other).
 
 URL values are checked here, before the widgets exist, against the same table (type,
-range, option membership, NaN/inf, repeated keys). A refused value opens the page on the
-default and is listed in one ``st.warning``; nothing the user typed is rendered as HTML
-or markdown. Parameters that are not controls of the page are ignored.
+range, option membership, NaN/inf, repeated keys, a slider's steps). A refused value opens
+the page on the default, a value off a slider's steps is snapped to the nearest step, and
+each is listed in one ``st.warning``; nothing the user typed is rendered as HTML or
+markdown. Parameters that are not controls of the page are ignored. A page may declare
+relations between its controls (``relations=[ui.Relation("w", "<=", "T")]``): a link or a
+slider that breaks one moves the first key to the other's value, with the same note.
+
+Across pages, nothing follows a student from lesson to lesson, not even the seed or T.
+Pages share keys (T, H, cell, lr, seed, …) with different limits, options and defaults,
+and Streamlit 1.67 hands a bound widget's value to the next page's widget of the same key
+(it keeps it under the key in session state and writes it into the new page's URL); on
+the old code that raised StreamlitValueAboveMaxError or showed ``cell=relu-rnn`` in the
+URL beside an "lstm" box. Deliberately: each lesson's text describes its own defaults and
+presets, a teacher saying "open the gates lesson" must get the same picture on forty
+screens whatever each student did before, and a lesson's link must reproduce it. So on
+coming to a page (sidebar, page link, back button; app.py calls ``entered_page``) every
+control takes the URL's value, else the value this page had last in this session (a
+student who comes back finds the lesson as they left it), else the page's default; every
+value is checked against this page's table whatever its source, and whatever still does
+not fit takes the default with the note.
 
 Streamlit seeds a bound widget from the URL on its first render, and at the edges its
 parsing differs from the table's (``T=2.5`` would become 2 on an int slider, ``lr=1e-2``
@@ -45,6 +62,7 @@ widget, and the URL follows.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,7 +71,11 @@ from typing import Any, Iterator
 import plotly.graph_objects as go
 import streamlit as st
 
+from streamlit.logger import get_logger
+
 from pages import chart
+
+_LOGGER = get_logger(__name__)
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
 SEED_MAX = 2**31 - 1
@@ -71,6 +93,14 @@ TEXT = {
     "ui_not_number": "is not a number in {lo}–{hi}",
     "ui_not_option": "is not one of {opts}",
     "ui_not_bool": "is not true or false",
+    "ui_adjusted": "Some settings were changed to fit this lesson:",
+    "ui_off_step": "URL value {given} is not on the slider's steps of {step}; using {value}",
+    "ui_out_of_table": "{given} is outside this lesson's settings; using {default}",
+    "ui_relation": "{given} must be {op} {other}; using {value}",
+    "ui_at_most": "at most",
+    "ui_at_least": "at least",
+    "ui_failed": "This setting could not be drawn.",
+    "ui_failed_reset": "Open this lesson with its default settings",
 }
 
 
@@ -149,6 +179,8 @@ class Control:
             value = int(value)
             if not (self.min <= value <= self.max):
                 return False, self._reason()
+            if self.step and (value - int(self.min)) % int(self.step):
+                return False, self._reason()
             return True, value
         if self.kind == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -156,6 +188,11 @@ class Control:
             value = float(value)
             if not (math.isfinite(value) and self.min <= value <= self.max):
                 return False, self._reason()
+            if self.step:  # on the slider's grid, up to float noise: the grid's own number
+                k = (value - self.min) / self.step
+                if abs(k - round(k)) > 1e-6:
+                    return False, self._reason()
+                value = self._grid(round(k))
             return True, value
         if self.kind == "log":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -195,6 +232,28 @@ class Control:
             return False, self._reason()
         return self.check(number)
 
+    def snap(self, text: str) -> Any:
+        """The slider value nearest a URL number that is in range but off the slider's
+        steps (``scale=0.123`` with steps of 0.01 gives 0.12), else None."""
+        if self.kind not in ("int", "float") or not self.step:
+            return None
+        try:
+            number = Decimal(text.strip())  # exact: 1.275 is half-way between 1.25 and 1.3
+        except (InvalidOperation, ValueError):
+            return None
+        if not (number.is_finite() and Decimal(repr(self.min)) <= number <= Decimal(repr(self.max))):
+            return None
+        lo, step = Decimal(repr(self.min)), Decimal(repr(self.step))
+        k = int(((number - lo) / step + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
+        k = min(k, int(((Decimal(repr(self.max)) - lo) / step).to_integral_value(ROUND_FLOOR)))
+        ok, value = self.check(self._grid(k) if self.kind == "float" else int(self.min + k * self.step))
+        return value if ok else None
+
+    def _grid(self, k: int) -> float:
+        """min + k·step as the slider shows it (0.1 + 2·0.01 is 0.12, not 0.12000000000000001)."""
+        digits = max(_decimals(self.min), _decimals(self.step))
+        return float(round(self.min + k * self.step, digits))
+
     def _reason(self) -> str:
         if self.kind in ("int", "seed"):
             return TEXT["ui_not_whole"].format(lo=_fmt(self.min), hi=_fmt(self.max))
@@ -215,6 +274,15 @@ class Control:
         if self.kind == "float":  # as Streamlit writes a bound slider's value
             return str(int(value)) if float(value).is_integer() else repr(float(value))
         return str(value)
+
+
+def _decimals(x: float) -> int:
+    """Digits after the point in the shortest text of x (0.05 -> 2, 2.0 -> 0)."""
+    text = repr(float(x))
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return max(0, len(mantissa.split(".")[1].rstrip("0")) - int(exp))
+    return len(text.split(".")[1].rstrip("0"))
 
 
 def _nice(x: float) -> float:
@@ -293,8 +361,13 @@ def _check_spec(spec: Iterable[Control]) -> tuple[Control, ...]:
     return spec
 
 
-def check_presets(spec: Sequence[Control], presets: Mapping[str, Mapping[str, Any]]) -> dict:
-    """Each preset value checked against the table; a wrong preset is a page bug: raise."""
+def check_presets(
+    spec: Sequence[Control],
+    presets: Mapping[str, Mapping[str, Any]],
+    relations: Sequence[Relation] = (),
+) -> dict:
+    """Each preset value checked against the table, and the defaults with each preset
+    applied against the relations; a wrong preset is a page bug: raise."""
     by_key = {c.key: c for c in spec}
     out = {}
     for name, values in presets.items():
@@ -306,19 +379,111 @@ def check_presets(spec: Sequence[Control], presets: Mapping[str, Mapping[str, An
             if not ok:
                 raise ValueError(f"Preset {name!r}: {k}={v!r} {cv}.")
             checked[k] = cv
+        merged = {**{c.key: c.default for c in spec}, **checked}
+        for r in relations:
+            if not r.holds(merged):
+                raise ValueError(f"Preset {name!r} breaks {r.key} {r.op} {r.other}.")
         out[name] = checked
     return out
+
+
+# -------------------------------------------------------------------------- relations
+@dataclass(frozen=True)
+class Relation:
+    """A rule between two controls of a page: ``values[key] <op> values[other]``.
+
+    ``Relation("w", "<=", "T")``: the window is at most the sequence. When a link or a
+    slider breaks it, `key` gives way: it is set to `other`'s value (its nearest allowed
+    value) and the page says so in the one note, like a refused URL value. Which
+    control moved does not matter; the rule always moves `key`.
+    """
+
+    key: str
+    op: str  # "<=" or ">="
+    other: str
+
+    def __post_init__(self) -> None:
+        if self.op not in ("<=", ">="):
+            raise ValueError(f"Relation {self.key} {self.op} {self.other}: op must be <= or >=.")
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        a, b = values[self.key], values[self.other]
+        return a <= b if self.op == "<=" else a >= b
+
+
+def _check_relations(spec: Sequence[Control], relations: Sequence[Relation]) -> tuple[Relation, ...]:
+    keys = {c.key for c in spec}
+    relations = tuple(relations)
+    defaults_ = {c.key: c.default for c in spec}
+    for r in relations:
+        if r.key not in keys or r.other not in keys:
+            raise ValueError(f"Relation {r.key} {r.op} {r.other}: not controls of the page.")
+        if not r.holds(defaults_):
+            raise ValueError(f"Relation {r.key} {r.op} {r.other}: the defaults break it.")
+    return relations
+
+
+def apply_relations(
+    spec: Sequence[Control], relations: Sequence[Relation], values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Values that keep every relation, and (key, sentence) per value that gave way.
+
+    The key that gives way is set to the other's value when its own table allows it,
+    else to the nearest value it allows; if the rule still fails, both go back to
+    their defaults (which keep every relation, checked at declaration).
+    """
+    by_key = {c.key: c for c in spec}
+    values = dict(values)
+    notes = []
+    for r in relations:
+        if r.holds(values):
+            continue
+        c, bound = by_key[r.key], values[r.other]
+        given = escape_md(f"{r.key}={c.url_text(values[r.key])}")
+        new = _nearest(c, bound)
+        if new is not None and r.holds({**values, r.key: new}):
+            values[r.key] = new
+        else:
+            values[r.key] = c.default
+            values[r.other] = by_key[r.other].default
+            new = c.default
+        op = TEXT["ui_at_most"] if r.op == "<=" else TEXT["ui_at_least"]
+        other = escape_md(f"{r.other}={by_key[r.other].url_text(bound)}")
+        notes.append((r.key, TEXT["ui_relation"].format(
+            given=given, op=op, other=other, value=escape_md(c.url_text(new)))))
+    return values, notes
+
+
+def _nearest(c: Control, value: Any) -> Any:
+    """The value of control c nearest `value` (a number), or None."""
+    if c.kind in ("select", "toggle"):
+        ok, v = c.check(value)
+        return v if ok else None
+    if c.kind == "log":
+        return min(c.options, key=lambda o: abs(o - value))
+    clipped = min(max(value, c.min), c.max)
+    ok, v = c.check(clipped)
+    if ok:
+        return v
+    return c.snap(repr(float(clipped)))
 
 
 # ------------------------------------------------------------------------------ URL
 def read_url(
     spec: Sequence[Control], get_all: Callable[[str], list[str]]
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Checked value of every control from the URL, and (key, sentence) per refused value.
+    """Checked value of every control from the URL, and (key, sentence) per value that
+    was refused (the default is used) or snapped onto the slider's steps.
 
     `get_all(key)` returns every value the URL gives for key (st.query_params.get_all).
     """
-    values, problems = {}, []
+    values, problems, _ = _read_url(spec, get_all)
+    return values, problems
+
+
+def _read_url(spec, get_all):
+    """read_url's values and problems, and the keys whose URL value was snapped (kept)."""
+    values, problems, snapped_keys = {}, [], set()
     for c in spec:
         raw = get_all(c.key)
         values[c.key] = c.default
@@ -331,9 +496,17 @@ def read_url(
         ok, v = c.parse(raw[0])
         if ok:
             values[c.key] = v
+            continue
+        snapped = c.snap(raw[0])
+        if snapped is not None:
+            values[c.key] = snapped
+            snapped_keys.add(c.key)
+            problems.append((c.key, TEXT["ui_off_step"].format(
+                given=escape_md(f"{c.key}={raw[0].strip()}"), step=escape_md(_fmt(c.step)),
+                value=escape_md(c.url_text(snapped)))))
         else:
             problems.append((c.key, _problem(c, raw[0], v)))
-    return values, problems
+    return values, problems, snapped_keys
 
 
 def _problem(c: Control, raw: str, why: str) -> str:
@@ -403,82 +576,214 @@ def _run_through_app_shell() -> None:
         st.rerun()
 
 
+# Session-state keys of the framework (not controls: they start with "_ui.").
+_PAGE = "_ui.page"  # url path of the page the last run of app.py showed
+_DRAWN = "_ui.drawn"  # page id whose controls were drawn since the student came to the page
+_MEMORY = "_ui.memory"  # page id -> {key: value}: each page's last settings in this session
+_CURRENT = "_ui.current"  # (page id, keys) of the controls drawn in this run (page_failed)
+
+
+def entered_page(url_path: str) -> None:
+    """app.py calls this before every page run. A change of page (sidebar link, page
+    link, back button) makes the next ui.controls call open the page on its own
+    settings, not on values another page left under the same keys."""
+    st.session_state.pop(_CURRENT, None)
+    if st.session_state.get(_PAGE) != url_path:
+        st.session_state[_PAGE] = url_path
+        st.session_state.pop(_DRAWN, None)
+
+
 def controls(
     page_id: str,
     spec: Sequence[Control],
     presets: Mapping[str, Mapping[str, Any]] | None = None,
     text: Mapping[str, str] | None = None,
     *,
+    relations: Sequence[Relation] = (),
     where: Any = None,
 ) -> Settings:
     """Draw the page's controls (in the sidebar), bound to the URL; return the checked Settings.
 
     presets: name -> {key: value}; the button label is text[f"preset_{name}"] (else name).
     text: the page's TEXT; keys "ui_reset", "ui_presets", ... override the framework strings.
+    relations: rules between controls (ui.Relation("w", "<=", "T")), kept with a note.
     """
     _run_through_app_shell()
     spec = _check_spec(spec)
-    presets = check_presets(spec, presets or {})
+    relations = _check_relations(spec, relations)
+    presets = check_presets(spec, presets or {}, relations)
     text = {**TEXT, **(text or {})}
     where = st.sidebar if where is None else where
+    st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
-    wanted, problems = read_url(spec, st.query_params.get_all)
-    _canonicalise_url(spec, wanted, {k for k, _ in problems})
-
+    values, notes, refused = _values_before_widgets(page_id, spec, relations)
     got = {c.key: _widget(c, where) for c in spec}
+    st.session_state[_DRAWN] = page_id
 
     defaults_ = {c.key: c.default for c in spec}
     if presets:
         where.caption(text["ui_presets"])
         cols = where.columns(2)
-        for i, (name, values) in enumerate(presets.items()):
+        for i, (name, preset) in enumerate(presets.items()):
             cols[i % 2].button(
                 text.get(f"preset_{name}", name), key=f"_ui.{page_id}.preset.{name}",
-                on_click=_set_values, args=(values,), width="stretch",
+                on_click=_set_values, args=(preset,), width="stretch",
             )
     where.button(
         text["ui_reset"], key=f"_ui.{page_id}.reset", on_click=_set_values, args=(defaults_,),
         icon=":material/restart_alt:", width="stretch",
     )
 
-    if problems:
-        st.warning(text["ui_url_ignored"] + "\n\n" + "\n".join(f"- {p}" for _, p in problems))
+    if notes:
+        head = text["ui_url_ignored"] if set(notes) <= refused else text["ui_adjusted"]
+        st.warning(head + "\n\n" + "\n".join(f"- {n}" for n in notes))
 
     checked = {}
     for c in spec:  # what the widgets show, in the table's types
         ok, v = c.check(got[c.key])
-        checked[c.key] = v if ok else c.default
+        checked[c.key] = v if ok else values[c.key]
+    memory = dict(st.session_state.get(_MEMORY, {}))
+    memory[page_id] = checked
+    st.session_state[_MEMORY] = memory
     return Settings(page_id, tuple(checked.items()), spec)
 
 
-def _canonicalise_url(spec: Sequence[Control], wanted: Mapping[str, Any], refused: set[str]) -> None:
-    """Make the URL hold only what this table accepts, in its canonical text, before widgets exist.
+def _values_before_widgets(
+    page_id: str, spec: Sequence[Control], relations: Sequence[Relation]
+) -> tuple[dict[str, Any], list[str], set[str]]:
+    """Decide every control's value before any widget exists, and make the URL say it.
+
+    Pages share keys (T, H, cell, lr, …) with different limits and options, and Streamlit
+    carries a bound widget's value to the next page's widget of the same key (1.67 keeps
+    it under the key across a page switch and writes it into the new page's URL). So:
+
+    - On coming to a page (a navigation link, a page link, the back button) nothing is
+      carried: each control takes the URL's value (a shared link, a history entry), else
+      the value this page had last in this session, else the page's default. A history
+      entry that holds some of the page's settings is the whole truth (missing ones are
+      defaults); a bare one gets the memory: Streamlit 1.67 pushes a bare entry of the old
+      page while it switches pages, so "back" lands there first.
+    - On a rerun of the same page, the widget's own value stands.
+    - Either way, every value is checked against the page's table and relations; what
+      does not fit takes the default (or gives way to the relation) with the one note.
+
+    Returns (values, notes, notes that refused a URL value).
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    history = bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+    arriving = st.session_state.get(_DRAWN) != page_id
+
+    wanted, url_problems, snapped = _read_url(spec, st.query_params.get_all)
+    url_notes = dict(url_problems)
+    refused = set(url_notes) - snapped
+    given = {c.key for c in spec if st.query_params.get_all(c.key) and c.key not in refused}
+    # A history entry that names this page's settings is the whole truth; a bare one (a
+    # sidebar link, or the entry Streamlit adds while it switches pages) gets the memory.
+    remember = arriving and not (history and (given or refused))
+    memory = st.session_state.get(_MEMORY, {}).get(page_id, {}) if remember else {}
+
+    values, notes, push = {}, [n for _, n in url_problems], set()
+    for c in spec:
+        if arriving or history or c.key not in st.session_state:
+            if c.key in given or c.key in refused:
+                values[c.key] = wanted[c.key]
+            else:
+                values[c.key] = memory.get(c.key, c.default)
+            push.add(c.key)
+            continue
+        ok, v = c.check(st.session_state[c.key])
+        if ok:
+            values[c.key] = v
+        else:  # a value no check let through: say so, use the default
+            shown = st.session_state[c.key]
+            shown = c.url_text(shown) if isinstance(shown, (int, float, str)) else str(type(shown))
+            notes.append(TEXT["ui_out_of_table"].format(
+                given=escape_md(f"{c.key}={shown}"), default=escape_md(c.url_text(c.default))))
+            values[c.key] = c.default
+            push.add(c.key)
+    values, relation_notes = apply_relations(spec, relations, values)
+    for key, note in relation_notes:
+        notes.append(note)
+        push.add(key)
+        push.update(r.other for r in relations if r.key == key)
+
+    for c in spec:
+        if c.key in push:
+            st.session_state[c.key] = values[c.key]
+    _sync_url(spec, values, push | refused | set(url_notes))
+    return values, notes, {url_notes[k] for k in refused}
+
+
+def _sync_url(spec: Sequence[Control], values: Mapping[str, Any], keys: set[str]) -> None:
+    """Make the URL say `values` for `keys`, in the widget's own text, before widgets exist.
 
     A bound widget seeds itself from the URL on its first render, and Streamlit's own
     parsing differs from the table's at the edges (``T=2.5`` becomes 2, ``lr=1e-2`` is
-    dropped when the option reads ``0.01``). Refused values are removed and accepted ones
-    rewritten as the widget writes them, so widget, URL and settings agree. This uses
+    dropped when the option reads ``0.01``); a value carried from another page is written
+    into the new page's URL. So the URL Streamlit reads (its initial parameters) and the
+    browser's are both rewritten here: a default leaves the URL, any other value is
+    written as the widget writes it. Widget, URL and settings agree. This uses
     Streamlit's QueryParams internals (1.67); tests/test_ui.py fails if they change.
     """
     from streamlit.runtime.state.session_state_proxy import get_session_state
 
-    edits = {}
-    for c in spec:
-        raw = st.query_params.get_all(c.key)
-        if c.key in refused:
-            edits[c.key] = None
-        elif raw and c.key not in st.session_state and raw[0] != c.url_text(wanted[c.key]):
-            edits[c.key] = c.url_text(wanted[c.key])  # only a first render reads the URL
-    if not edits:
-        return
+    changed = False
     with get_session_state().query_params() as qp:
-        for key, canonical in edits.items():
-            if canonical is None:
-                qp._initial_query_params.pop(key, None)
-                qp.remove_param(key)  # also tells the browser
+        for c in spec:
+            if c.key not in keys:
+                continue
+            text_ = None if values[c.key] == c.default else c.url_text(values[c.key])
+            if text_ is None:
+                qp._initial_query_params.pop(c.key, None)
+                if qp.has_param(c.key):
+                    qp.discard_param_no_forward_msg(c.key)
+                    changed = True
             else:
-                qp._initial_query_params[key] = [canonical]
-                qp.set_with_no_forward_msg(key, canonical)
+                qp._initial_query_params[c.key] = [text_]
+                if qp.get_all(c.key) != [text_]:
+                    qp.set_with_no_forward_msg(c.key, text_)
+                    changed = True
+        if changed:
+            qp._send_query_param_msg()
+
+
+# ------------------------------------------------------------------------ safety net
+def page_failed(page: Any, exc: Exception) -> None:
+    """What the student sees when a page raised what no check foresaw: one short message
+    and a link-styled button that opens the lesson on its bare URL (its defaults). The
+    traceback goes to the server log only (and client.showErrorDetails = "none" keeps
+    Streamlit's own from a browser).
+
+    app.py calls this around `page.run()`. Streamlit's control flow (st.rerun, st.stop,
+    st.switch_page) raises ScriptControlException, a BaseException, which passes by.
+    (A link to the page itself would do nothing: Streamlit ignores a link to the open page.)
+    """
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+    if isinstance(exc, ScriptControlException):  # pragma: no cover - a BaseException
+        raise exc
+    _LOGGER.error("Page %s failed", getattr(page, "url_path", page), exc_info=exc)
+    st.error(TEXT["ui_failed"], icon=":material/error:")
+    st.button(TEXT["ui_failed_reset"], key="_ui.failed.reset", type="tertiary",
+              icon=":material/restart_alt:", on_click=_open_bare, args=(st.session_state.get(_CURRENT),))
+
+
+def _open_bare(current: tuple[str, tuple[str, ...]] | None) -> None:
+    """The failed page again on its bare URL: no query, no memory, its defaults."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    st.session_state.pop(_DRAWN, None)  # the next run comes to the page afresh
+    if current is not None:
+        page_id, _ = current
+        memory = dict(st.session_state.get(_MEMORY, {}))
+        memory.pop(page_id, None)
+        st.session_state[_MEMORY] = memory
+    with get_session_state().query_params() as qp:
+        for key in list(qp._query_params):
+            qp.discard_param_no_forward_msg(key)
+        qp._initial_query_params.clear()
         qp._send_query_param_msg()
 
 

@@ -36,7 +36,7 @@ EXTREMES = [  # every control at its extremes, every init and every scaling
     {"N": "1000", "init": "diagonal", "by": "none", "lo": "-2", "hi": "-2"},  # (−2)^1000
     {"scale": "0.1", "init": "triangular", "by": "sigma"},
     {"scale": "3", "by": "sigma", "N": "1000"},  # 3^1000 ≈ 1e477: past float64
-    {"seed": "2147483647", "init": "diagonal", "lo": "2", "hi": "-2"},
+    {"seed": "2147483647", "init": "diagonal", "lo": "2", "hi": "2"},
     {"lo": "-2", "hi": "2", "init": "triangular"},
     {"init": "triangular", "by": "none", "lo": "0", "hi": "0", "H": "8"},  # nilpotent: Wⁿ = 0
 ]
@@ -48,6 +48,14 @@ def test_extremes_render(query):
     assert_ok(at)
     assert not at.warning
     assert len(charts_of(at)) == 4
+
+
+def test_a_reversed_eigenvalue_range_gives_way_with_the_note():
+    at = run_page(PAGE, {"lo": "2", "hi": "-2", "init": "diagonal"})
+    assert_ok(at)
+    assert len(at.warning) == 1
+    assert "lo=2 must be at most hi=-2; using -2" in at.warning[0].value.replace("\\", "")
+    assert at.session_state["lo"] == -2.0 and at.query_params["lo"] == "-2"
 
 
 def test_the_extremes_cover_every_init_and_scaling():

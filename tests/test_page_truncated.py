@@ -56,7 +56,7 @@ def test_defaults():
 
 
 @pytest.mark.parametrize("query", [
-    {"T": "2"}, {"T": "500"}, {"H": "1"}, {"H": "64"}, {"w": "1"}, {"w": "500"},
+    {"T": "2", "w": "1"}, {"T": "500"}, {"H": "1"}, {"H": "64"}, {"w": "1"}, {"w": "500", "T": "500"},
     {"cell": "lstm"}, {"cell": "gru"}, {"mode": "detach"}, {"loss": "all"},
     {"scale": "0.1"}, {"scale": "3"}, {"fb": "5", "cell": "lstm"}, {"thr": "1e-8"}, {"thr": "0.1"},
     {"seed": "2147483647"},
@@ -67,6 +67,13 @@ def test_extremes_render(query):
     at = run_page(PAGE, query)
     check(at)
     assert not at.warning
+
+
+def test_window_past_T_gives_way_with_the_note():
+    at = run_page(PAGE, {"T": "2", "w": "500"})
+    check(at)
+    assert len(at.warning) == 1 and "w=500 must be at most T=2" in at.warning[0].value.replace("\\", "")
+    assert at.session_state["w"] == 2 and at.query_params["w"] == "2" and at.query_params["T"] == "2"
 
 
 def test_window_beyond_T_is_the_full_gradient():
