@@ -352,8 +352,8 @@ def escape_md(text: str, limit: int = 60) -> str:
 
 
 # --------------------------------------------------------------------------- widgets
-def _widget(c: Control, where: Any) -> Any:
-    common = dict(key=c.key, help=c.help, bind="query-params")
+def _widget(c: Control, where: Any, disabled: bool = False) -> Any:
+    common = dict(key=c.key, help=c.help, bind="query-params", disabled=disabled)
     if c.kind == "int":
         return where.slider(
             c.label, min_value=int(c.min), max_value=int(c.max), value=c.default,
@@ -411,11 +411,15 @@ def controls(
     text: Mapping[str, str] | None = None,
     *,
     where: Any = None,
+    inactive: Callable[[dict[str, Any]], set[str]] | None = None,
 ) -> Settings:
     """Draw the page's controls (in the sidebar), bound to the URL; return the checked Settings.
 
     presets: name -> {key: value}; the button label is text[f"preset_{name}"] (else name).
     text: the page's TEXT; keys "ui_reset", "ui_presets", ... override the framework strings.
+    inactive: values -> keys of the controls that have no effect with those values (e.g. the
+    LSTM forget bias while the cell is an RNN); they are drawn disabled, not silently ignored.
+    The values are what the widgets will show this run (session state, else URL or default).
     """
     _run_through_app_shell()
     spec = _check_spec(spec)
@@ -426,7 +430,12 @@ def controls(
     wanted, problems = read_url(spec, st.query_params.get_all)
     _canonicalise_url(spec, wanted, {k for k, _ in problems})
 
-    got = {c.key: _widget(c, where) for c in spec}
+    off = set()
+    if inactive is not None:
+        shown = {c.key: st.session_state[c.key] if c.key in st.session_state else wanted[c.key]
+                 for c in spec}
+        off = set(inactive(shown))
+    got = {c.key: _widget(c, where, c.key in off) for c in spec}
 
     defaults_ = {c.key: c.default for c in spec}
     if presets:
