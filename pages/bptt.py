@@ -40,6 +40,10 @@ TEXT = {
     "scale": "W_hh scale",
     "scale_help": "W_hh is rescaled so that the quantity chosen below equals this value.",
     "by": "The scale sets",
+    "by_help": (
+        "Greyed out for an orthogonal, identity or diagonal W_hh: these are normal matrices, "
+        "whose spectral radius and largest singular value are equal."
+    ),
     "by_radius": "the spectral radius ρ = max |λᵢ| (the long-run rate)",
     "by_sigma": "the largest singular value ‖W_hh‖₂ (the most one step can stretch)",
     "xs": "Input scale (x_t ~ N(0, s²))",
@@ -158,7 +162,9 @@ CONTROLS = [
     ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.01,
                help=TEXT["scale_help"]),
     ui.Control("by", TEXT["by"], "select", "radius",
-               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]}),
+               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]},
+               help="  \n".join([f"**radius** — {TEXT['by_radius']}", f"**sigma** — {TEXT['by_sigma']}",
+                                 TEXT["by_help"]])),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
     ui.Control("loss", TEXT["loss"], "select", "last",
                options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
@@ -181,6 +187,14 @@ PRESETS = {
     "non_normal": {"T": 600, "H": 64, "act": "linear", "init": "triangular", "scale": 0.9,
                    "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
 }
+NORMAL_INITS = ("orthogonal", "identity", "diagonal")  # normal matrices: ρ = ‖W_hh‖₂
+
+
+def inactive(v: dict) -> set:
+    """For a normal W_hh, ρ = ‖W_hh‖₂: which one the scale sets makes no difference."""
+    return {"by"} if v["init"] in NORMAL_INITS else set()
+
+
 MAP_STEPS, MAP_UNITS = 400, 64  # heatmap cells sent to the browser: columns (time) × rows
 
 
@@ -245,7 +259,7 @@ def ratio_text(exponent: float) -> str:
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("bptt", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("bptt", CONTROLS, presets=PRESETS, text=TEXT, inactive=inactive)
 st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():

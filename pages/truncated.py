@@ -50,11 +50,11 @@ TEXT = {
     "seed": "Random seed",
     # preset buttons sit two to a row in the sidebar: about 11 characters fit
     "preset_short": "RNN, w = 5",
-    "preset_lstm": "LSTM, f open",
+    "preset_lstm": "LSTM f open",
     "preset_chunks": "Chunks",
     "preset_vanish": "Small W_hh",
     "presets_help": (
-        "**RNN, w = 5**: a tanh RNN, loss at the last step, window of 5. **LSTM, f open**: "
+        "**RNN, w = 5**: a tanh RNN, loss at the last step, window of 5. **LSTM f open**: "
         "forget bias 3, T = 200, window of 20: the full gradient reaches 199 steps back, the "
         "window 19. **Chunks**: loss at every step and chunks of 25 steps; the same 25-step "
         "sliding window would be almost exact. **Small W_hh**: scale 0.5, the gradient has "
