@@ -53,10 +53,10 @@ TEXT = {
     "preset_long": "Long T=1000",
     "presets_help": (
         "**LSTM keeps**: forget bias 3, mean f 0.92: the cell's gradient reaching step 0 is "
-        "0.38 of its size at step T−1, the RNN's 10⁻³⁸. **f closed**: forget bias −3, mean f "
-        "0.07: 10⁻¹²¹. **GRU**: update-gate bias 1: 10⁻¹⁹. **Long T=1000**: forget bias 5, "
-        "mean f 0.99: the cell's gradient even grows, 53 times, while the RNN's is 10⁻¹⁹². "
-        "Each preset sets every control."
+        "0.38 of its size at step T−1, the RNN's 2.1 × 10⁻³⁸. **f closed**: forget bias −3, "
+        "mean f 0.07: 2.5 × 10⁻¹²¹. **GRU**: update-gate bias 1: 9.0 × 10⁻¹⁹. **Long T=1000**: "
+        "forget bias 5, mean f 0.99: the cell's gradient even grows, 53 times, while the RNN's "
+        "is 3.1 × 10⁻¹⁹². Each preset sets every control."
     ),
     # part 1
     "h_gates": "1 · The gates over time",

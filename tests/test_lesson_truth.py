@@ -398,3 +398,49 @@ def test_bptt_scale_by_disabled_for_normal_matrices():
     assert m["Spectral radius ρ"] == m["Largest singular value ‖W_hh‖₂"]
     at = set_widget(at, "init", "triangular")
     assert not widget(at, "by").disabled
+
+
+def gates_preset(name):
+    p = tables("gates").PRESETS[name]
+    cell = lg.add_gate_bias(rnnviz.make_cell(p["cell"], p["H"], 1, init=p["init"], scale=p["scale"],
+                                             scale_by=p["by"], seed=p["seed"]),
+                            lg.CARRY_GATE[p["cell"]], p["fb"])
+    run = lg.run_gated(cell, rnnviz.make_input(p["T"], 1, scale=p["xs"], seed=p["seed"]),
+                       loss=p["loss"], loss_seed=p["seed"])
+    rnn = lg.rnn_log10_norm_h(lg.rnn_twin_cell(p["H"], init=p["init"], scale=p["scale"],
+                                               scale_by=p["by"], seed=p["seed"]),
+                              p["T"], input_scale=p["xs"], loss=p["loss"], seed=p["seed"])
+    return run, rnn, p
+
+
+def test_gates_preset_descriptions_match_the_page_numbers():
+    """Each number is what the page's metric shows (lg.pow10_text of step 0 ÷ step T−1)."""
+    text = tables("gates").TEXT["presets_help"]
+    shown = lambda l: lg.pow10_text(lg.reach(l))  # noqa: E731
+    run, rnn, _ = gates_preset("keep")
+    assert f"mean f {run.means['f'].mean():.2f}" in text
+    assert f"{shown(run.log10_norm_c)} of its size at step T−1, the RNN's {shown(rnn)}" in text
+    run, _, _ = gates_preset("closed")
+    assert f"mean f {run.means['f'].mean():.2f}: {shown(run.log10_norm_c)}" in text
+    run, _, _ = gates_preset("gru")
+    assert f"update-gate bias 1: {shown(run.log10_norm_h)}" in text
+    run, rnn, p = gates_preset("long")
+    assert (f"mean f {run.means['f'].mean():.2f}: the cell's gradient even grows, "
+            f"{shown(run.log10_norm_c)} times") in text
+    assert f"is {shown(rnn)}" in text and p["T"] == 1000
+
+
+def test_truncated_small_w_hh_preset_has_faded_before_w():
+    p = tables("truncated").PRESETS["vanish"]
+    _, trace = truncated_rel(p, "window")
+    M = flow.flow_map(trace, rnnviz.loss_grad(p["T"], p["H"], where="all", seed=p["seed"]), wrt="h")
+    assert flow.reach(M, math.log10(p["thr"]), rows=[p["T"] - 1]) < p["w"]
+    assert "faded long before w" in tables("truncated").TEXT["presets_help"]
+
+
+def test_compare_small_w_hh_preset_all_vanish_within_a_few_steps():
+    p = tables("compare").PRESETS["vanish"]
+    got = [lc.family_member(k, p["T"], p["H"], p["I"], p["scale"], seed=p["seed"],
+                            time_it=False).band(-3) for k in lc.KINDS]
+    assert all(how == "vanished" and n < 15 for n, how in got), got
+    assert "all three vanish within a few steps" in tables("compare").TEXT["presets_help"]
