@@ -33,17 +33,24 @@ TEXT = {
     "scale_help": "Every (H × H) block of W_hh is rescaled to this spectral radius.",
     "fb": "LSTM forget-gate bias",
     "fb_help": (
-        "Added to the forget gate's pre-activation (LSTM only). 0 is PyTorch's default; 1 is "
-        "Keras's unit_forget_bias; larger keeps f close to 1, so the cell remembers."
+        "The forget gate's bias (LSTM only; the other biases are 0). PyTorch draws every bias "
+        "from U(−1/√H, 1/√H), random around 0; Keras's unit_forget_bias sets it to 1; larger "
+        "keeps f close to 1, so the cell remembers."
     ),
     "wrt": "Gradient with respect to",
     "wrt_x": "the input xₖ",
     "wrt_h": "the hidden state hₖ",
     "seed": "Random seed",
-    "preset_vanish": "Vanishing RNN",
-    "preset_lstm": "LSTM, long memory",
-    "preset_long": "GRU, T = 500",
-    "preset_states": "Hidden states",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
+    "preset_vanish": "Small W_hh",
+    "preset_lstm": "LSTM f open",
+    "preset_long": "GRU, T=500",
+    "preset_states": "States h",
+    "presets_help": (
+        "**Small W_hh**: a tanh RNN with scale 0.7, a narrow band. **LSTM f open**: forget "
+        "bias 3, the band stays wide. **GRU, T=500**: H = 64. **States h**: the gradient with "
+        "respect to the hidden states instead of the inputs. Each preset sets every control."
+    ),
     # figures
     "map_title": "Gradient-flow map, same cell one-way and both ways",
     "map_uni": "one-directional (past only)",
@@ -99,12 +106,21 @@ CONTROLS = [
     ui.Control("wrt", TEXT["wrt"], "select", "x", options={"x": TEXT["wrt_x"], "h": TEXT["wrt_h"]}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+_BASE = {"cell": "rnn", "T": 80, "H": 32, "scale": 1.0, "fb": 0.0, "wrt": "x",
+         "seed": 0}  # the defaults: every preset sets every control
 PRESETS = {
-    "vanish": {"cell": "rnn", "scale": 0.7, "T": 100, "wrt": "x"},
-    "lstm": {"cell": "lstm", "scale": 1.0, "fb": 3.0, "T": 200, "wrt": "x"},
-    "long": {"cell": "gru", "T": 500, "H": 64, "scale": 1.0},
-    "states": {"cell": "rnn", "scale": 1.0, "wrt": "h", "T": 80},
+    "vanish": {**_BASE, "scale": 0.7, "T": 100},
+    "lstm": {**_BASE, "cell": "lstm", "fb": 3.0, "T": 200},
+    "long": {**_BASE, "cell": "gru", "T": 500, "H": 64},
+    "states": {**_BASE, "wrt": "h"},
 }
+
+
+def inactive(v: dict) -> set:
+    """The forget-gate bias does nothing unless the cell is an LSTM."""
+    return set() if v["cell"] == "lstm" else {"fb"}
+
+
 INPUT_SIZE = 4  # x_t has 4 features, so ‖∂Cᵗ/∂xₖ‖ is the norm of a 4-vector
 THRESHOLD = -3.0  # log10 of the gradient size counted as "still reaches"
 MAX_CELLS = flow_fig.MAX_CELLS
@@ -133,7 +149,8 @@ def maps(kind: str, T: int, H: int, scale: float, fb: float, wrt: str, seed: int
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("bidirectional", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("bidirectional", CONTROLS, presets=PRESETS, text=TEXT, inactive=inactive)
+st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
     M_uni, M_bi = maps(s.cell, s.T, s.H, s.scale, s.fb, s.wrt, s.seed)

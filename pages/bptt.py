@@ -28,17 +28,24 @@ TEXT = {
     "act_relu": "ReLU: σ′ is 0 or 1",
     "act_linear": "no activation: σ′ = 1",
     "init": "W_hh initialisation",
-    "init_gaussian": "Gaussian N(0, 1/H): ρ ≈ 1, σ_max ≈ 2 before rescaling",
+    "init_gaussian": "Gaussian N(0, 1/H): ρ ≈ 1, ‖W_hh‖₂ ≈ 2 before rescaling",
     "init_orthogonal": "random orthogonal: every singular value equal",
     "init_identity": "identity matrix",
     "init_diagonal": "diagonal, eigenvalues spread over [0.5, 1.5] before rescaling",
     "init_torch": "PyTorch's default U(−1/√H, 1/√H)",
-    "init_triangular": "non-normal: equal eigenvalues plus a strictly upper Gaussian part",
+    "init_triangular": (
+        "non-normal (W_hh W_hhᵀ ≠ W_hhᵀ W_hh: eigenvectors far from orthogonal, so ‖W_hh‖₂ "
+        "can be much larger than ρ): equal eigenvalues plus a strictly upper Gaussian part"
+    ),
     "scale": "W_hh scale",
     "scale_help": "W_hh is rescaled so that the quantity chosen below equals this value.",
     "by": "The scale sets",
+    "by_help": (
+        "Greyed out for an orthogonal, identity or diagonal W_hh: these are normal matrices, "
+        "whose spectral radius and largest singular value are equal."
+    ),
     "by_radius": "the spectral radius ρ = max |λᵢ| (the long-run rate)",
-    "by_sigma": "the largest singular value λ₁ = ‖W_hh‖₂ (the most one step can stretch)",
+    "by_sigma": "the largest singular value ‖W_hh‖₂ (the most one step can stretch)",
     "xs": "Input scale (x_t ~ N(0, s²))",
     "loss": "Loss C",
     "loss_last": "at the last step only: C = C^{T−1}",
@@ -50,16 +57,29 @@ TEXT = {
     "preset_orthogonal_linear": "Orthogonal",  # + linear keeps the norm
     "preset_non_normal": "Non-normal",  # trap: ρ < 1 yet the gradient grows
     "presets_help": (
-        "**Vanishing**: tanh with an orthogonal W_hh, λ₁γ = 1, yet saturation stops the "
-        "gradient. **Exploding**: ReLU with ρ = 1.5. **Orthogonal**: linear units and an "
-        "orthogonal W_hh keep the norm exactly. **Non-normal**: ρ = 0.9 < 1, yet the gradient "
-        "grows 10⁸-fold before it decays."
+        "**Vanishing**: tanh with an orthogonal W_hh, so ‖W_hh‖₂γ = 1 and the bound stays flat; "
+        "yet after 299 steps back the gradient is 10⁻⁴⁴ of its size at the loss. Few units "
+        "saturate (median σ′ 0.76, 7 % below 0.1): σ′ < 1 at almost every unit and step, "
+        "compounded over 299 steps, does it. **Exploding**: ReLU with ρ = 1.5; the gradient "
+        "reaching step 0 is 10⁷ times larger. **Orthogonal**: linear units and an orthogonal "
+        "W_hh keep the norm exactly over 1000 steps. **Non-normal**: a linear RNN whose W_hh "
+        "has ρ = 0.9 < 1 but ‖W_hh‖₂ = 1.9; going back, the gradient grows 10⁸-fold over 230 "
+        "steps and only then decays, so at T = 600 it still reaches step 0 10⁴ times larger: "
+        "exploded. Each preset sets every control."
     ),
     # numbers
     "m_rho": "Spectral radius ρ",
-    "m_sigma": "Largest singular value λ₁",
+    "m_sigma": "Largest singular value ‖W_hh‖₂",
     "m_gamma": "γ = sup σ′",
-    "m_rate": "Bound per step λ₁γ",
+    "m_rate": "Bound per step ‖W_hh‖₂γ",
+    "m_dact": "Median σ′(h*)",
+    "m_saturated": "σ′ < γ/10: saturated or off",
+    "m_dact_help": "Over every step and every unit of this run.",
+    "dact_line": (
+        "σ′(h*) over every step and unit: median **{median}**, and **{share}** of the values "
+        "below γ/10 (saturated, or a ReLU that is off). Every σ′ below γ shrinks the gradient "
+        "a little, and the shrinking compounds over the steps."
+    ),
     "overflow": (
         "The forward pass blew up: h stopped being finite at step {step} (it passed 1e308). "
         "Everything below uses the finite steps 0–{last}, with the loss moved to step {last}."
@@ -82,15 +102,17 @@ TEXT = {
     "fig_x": "time step k",
     "fig_curve_y": "log₁₀ ‖∂C/∂h<sub>k</sub>‖",
     "fig_curve": "‖∂C/∂h<sub>k</sub>‖ (exact BPTT)",
-    "fig_bound": "Pascanu's bound (λ₁γ)<sup>T−1−k</sup> ‖∂C/∂h<sub>T−1</sub>‖",
+    "fig_bound": "Pascanu's bound (‖W_hh‖₂γ)<sup>T−1−k</sup> ‖∂C/∂h<sub>T−1</sub>‖",
     "curve_text": (
         "Each step back multiplies the gradient by diag(σ′(h*)) and W_hhᵀ, so its norm changes "
-        "by at most λ₁γ per step: the dashed line. That is only an upper bound. With tanh the "
-        "curve falls far below it wherever units saturate (σ′ near 0, dark in the lower "
-        "heatmap below); with ReLU or linear units σ′ = 1 on every active unit, and the bound "
-        "is exactly that of a linear RNN, whose long-run rate per step is ρ rather than λ₁. "
-        "λ₁γ < 1 guarantees vanishing; ρ < 1 does not prevent a long transient growth when "
-        "W_hh is non-normal (try the Non-normal preset)."
+        "by at most ‖W_hh‖₂γ per step: the dashed line. That is only an upper bound. With tanh "
+        "σ′ = 1 only where h* = 0, so nearly every factor σ′ is below 1 and the curve falls "
+        "below the bound, faster where units saturate (σ′ near 0, dark in the lower heatmap "
+        "below); with ReLU or linear units σ′ = 1 on every active unit, and the bound is "
+        "exactly that of a linear RNN, whose long-run rate per step is ρ rather than ‖W_hh‖₂. "
+        "‖W_hh‖₂γ < 1 guarantees vanishing; ρ < 1 does not prevent a long transient growth "
+        "when W_hh is non-normal, that is W_hh W_hhᵀ ≠ W_hhᵀ W_hh: its eigenvectors are far "
+        "from orthogonal and ‖W_hh‖₂ can be much larger than ρ (try the Non-normal preset)."
     ),
     # part 2
     "h_terms": "2 · Where ∂C/∂W_hh comes from",
@@ -140,33 +162,46 @@ CONTROLS = [
     ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.01,
                help=TEXT["scale_help"]),
     ui.Control("by", TEXT["by"], "select", "radius",
-               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]}),
+               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]},
+               help="  \n".join([f"**radius** — {TEXT['by_radius']}", f"**sigma** — {TEXT['by_sigma']}",
+                                 TEXT["by_help"]])),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
     ui.Control("loss", TEXT["loss"], "select", "last",
                options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+# Each preset sets every control, so its description (presets_help, checked by
+# tests/test_lesson_truth.py) holds whatever was set before.
 PRESETS = {
-    # λ₁γ = 1: the bound is flat, yet saturation alone kills the gradient.
+    # ‖W_hh‖₂γ = 1: the bound is flat, yet σ′ < 1 compounding takes it to 10⁻⁴⁴.
     "vanish_tanh": {"T": 300, "H": 32, "act": "tanh", "init": "orthogonal", "scale": 1.0,
-                    "by": "sigma", "xs": 1.0, "loss": "last"},
+                    "by": "sigma", "xs": 1.0, "loss": "last", "seed": 0},
     # ρ = 1.5 with ReLU: the active units grow the gradient ~10⁷ over 300 steps.
     "explode_relu": {"T": 300, "H": 32, "act": "relu", "init": "gaussian", "scale": 1.5,
-                     "by": "radius", "xs": 1.0, "loss": "last"},
+                     "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
     # An orthogonal W_hh with no squashing keeps ‖∂C/∂h_k‖ exactly over 1000 steps.
     "orthogonal_linear": {"T": 1000, "H": 32, "act": "linear", "init": "orthogonal",
-                          "scale": 1.0, "by": "radius", "xs": 1.0, "loss": "last"},
-    # ρ = 0.9 promises vanishing; σ_max ≈ 1.9 and non-normality grow the gradient 10⁸ first.
+                          "scale": 1.0, "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
+    # ρ = 0.9 promises vanishing; ‖W_hh‖₂ ≈ 1.9 and non-normality grow the gradient 10⁸ first,
+    # and at T = 600 it has not decayed back: 10⁴ at step 0.
     "non_normal": {"T": 600, "H": 64, "act": "linear", "init": "triangular", "scale": 0.9,
-                   "by": "radius", "xs": 1.0, "loss": "last"},
+                   "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
 }
+NORMAL_INITS = ("orthogonal", "identity", "diagonal")  # normal matrices: ρ = ‖W_hh‖₂
+
+
+def inactive(v: dict) -> set:
+    """For a normal W_hh, ρ = ‖W_hh‖₂: which one the scale sets makes no difference."""
+    return {"by"} if v["init"] in NORMAL_INITS else set()
+
+
 MAP_STEPS, MAP_UNITS = 400, 64  # heatmap cells sent to the browser: columns (time) × rows
 
 
 # ----------------------------------------------------------------- cached computations
 @st.cache_resource(max_entries=8, show_spinner=False)
 def lesson_cell(H: int, act: str, init: str, scale: float, by: str, seed: int):
-    """The cell and its spectrum (ρ, λ₁: an eigen- and a singular-value decomposition), shared
+    """The cell and its spectrum (ρ, ‖W_hh‖₂: an eigen- and a singular-value decomposition), shared
     by every T, input and loss. cache_resource: a Cell is read-only and does not pickle."""
     return lesson_bptt.lesson_cell(H, act, init, scale, by, seed)
 
@@ -224,7 +259,7 @@ def ratio_text(exponent: float) -> str:
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("bptt", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("bptt", CONTROLS, presets=PRESETS, text=TEXT, inactive=inactive)
 st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
@@ -248,14 +283,15 @@ c4.metric(TEXT["m_rate"], f"{sp.rate:.3g}")
 # 1 · the gradient norm against the step, with Pascanu's bound
 st.header(TEXT["h_curve"])
 st.markdown(TEXT[f"verdict_{r.verdict}"].format(ratio=ratio_text(r.exponent), last=last))
+st.markdown(TEXT["dact_line"].format(median=f"{r.dact_median:.2f}", share=f"{r.dact_saturated:.0%}"))
 if r.loss == "all":
     st.caption(TEXT["all_note"])
 ui.plot(fig_curve, key="fig_curve")
 ui.equation(r"\delta^{k-1} = \frac{\partial C^t}{\partial h_*^{k-1}} = "
             r"\left(W_{hh}^{T}\,\delta^{k}\right) \odot \sigma'\!\left(h_*^{k-1}\right)")
 ui.equation(r"\Bigl\lVert \frac{\partial C}{\partial h_k} \Bigr\rVert \;\le\; "
-            r"\left(\lambda_1 \gamma\right)^{T-1-k} \Bigl\lVert \frac{\partial C}{\partial h_{T-1}}"
-            r"\Bigr\rVert,\qquad \lambda_1 = \lVert W_{hh} \rVert_2,\quad "
+            r"\left(\lVert W_{hh} \rVert_2\, \gamma\right)^{T-1-k} \Bigl\lVert "
+            r"\frac{\partial C}{\partial h_{T-1}}\Bigr\rVert,\qquad "
             r"\gamma = \sup_x \sigma'(x)")
 st.markdown(TEXT["curve_text"])
 
@@ -277,6 +313,9 @@ if shrunk:
     st.caption(" ".join(shrunk))
 if r.h_map_log:
     st.caption(TEXT["h_log_note"].format(hmax=f"{r.h_abs_max:.3g}"))
+d1, d2 = st.columns(2)
+d1.metric(TEXT["m_dact"], f"{r.dact_median:.2f}", help=TEXT["m_dact_help"])
+d2.metric(TEXT["m_saturated"], f"{r.dact_saturated:.0%}", help=TEXT["m_dact_help"])
 ui.plot(fig_maps, key="fig_maps")
 st.markdown(TEXT["maps_text"])
 st.caption(TEXT["source"])

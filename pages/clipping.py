@@ -8,15 +8,16 @@ import streamlit as st
 
 from pages import ui
 from rnnviz import cliff
-from rnnviz.clipping import clip_by_norm, clip_by_value, direction_change
+from rnnviz.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
+                             value_clip_report)
 from rnnviz.figures import remedies
 
 TEXT = {
     "title": "Gradient clipping",
     "intro": (
         "When a gradient explodes, one step can throw the weights far from where training "
-        "was going. Clipping caps the step. There are two ways to do it, and they are not "
-        "equally harmless."
+        "was going. Clipping caps the step. There are two ways to do it: both keep the step "
+        "pointing downhill, but only one keeps its direction."
     ),
     # controls
     "angle": "Direction of g (degrees)",
@@ -31,18 +32,32 @@ TEXT = {
     "view": "Cliff view",
     "view_contour": "contour map (2-D)",
     "view_surface": "surface (3-D, drag to turn)",
-    "preset_diagonal": "45° gradient",
-    "preset_near_axis": "Near an axis",
+    "df": "Tails of the many-component gradient",
+    "df_1": "Student t, ν = 1 (Cauchy): very heavy tails",
+    "df_2": "Student t, ν = 2: heavy tails",
+    "df_3": "Student t, ν = 3",
+    "df_normal": "Gaussian: light tails",
+    "gseed": "Random seed (many-component gradient)",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
+    "preset_diagonal": "Diagonal",
+    "preset_near_axis": "Near axis",
     "preset_small_lr": "Small steps",
     "preset_tight": "Tight clip",
+    "presets_help": (
+        "**Diagonal**: g at 45°, value-clipping does not turn it. **Near axis**: g at 10°, "
+        "value-clipping turns it by 35°. **Small steps**: learning rate 0.1, 100 steps on the "
+        "cliff. **Tight clip**: clipping at 0.1, 200 steps. Each preset sets every control."
+    ),
     # part 1
     "h_two": "1 · Two ways to clip",
     "two_text": (
         "**By value** clamps every component to [−θ, θ] separately. **By norm** (Pascanu, "
         "Mikolov & Bengio 2013, Algorithm 1) shrinks the whole vector to length θ when it is "
-        "longer than θ. By norm keeps the direction of the step; by value turns it towards the "
-        "diagonal of the box, unless g already points along an axis or exactly along a "
-        "diagonal."
+        "longer than θ. By norm keeps the direction of the step. By value keeps the sign of "
+        "every component, so the clipped step still points downhill (⟨g, ĝ⟩ > 0, a turn "
+        "below 90°), but it turns the step towards the diagonal of the box, unless g already "
+        "points along an axis or exactly along a diagonal. Pascanu et al. (Section 3.2) found "
+        "the two behave similarly in practice."
     ),
     "fig_clip_title": "g and its clipped versions",
     "fig_original": "gradient g",
@@ -61,6 +76,19 @@ TEXT = {
     "m_value_angle": "Turned by value-clipping",
     "m_norm_angle": "Turned by norm-clipping",
     "m_lengths": "Length after clipping: value / norm",
+    # part 1b
+    "h_many": "Many components",
+    "many_text": (
+        "A real gradient has thousands of components, and they are often heavy-tailed: a few "
+        "are far larger than the rest. Here g has {D} components drawn from the distribution "
+        "chosen in the sidebar, clipped by value at the same θ. Clipping the few large ones "
+        "turns the step a long way, yet every sign is kept, so cos φ stays positive and the "
+        "clipped step still descends. Clipping by norm would turn it by 0°."
+    ),
+    "m_many_angle": "Turned by value-clipping ({D} components)",
+    "m_many_cos": "cos φ = ⟨g, ĝ⟩ / (‖g‖ ‖ĝ‖)",
+    "m_many_clipped": "Components clipped",
+    "m_many_shrink": "‖ĝ‖ / ‖g‖",
     # part 2
     "h_cliff": "2 · Pascanu's cliff",
     "cliff_text": (
@@ -85,12 +113,13 @@ TEXT = {
     "m_gmax": "Largest ‖∇E‖ met",
     "takeaway": (
         "Clipping does not fix a vanishing gradient and does not find the valley for you: it "
-        "only stops one exploding step from undoing many good ones. Clip by norm so the step "
-        "still points downhill."
+        "only stops one exploding step from undoing many good ones. Both ways keep the step "
+        "pointing downhill; clip by norm to keep its direction as well."
     ),
     "source": (
         "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural "
-        "networks*, ICML: Section 3 (the cliff, Fig. 6) and Algorithm 1 (clipping by norm)."
+        "networks*, ICML: Section 2.3, the geometrical interpretation (the cliff, Fig. 6), and "
+        "Section 3.2, Algorithm 1 (clipping by norm)."
     ),
 }
 
@@ -108,13 +137,21 @@ CONTROLS = [
                max=cliff.B_RANGE[1], step=0.05),
     ui.Control("view", TEXT["view"], "select", "contour",
                options={"contour": TEXT["view_contour"], "surface": TEXT["view_surface"]}),
+    ui.Control("df", TEXT["df"], "select", "2",
+               options={k: TEXT[f"df_{k}"] for k in ("1", "2", "3", "normal")}),
+    ui.Control("gseed", TEXT["gseed"], "seed", 0),
 ]
+_BASE = {"angle": 20.0, "norm": 3.0, "theta": 1.0, "lr": cliff.DEFAULT_LR, "clip": cliff.DEFAULT_CLIP,
+         "steps": cliff.DEFAULT_STEPS, "w0": cliff.DEFAULT_START[0], "b0": cliff.DEFAULT_START[1],
+         "view": "contour", "df": "2", "gseed": 0}  # the defaults: every preset sets every control
 PRESETS = {
-    "diagonal": {"angle": 45.0, "norm": 5.0},
-    "near_axis": {"angle": 10.0, "norm": 8.0, "theta": 1.0},
-    "small_lr": {"lr": 0.1, "steps": 100},
-    "tight": {"clip": 0.1, "steps": 200},
+    "diagonal": {**_BASE, "angle": 45.0, "norm": 5.0},
+    "near_axis": {**_BASE, "angle": 10.0, "norm": 8.0},
+    "small_lr": {**_BASE, "lr": 0.1, "steps": 100},
+    "tight": {**_BASE, "clip": 0.1, "steps": 200},
 }
+MANY = 1000  # components of the many-component gradient
+DF = {"1": 1.0, "2": 2.0, "3": 3.0, "normal": float("inf")}
 GRID = 161  # the cliff surface is GRID × GRID points
 
 
@@ -134,6 +171,12 @@ def angle_sweep(norm: float, theta: float):
     angles = np.linspace(0.0, 360.0, 361)
     turns = [clip_2d(float(a), norm, theta)[3] for a in angles]
     return angles, np.array(turns)
+
+
+@st.cache_data(max_entries=32)
+def many_components(df: str, theta: float, seed: int) -> dict:
+    """Clipping by value on a seeded heavy-tailed gradient of MANY components."""
+    return value_clip_report(heavy_tailed_gradient(MANY, DF[df], seed), theta)
 
 
 @st.cache_data(max_entries=2)
@@ -158,6 +201,7 @@ def largest_step(points: np.ndarray) -> float:
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
 s = ui.controls("clipping", CONTROLS, presets=PRESETS, text=TEXT)
+st.sidebar.caption(TEXT["presets_help"])
 
 st.header(TEXT["h_two"])
 st.markdown(TEXT["two_text"])
@@ -189,6 +233,16 @@ with right:
         "by_value": TEXT["fig_by_value"], "by_norm": TEXT["fig_by_norm"],
     }, marker=s.angle), key="fig_sweep")
     st.caption(TEXT["sweep_note"])
+
+st.subheader(TEXT["h_many"])
+with ui.guard():
+    many = many_components(s.df, s.theta, s.gseed)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(TEXT["m_many_angle"].format(D=f"{MANY:,}"), f"{many['angle']:.1f}°")
+m2.metric(TEXT["m_many_cos"], f"{many['cos']:.3f}")
+m3.metric(TEXT["m_many_clipped"], f"{many['clipped']:.1%}")
+m4.metric(TEXT["m_many_shrink"], f"{many['shrink']:.3f}")
+st.markdown(TEXT["many_text"].format(D=f"{MANY:,}"))
 
 st.header(TEXT["h_cliff"])
 ui.equation(r"x_t = w\,\sigma(x_{t-1}) + b,\qquad x_0 = 0.5,\qquad "

@@ -35,20 +35,34 @@ TEXT = {
     "input_zeros": "all zeros",
     "input_constant": "constant 1",
     "input_sine": "sine wave, period 20 steps",
-    "thr": "Threshold θ (fraction of the gradient at the loss)",
-    "thr_help": "A step counts while ‖∂C/∂h_k‖ ≥ θ · ‖∂C/∂h_T−1‖ for it and every step after it.",
+    "thr": "Band θ (the gradient counts between θ and 1/θ times its size at the loss)",
+    "thr_help": (
+        "A step counts while θ · ‖∂C/∂h_T−1‖ ≤ ‖∂C/∂h_k‖ ≤ ‖∂C/∂h_T−1‖ / θ for it and every "
+        "step after it. Leaving below is vanishing, leaving above is exploding: an exploding "
+        "gradient does not count as reaching back."
+    ),
     "show_c": "Also draw the LSTM's ‖∂C/∂c_k‖",
     "seed": "Random seed",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
     "preset_vanish": "Small W_hh",
-    "preset_keep": "Keep gates open",
+    "preset_keep": "Gates open",
     "preset_big": "Large W_hh",
-    "preset_long": "Long and wide",
+    "preset_long": "Long, wide",
+    "presets_help": (
+        "**Small W_hh**: scale 0.5, all three vanish within a few steps. **Gates open**: "
+        "keep-gate bias 3, T = 500: the LSTM and the GRU keep their gradient for over 200 "
+        "steps, the RNN for 13. **Large W_hh**: scale 2.5: the RNN's gradient explodes, the "
+        "gated cells' still vanishes. **Long, wide**: T = 2000, H = 128. Each preset sets "
+        "every control."
+    ),
     # numbers
     "name_rnn": "RNN (tanh)",
     "name_lstm": "LSTM",
     "name_gru": "GRU",
-    "m_span": "Steps back above θ",
-    "m_span_all": "{n} (all)",
+    "m_span": "Steps back within θ … 1/θ",
+    "m_span_kept": "{n} (all)",
+    "m_span_vanished": "{n}, then vanishes",
+    "m_span_exploded": "{n}, then explodes",
     "m_params": "Parameters {formula}",
     "m_ms": "unroll + BPTT",
     "ms": "{ms:.1f} ms",
@@ -59,12 +73,16 @@ TEXT = {
     "fig_y": "log₁₀ ‖∂C/∂h_k‖",
     "fig_c": "LSTM ‖∂C/∂c_k‖",
     "fig_thr": "θ = {theta}",
-    "fig_below": "{name}: first below θ at k = {k}",
+    "fig_thr_up": "1/θ",
+    "fig_below": "{name}: leaves the band at k = {k}",
     "verdict": (
-        "Going back from the loss, the gradient stays above θ = {theta} times its size at the "
-        "loss for **{rnn}** steps in the RNN, **{lstm}** in the LSTM and **{gru}** in the GRU "
-        "(out of {last})."
+        "Going back from the loss, the gradient stays between θ = {theta} and 1/θ times its "
+        "size at the loss for **{rnn}** steps in the RNN ({rnn_how}), **{lstm}** in the LSTM "
+        "({lstm_how}) and **{gru}** in the GRU ({gru_how}), out of {last}."
     ),
+    "how_kept": "it never leaves the band",
+    "how_vanished": "then it vanishes",
+    "how_exploded": "then it explodes",
     "curves_text": (
         "Each line is the exact ‖∂C/∂h_k‖ from back-propagation through time, as a power of "
         "ten on a linear axis: a straight falling line is a gradient shrinking by the same "
@@ -72,11 +90,12 @@ TEXT = {
         "The LSTM also carries its gradient through the cell state, multiplied by the forget "
         "gate f at every step; the GRU through the update gate z. With the gates near ½ "
         "(bias 0) they forget as fast as the RNN; push the keep-gate bias up and their lines "
-        "flatten. A crossed marker shows where each line first drops below the threshold."
+        "flatten. A crossed marker shows where each line first leaves the band between the "
+        "dotted lines, below (vanishing) or above (exploding)."
     ),
     # part 2
     "h_cost": "2 · What each one costs",
-    "bars_span": "steps back above θ",
+    "bars_span": "steps back within θ … 1/θ",
     "bars_params": "parameters",
     "bars_ms": "unroll + BPTT (ms)",
     "cost_text": (
@@ -88,8 +107,9 @@ TEXT = {
         "were computed), so compare them with each other, not with a GPU."
     ),
     "source": (
-        "Source: the article's BPTT recursion for the RNN, its δᵏ⁻¹ = δᵏ (fᵗ + …) for the "
-        "LSTM, and its GRU equations; parameter counts as in torch.nn.RNN / LSTM / GRU."
+        "Source: the article's BPTT recursion for the RNN, its δᵏ⁻¹ = δᵏ (fᵏ + …) for the "
+        "LSTM (the article writes fᵗ, a typo: the gate is the one at step k), and its GRU "
+        "equations; parameter counts as in torch.nn.RNN / LSTM / GRU."
     ),
 }
 
@@ -107,11 +127,13 @@ CONTROLS = [
     ui.Control("show_c", TEXT["show_c"], "toggle", True),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+_BASE = {"T": 200, "H": 32, "I": 1, "scale": 1.0, "keep": 0.0, "input": "gaussian", "thr": 1e-3,
+         "show_c": True, "seed": 0}  # the defaults: every preset sets every control
 PRESETS = {
-    "vanish": {"scale": 0.5},
-    "keep": {"keep": 3.0, "T": 500},
-    "big": {"scale": 2.5},
-    "long": {"T": 2000, "H": 128},
+    "vanish": {**_BASE, "scale": 0.5},
+    "keep": {**_BASE, "keep": 3.0, "T": 500},
+    "big": {**_BASE, "scale": 2.5},
+    "long": {**_BASE, "T": 2000, "H": 128},
 }
 
 
@@ -137,10 +159,15 @@ def curves_figure(settings: tuple, show_c: bool, _members: dict, _below: dict):
     if show_c and _members["lstm"].log10_norm_c is not None:
         curves.append({"name": TEXT["fig_c"], "y": _members["lstm"].log10_norm_c,
                        "color": figs.CELL_COLORS["lstm"], "dash": "dash"})
-    return figs.norm_curves_figure(curves, threshold=log_thr, labels={
+    fig = figs.norm_curves_figure(curves, threshold=log_thr, labels={
         "title": TEXT["fig_title"], "x": TEXT["fig_x"], "y": TEXT["fig_y"],
         "threshold": TEXT["fig_thr"].format(theta=theta), "below": TEXT["fig_below"],
     })
+    if log_thr < 0:  # the band's upper edge, 1/θ: leaving above it is exploding
+        fig.add_hline(y=-log_thr, line=dict(color=figs.THRESHOLD_COLOR, dash="dot", width=2),
+                      annotation_text=TEXT["fig_thr_up"], annotation_position="top left",
+                      annotation_font=dict(color=figs.THRESHOLD_COLOR))
+    return fig
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -157,28 +184,31 @@ def bars_figure(settings: tuple, _members: dict, _spans: dict):
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
 s = ui.controls("compare", CONTROLS, presets=PRESETS, text=TEXT)
+st.sidebar.caption(TEXT["presets_help"])
 log_thr = float(np.log10(s.thr))
 theta = f"1e{round(log_thr)}"  # the options are whole decades
 
 with ui.guard():
     members = {k: member(k, s.T, s.H, s.I, s.scale, s.input, s.keep, s.seed) for k in lc.KINDS}
-    spans = {k: m.span(log_thr) for k, m in members.items()}
-    below = {k: lc.first_below(m.log10_norm_h, log_thr) for k, m in members.items()}
+    bands = {k: m.band(log_thr) for k, m in members.items()}  # (steps, "vanished" | …)
+    spans = {k: n for k, (n, _) in bands.items()}
+    below = {k: lc.first_outside(m.log10_norm_h, log_thr) for k, m in members.items()}
 
 names = {k: TEXT[f"name_{k}"] for k in lc.KINDS}
 cols = st.columns(3)
 for col, (kind, m) in zip(cols, members.items()):
     with col:
         st.subheader(names[kind])
-        span = spans[kind]
-        st.metric(TEXT["m_span"], TEXT["m_span_all"].format(n=span) if span == s.T - 1 else str(span))
+        span, how = bands[kind]
+        st.metric(TEXT["m_span"], TEXT[f"m_span_{how}"].format(n=span))
         st.metric(TEXT["m_params"].format(formula=lc.param_formula(kind)), f"{m.n_params:,}")
         st.metric(TEXT["m_ms"], TEXT["ms"].format(ms=m.ms))
 
 st.header(TEXT["h_curves"])
 settings = (s.T, s.H, s.I, s.scale, s.input, s.keep, s.seed, log_thr)
 ui.plot(curves_figure(settings, s.show_c, members, below), key="fig_curves")
-st.markdown(TEXT["verdict"].format(theta=theta, last=s.T - 1, **spans))
+st.markdown(TEXT["verdict"].format(theta=theta, last=s.T - 1, **spans,
+                                   **{f"{k}_how": TEXT[f"how_{how}"] for k, (_, how) in bands.items()}))
 ui.equation(r"\text{RNN:}\quad \delta^{k-1} = \bigl(W_{hh}^\top \delta^k\bigr) \odot "
             r"\sigma'\bigl(h_*^{k-1}\bigr)")
 ui.equation(r"\text{LSTM:}\quad c^t = f^t \odot c^{t-1} + i^t \odot g^t \;\Rightarrow\; "
@@ -186,9 +216,9 @@ ui.equation(r"\text{LSTM:}\quad c^t = f^t \odot c^{t-1} + i^t \odot g^t \;\Right
             r"\bigl(f^k + \ldots\bigr)")
 ui.equation(r"\text{GRU:}\quad h^t = \bigl(1 - z^t\bigr) \odot n^t + z^t \odot h^{t-1} "
             r"\;\Rightarrow\; \frac{\partial h^t}{\partial h^{t-1}} = \operatorname{diag}(z^t) + \ldots")
-ui.equation(r"n(\theta) = \max\Bigl\{\, n : \bigl\lVert \tfrac{\partial C}{\partial h_{T-1-j}} "
-            r"\bigr\rVert \ge \theta \,\bigl\lVert \tfrac{\partial C}{\partial h_{T-1}} \bigr\rVert "
-            r"\ \text{for } j = 0, \dots, n \Bigr\}")
+ui.equation(r"n(\theta) = \max\Bigl\{\, n : \theta \le \bigl\lVert \tfrac{\partial C}"
+            r"{\partial h_{T-1-j}} \bigr\rVert \big/ \bigl\lVert \tfrac{\partial C}{\partial h_{T-1}}"
+            r" \bigr\rVert \le \tfrac{1}{\theta} \ \text{for } j = 0, \dots, n \Bigr\}")
 st.markdown(TEXT["curves_text"])
 
 st.header(TEXT["h_cost"])

@@ -34,21 +34,30 @@ TEXT = {
     "scale_help": "Every gate's (H × H) block of W_hh, and the RNN's W_hh, is rescaled to this value.",
     "by": "Scale measured as",
     "by_radius": "spectral radius ρ = max |λᵢ|",
-    "by_sigma": "largest singular value σ₁",
+    "by_sigma": "largest singular value ‖W_hh‖₂",
     "fb": "Forget-gate bias b_f (GRU: update-gate bias b_z)",
     "fb_help": (
-        "Added to the forget gate's bias (LSTM) or the update gate's (GRU). 0 is PyTorch's "
-        "start, 1 is Keras's unit_forget_bias."
+        "The forget gate's bias (LSTM) or the update gate's (GRU); the other biases are 0. "
+        "PyTorch draws every bias from U(−1/√H, 1/√H), random around 0; Keras's "
+        "unit_forget_bias sets the forget bias to 1."
     ),
     "xs": "Input scale (x ~ N(0, s²))",
     "loss": "Loss",
     "loss_last": "at the last step only, C = vᵀh_{T−1}",
     "loss_all": "at every step, C = Σ_t vᵀh_t",
     "seed": "Random seed",
-    "preset_keep": "LSTM keeps the gradient",
-    "preset_closed": "Forget gate closed",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
+    "preset_keep": "LSTM keeps",
+    "preset_closed": "f closed",
     "preset_gru": "GRU",
-    "preset_long": "Long sequence",
+    "preset_long": "Long T=1000",
+    "presets_help": (
+        "**LSTM keeps**: forget bias 3, mean f 0.92: the cell's gradient reaching step 0 is "
+        "0.38 of its size at step T−1, the RNN's 2.1 × 10⁻³⁸. **f closed**: forget bias −3, "
+        "mean f 0.07: 2.5 × 10⁻¹²¹. **GRU**: update-gate bias 1: 9.0 × 10⁻¹⁹. **Long T=1000**: "
+        "forget bias 5, mean f 0.99: the cell's gradient even grows, 53 times, while the RNN's "
+        "is 3.1 × 10⁻¹⁹². Each preset sets every control."
+    ),
     # part 1
     "h_gates": "1 · The gates over time",
     "gates_text": (
@@ -153,11 +162,13 @@ CONTROLS = [
                options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+_BASE = {"cell": "lstm", "T": 200, "H": 32, "init": "gaussian", "scale": 1.0, "by": "radius",
+         "fb": 1.0, "xs": 1.0, "loss": "last", "seed": 0}  # every preset sets every control
 PRESETS = {
-    "keep": {"cell": "lstm", "fb": 3.0, "scale": 1.0},
-    "closed": {"cell": "lstm", "fb": -3.0},
-    "gru": {"cell": "gru", "fb": 1.0},
-    "long": {"cell": "lstm", "T": 1000, "fb": 5.0},
+    "keep": {**_BASE, "fb": 3.0},
+    "closed": {**_BASE, "fb": -3.0},
+    "gru": {**_BASE, "cell": "gru"},
+    "long": {**_BASE, "T": 1000, "fb": 5.0},
 }
 PANELS = {"lstm": (("i", "gate"), ("f", "gate"), ("o", "gate"), ("g", "tanh"), ("c", "state")),
           "gru": (("r", "gate"), ("z", "gate"), ("n", "tanh"), ("h", "state"))}
@@ -237,6 +248,7 @@ def gradient_figures(settings: tuple, _run: lg.GatedRun, _rnn):
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
 s = ui.controls("gates", CONTROLS, presets=PRESETS, text=TEXT)
+st.sidebar.caption(TEXT["presets_help"])
 lstm = s.cell == "lstm"
 
 with ui.guard():

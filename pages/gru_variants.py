@@ -31,7 +31,7 @@ TEXT = {
     "scale": "W_hh scale (each gate's block)",
     "by": "Scale measured as",
     "by_radius": "spectral radius ρ = max |λᵢ|",
-    "by_sigma": "largest singular value σ₁",
+    "by_sigma": "largest singular value ‖W_hh‖₂",
     "zb": "Update-gate bias b_z (added to the z block)",
     "zb_help": "Added to the z block of bias_ih. Large b_z: z near 1, h is kept. Negative: z near 0, h is overwritten.",
     "xs": "Input scale (x ~ N(0, s²))",
@@ -39,10 +39,16 @@ TEXT = {
     "loss_last": "at the last step only",
     "loss_all": "at every step",
     "seed": "Random seed",
-    "preset_keep": "z near 1: keep h",
-    "preset_overwrite": "z near 0: overwrite h",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
+    "preset_keep": "Keep h",
+    "preset_overwrite": "Overwrite h",
     "preset_big": "Large W_hh",
-    "preset_long": "Long sequence",
+    "preset_long": "Long T=1000",
+    "presets_help": (
+        "**Keep h**: b_z = 3, z near 1, h is kept. **Overwrite h**: b_z = −3, z near 0, h is "
+        "overwritten. **Large W_hh**: scale 2. **Long T=1000**: b_z = 4. Each preset sets "
+        "every control."
+    ),
     # variants
     "v_before": "reset before (Cho 2014, the source; Keras reset_after=False)",
     "v_after": "reset after (PyTorch, cuDNN; Keras reset_after=True)",
@@ -134,11 +140,13 @@ CONTROLS = [
                options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+_BASE = {"T": 200, "H": 32, "init": "gaussian", "scale": 1.0, "by": "radius", "zb": 0.0, "xs": 1.0,
+         "loss": "last", "seed": 0}  # the defaults: every preset sets every control
 PRESETS = {
-    "keep": {"zb": 3.0},
-    "overwrite": {"zb": -3.0},
-    "big": {"scale": 2.0},
-    "long": {"T": 1000, "zb": 4.0},
+    "keep": {**_BASE, "zb": 3.0},
+    "overwrite": {**_BASE, "zb": -3.0},
+    "big": {**_BASE, "scale": 2.0},
+    "long": {**_BASE, "T": 1000, "zb": 4.0},
 }
 VARIANTS = ("before", "after")
 COLOURS = {"before": COLORWAY[1], "after": COLORWAY[0]}
@@ -215,6 +223,7 @@ def gradient_figures(settings: tuple, _runs):
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
 s = ui.controls("gru_variants", CONTROLS, presets=PRESETS, text=TEXT)
+st.sidebar.caption(TEXT["presets_help"])
 args = (s.T, s.H, s.init, s.scale, s.by, s.zb, s.xs, s.loss, s.seed)
 forward = (s.T, s.H, s.init, s.scale, s.by, s.zb, s.xs, s.seed)  # what the gates show
 

@@ -22,7 +22,7 @@ class Lesson(NamedTuple):
 LESSONS = [
     Lesson("Start", "pages/home.py", "Home", ":material/home:", "What this app shows."),
     Lesson("Vanilla RNN", "pages/bptt.py", "Backprop through time", ":material/replay:", "Watch the gradient vanish or explode as it travels back through T steps."),
-    Lesson("Vanilla RNN", "pages/powers.py", "Powers of W_hh", ":material/superscript:", "Multiply W_hh by itself: entries and norms vanish or explode at the rate ρ sets, unless W_hh is non-normal."),
+    Lesson("Vanilla RNN", "pages/powers.py", "Powers of W_hh", ":material/superscript:", "Multiply W_hh by itself: entries and norms vanish or explode at the rate ρ sets, unless W_hh is non-normal (eigenvectors far from orthogonal)."),
     Lesson("Gated cells", "pages/gates.py", "LSTM and GRU gates", ":material/door_open:", "See the forget gate keep the gradient alive where a plain RNN loses it."),
     Lesson("Gated cells", "pages/lstm_variants.py", "LSTM variants", ":material/account_tree:", "1997, 2000, 2001, PyTorch and Keras: the same weights through each LSTM."),
     Lesson("Gated cells", "pages/gru_variants.py", "GRU variants", ":material/call_split:", "Reset before or after the matmul, and what the update gate does to the gradient."),

@@ -1,4 +1,4 @@
-"""Lesson: the LSTM's published forms (1997, 2000, 2001) and where PyTorch and Keras differ.
+"""Lesson: the LSTM's published forms (1997; 2000: forget gate, peepholes) and where PyTorch and Keras differ.
 
 Storyboard: controls → cached computation → figures → equations and explanation.
 """
@@ -16,9 +16,10 @@ TEXT = {
     "title": "LSTM variants",
     "intro": (
         "“LSTM” names several cells. The 1997 original has no forget gate; the forget gate came "
-        "in 2000, peepholes in 2001, and PyTorch and TF/Keras differ in small ways that matter "
-        "when you move weights between them. Here all of them run on the same weights and the "
-        "same input."
+        "in 2000, and peepholes the same year (Gers & Schmidhuber, IJCNN 2000), before the 2001 "
+        "paper the source article cites and the 2002 JMLR one. PyTorch and TF/Keras differ in "
+        "small ways that matter when you move weights between them. Here all of them run on the "
+        "same weights and the same input."
     ),
     # controls
     "T": "Sequence length T (steps)",
@@ -30,26 +31,32 @@ TEXT = {
     "scale": "W_hh scale (each gate's block)",
     "by": "Scale measured as",
     "by_radius": "spectral radius ρ = max |λᵢ|",
-    "by_sigma": "largest singular value σ₁",
-    "fb": "Forget-gate bias b_f (Keras adds 1)",
+    "by_sigma": "largest singular value ‖W_hh‖₂",
+    "fb": "Forget-gate bias b_f (not Keras's)",
     "fb_help": (
-        "The forget bias every cell starts from (the other biases are 0). PyTorch draws its "
-        "biases from U(−1/√H, 1/√H), centred on 0; Keras with unit_forget_bias=True starts b_f "
-        "at 1, so its curve uses this value + 1."
+        "The forget bias every cell but the Keras one starts from (the other biases are 0). "
+        "PyTorch draws its biases from U(−1/√H, 1/√H), random around 0; Keras with "
+        "unit_forget_bias=True sets b_f to exactly 1 (its other biases 0), so the Keras curve "
+        "always has b_f = 1 and does not move with this slider."
     ),
     "xs": "Input scale (x ~ N(0, s²))",
     "loss": "Loss",
     "loss_last": "at the last step only",
     "loss_all": "at every step",
     "seed": "Random seed",
-    "preset_closed": "Forget gate closed",
-    "preset_long": "Long sequence",
-    "preset_open": "Forget gate open",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
+    "preset_closed": "f closed",
+    "preset_long": "Long, b_f 1",
+    "preset_open": "f open",
     "preset_big": "Large W_hh",
+    "presets_help": (
+        "**f closed**: b_f = −3. **f open**: b_f = 3. **Long, b_f 1**: T = 1000 with b_f = 1, "
+        "the Keras start. **Large W_hh**: scale 2. Each preset sets every control."
+    ),
     # variants
     "v_nofg": "1997, no forget gate",
     "v_forget": "2000, forget gate (PyTorch)",
-    "v_peephole": "2001, peepholes",
+    "v_peephole": "2000, peepholes",
     "v_keras": "Keras, unit_forget_bias",
     "v_one": "PyTorch with one bias b_ih + b_hh",
     # part 1
@@ -83,7 +90,8 @@ TEXT = {
         "is {nofg} without a forget gate and {forget} with one."
     ),
     "d_peephole": (
-        "**2001, peepholes.** i and f also see $c_{{t-1}}$, o sees $c_t$, through diagonal "
+        "**2000, peepholes** (Gers & Schmidhuber, IJCNN 2000; used again in 2001 and 2002). "
+        "i and f also see $c_{{t-1}}$, o sees $c_t$, through diagonal "
         "weights; that ratio moves from {forget} to {peephole}."
     ),
     "d_two": (
@@ -94,9 +102,11 @@ TEXT = {
         "sees two vectors."
     ),
     "d_keras": (
-        "**Keras's unit_forget_bias=True** adds 1 to the forget bias at initialisation "
-        "(make_cell(forget_bias=1) gives exactly Keras's initial bias [0, 1, 0, 0]: {ufb}). "
-        "Mean f goes from {f0:.2f} to {f1:.2f}, the ratio from {forget} to {keras}."
+        "**Keras's unit_forget_bias=True** sets the forget bias to exactly 1 at initialisation "
+        "(the bias initialiser is zeros; it does not add 1 to anything: make_cell(forget_bias=1) "
+        "gives exactly Keras's initial bias [0, 1, 0, 0]: {ufb}). Against the PyTorch cell with "
+        "b_f = {fb:g}, mean f goes from {f0:.2f} to {f1:.2f} (b_f = 1), the ratio from {forget} "
+        "to {keras}."
     ),
     "d_order": (
         "**Gate order and layout.** PyTorch stacks rows i, f, g, o in weight_ih_l0 (4H × I); "
@@ -118,9 +128,11 @@ TEXT = {
     ),
     "source": (
         "Hochreiter & Schmidhuber (1997), Long Short-Term Memory; Gers, Schmidhuber & Cummins "
-        "(2000), Learning to Forget; Gers & Schmidhuber (2001), LSTM recurrent networks learn "
-        "simple context-free and context-sensitive languages; PyTorch nn.LSTM and Keras "
-        "LSTMCell documentation."
+        "(2000), Learning to Forget; Gers & Schmidhuber (2000), Recurrent nets that time and "
+        "count, IJCNN (peepholes); Gers & Schmidhuber (2001), LSTM recurrent networks learn "
+        "simple context-free and context-sensitive languages; Gers, Schraudolph & Schmidhuber "
+        "(2002), Learning precise timing with LSTM recurrent networks, JMLR; PyTorch nn.LSTM "
+        "and Keras LSTMCell documentation."
     ),
 }
 
@@ -138,11 +150,13 @@ CONTROLS = [
                options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
+_BASE = {"T": 200, "H": 32, "init": "gaussian", "scale": 1.0, "by": "radius", "fb": 0.0,
+         "xs": 1.0, "loss": "last", "seed": 0}  # the defaults: every preset sets every control
 PRESETS = {
-    "closed": {"fb": -3.0},
-    "open": {"fb": 3.0},
-    "long": {"T": 1000, "fb": 1.0},
-    "big": {"scale": 2.0},
+    "closed": {**_BASE, "fb": -3.0},
+    "open": {**_BASE, "fb": 3.0},
+    "long": {**_BASE, "T": 1000, "fb": 1.0},
+    "big": {**_BASE, "scale": 2.0},
 }
 VARIANT_COLOURS = {"nofg": COLORWAY[3], "forget": COLORWAY[0], "peephole": COLORWAY[2],
                    "keras": COLORWAY[1]}
@@ -185,6 +199,7 @@ def keras_checks(H: int, init: str, scale: float, by: str, fb: float, xs: float,
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
 s = ui.controls("lstm_variants", CONTROLS, presets=PRESETS, text=TEXT)
+st.sidebar.caption(TEXT["presets_help"])
 args = (s.T, s.H, s.init, s.scale, s.by, s.fb, s.xs, s.loss, s.seed)
 
 n_check = min(s.T, lg.CHECK_STEPS)
@@ -245,7 +260,7 @@ st.markdown("- " + TEXT["d_peephole"].format(**reach))
 st.markdown("- " + TEXT["d_two"].format(dh=lg.small_text(bias.max_dh), db=lg.small_text(bias.max_db_ih_hh),
                                         db1=lg.small_text(bias.max_db_one)))
 st.markdown("- " + TEXT["d_keras"].format(
-    ufb=TEXT["ufb_yes"] if ufb_same else TEXT["ufb_no"], f0=float(runs["forget"].means["f"].mean()),
+    ufb=TEXT["ufb_yes"] if ufb_same else TEXT["ufb_no"], fb=s.fb, f0=float(runs["forget"].means["f"].mean()),
     f1=float(runs["keras"].means["f"].mean()), **reach))
 st.markdown("- " + TEXT["d_order"].format(dk=lg.small_text(keras_dh), n=n_check))
 st.caption(TEXT["d_other"])

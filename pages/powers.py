@@ -23,18 +23,21 @@ TEXT = {
     # controls
     "H": "Hidden size H (units)",
     "init": "W_hh initialisation",
-    "init_gaussian": "Gaussian N(0, 1/H): ρ ≈ 1, σ_max ≈ 2 before rescaling",
+    "init_gaussian": "Gaussian N(0, 1/H): ρ ≈ 1, ‖W_hh‖₂ ≈ 2 before rescaling",
     "init_orthogonal": "random orthogonal: every |λ| and every singular value is 1",
     "init_identity": "identity matrix",
     "init_diagonal": "diagonal, eigenvalues spread over the range below",
     "init_torch": "PyTorch's default U(−1/√H, 1/√H)",
-    "init_triangular": "non-normal: the eigenvalue range on the diagonal plus a strictly "
-                       "upper Gaussian part",
+    "init_triangular": (
+        "non-normal (W_hh W_hhᵀ ≠ W_hhᵀ W_hh: eigenvectors far from orthogonal, so ‖W_hh‖₂ "
+        "can be much larger than ρ): the eigenvalue range on the diagonal plus a strictly "
+        "upper Gaussian part"
+    ),
     "by": "The scale sets",
     "by_radius": "the spectral radius ρ = max |λᵢ| (the long-run rate per step)",
-    "by_sigma": "the largest singular value σ_max = ‖W_hh‖₂ (the most one step can stretch)",
+    "by_sigma": "the largest singular value ‖W_hh‖₂ (the most one step can stretch)",
     "by_none": "nothing: keep W_hh as the initialisation draws it",
-    "scale": "W_hh scale (ρ or σ_max)",
+    "scale": "W_hh scale (ρ or ‖W_hh‖₂)",
     "scale_help": "W_hh is multiplied by a number so that the quantity chosen above equals this.",
     "N": "Largest power N",
     "seed": "Random seed",
@@ -48,8 +51,9 @@ TEXT = {
     "preset_exploding": "Exploding",
     "preset_nonnormal": "Non-normal",
     "presets_note": (
-        "Presets: **Vanishing** Gaussian W_hh with ρ = 0.9 · **Exploding** ρ = 1.1 · "
-        "**Non-normal** a triangular W_hh whose eigenvalues are all 0.9."
+        "Presets: **Vanishing** Gaussian W_hh with ρ = 0.9 (the defaults) · **Exploding** "
+        "ρ = 1.1 · **Non-normal** a triangular W_hh whose eigenvalues are all 0.9, N = 400. "
+        "Each preset sets every control."
     ),
     # part 1
     "h_diag": "1 · A diagonal W_hh",
@@ -71,7 +75,7 @@ TEXT = {
         "the right (towards huge values: exploding)."
     ),
     "m_rho": "Spectral radius ρ",
-    "m_sigma": "σ_max = ‖W_hh‖₂",
+    "m_sigma": "Largest singular value ‖W_hh‖₂",
     "m_last": "log₁₀ ‖Wᴺ‖₂",
     "m_peak": "Largest log₁₀ ‖Wⁿ‖₂",
     "m_peak_at": "at n = {n}",
@@ -96,22 +100,22 @@ TEXT = {
     "fig_norm_y": "log₁₀ (size of Wⁿ)",
     "fig_norm": "log₁₀ ‖Wⁿ‖₂",
     "fig_norm_radius": "n·log₁₀ ρ (ρ = {radius:.3g})",
-    "fig_norm_sigma": "n·log₁₀ σ_max (σ_max = {sigma:.3g})",
+    "fig_norm_sigma": "n·log₁₀ ‖W_hh‖₂ (‖W_hh‖₂ = {sigma:.3g})",
     "fig_norm_median": "median log₁₀ |entry|",
     "fig_norm_band": "5–95 % of log₁₀ |entry|",
     "look": (
         "**What to look for.** The histogram drifts at the rate the spectral radius sets, "
         "log₁₀ρ decades per power (−0.046 for ρ = 0.9, +0.041 for ρ = 1.1): over 200 powers "
         "the median entry falls about nine decades (ρ = 0.9) or rises about eight (ρ = 1.1). "
-        "The norm ‖Wⁿ‖₂ is always squeezed between ρⁿ and σ_maxⁿ, and its slope tends to "
-        "log₁₀ρ. When W_hh is far from normal (the "
-        "non-normal trap) ρ < 1 promises vanishing only in the long run: σ_max > 1 lets "
-        "‖Wⁿ‖ grow by many orders of magnitude first, and a gradient sent back that far "
-        "can explode. Scaling by σ_max < 1 rules that out at every step."
+        "The norm ‖Wⁿ‖₂ is always squeezed between ρⁿ and ‖W_hh‖₂ⁿ, and its slope tends to "
+        "log₁₀ρ. When W_hh is far from normal (W_hh W_hhᵀ ≠ W_hhᵀ W_hh: its eigenvectors are "
+        "far from orthogonal; the non-normal trap) ρ < 1 promises vanishing only in the long "
+        "run: ‖W_hh‖₂ > 1 lets ‖Wⁿ‖ grow by many orders of magnitude first, and a gradient "
+        "sent back that far can explode. Scaling by ‖W_hh‖₂ < 1 rules that out at every step."
     ),
     "source": (
         "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural "
-        "networks*, ICML, Section 2.1: σ_max < 1/γ is sufficient for the gradient to vanish "
+        "networks*, ICML, Section 2.1: ‖W_hh‖₂ < 1/γ is sufficient for the gradient to vanish "
         "(γ = 1 for tanh, 1/4 for the sigmoid); for a linear RNN ρ < 1 is sufficient and "
         "ρ > 1 necessary for the long-term components to vanish or explode."
     ),
@@ -123,7 +127,8 @@ CONTROLS = [
                options={k: TEXT[f"init_{k}"] for k in INITS}),
     ui.Control("by", TEXT["by"], "select", "radius",
                options={k: TEXT[f"by_{k}"] for k in ("radius", "sigma", "none")}),
-    ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.01,
+    # ρ = 0.9 by default: the source's experiment (entries drifting to 0) shows at once
+    ui.Control("scale", TEXT["scale"], "float", 0.9, min=0.1, max=3.0, step=0.01,
                help=TEXT["scale_help"]),
     ui.Control("N", TEXT["N"], "int", 200, min=1, max=1000),
     ui.Control("seed", TEXT["seed"], "seed", 0),
@@ -131,12 +136,26 @@ CONTROLS = [
     ui.Control("hi", TEXT["hi"], "float", 1.5, min=-2.0, max=2.0, step=0.05, help=TEXT["eig_help"]),
 ]
 RELATIONS = [ui.Relation("lo", "<=", "hi")]  # the eigenvalue range runs low to high: lo gives way
+_BASE = {"H": 64, "init": "gaussian", "by": "radius", "scale": 0.9, "N": 200, "seed": 0,
+         "lo": 0.5, "hi": 1.5}  # the defaults: every preset sets every control
 PRESETS = {
-    "vanishing": {"init": "gaussian", "by": "radius", "scale": 0.9},
-    "exploding": {"init": "gaussian", "by": "radius", "scale": 1.1},
-    "nonnormal": {"init": "triangular", "by": "radius", "scale": 0.9, "lo": 0.9, "hi": 0.9,
-                  "H": 64, "N": 400},
+    "vanishing": {**_BASE},
+    "exploding": {**_BASE, "scale": 1.1},
+    "nonnormal": {**_BASE, "init": "triangular", "lo": 0.9, "hi": 0.9, "N": 400},
 }
+
+
+def inactive(v: dict) -> set:
+    """Controls with no effect: the scale when nothing is rescaled, the seed when the
+    initialisation draws no random numbers."""
+    off = set()
+    if v["by"] == "none":
+        off.add("scale")
+    if v["init"] in ("identity", "diagonal"):
+        off.add("seed")
+    return off
+
+
 BINS = 60  # histogram bins (≤ 80 keeps the animation light)
 SAMPLES = 120  # powers at which the entries are histogrammed (the figure animates ≤ 60)
 
@@ -144,7 +163,7 @@ SAMPLES = 120  # powers at which the entries are histogrammed (the figure animat
 # ----------------------------------------------------------------- cached computations
 @st.cache_data(max_entries=16, show_spinner=False)
 def matrix(init: str, H: int, by: str, scale: float, lo: float, hi: float, seed: int):
-    """The seeded W_hh (H, H), rescaled so its ρ or σ_max equals `scale` (by="none": as drawn)."""
+    """The seeded W_hh (H, H), rescaled so its ρ or ‖W_hh‖₂ equals `scale` (by="none": as drawn)."""
     W = init_W_hh(init, H, np.random.default_rng(seed), eigenvalues=np.linspace(lo, hi, H))
     return W if by == "none" else rescale(W, scale, by)
 
@@ -213,7 +232,7 @@ def norms_fig(settings: tuple, _norms, _eig, _hist):
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("powers", CONTROLS, presets=PRESETS, text=TEXT, relations=RELATIONS)
+s = ui.controls("powers", CONTROLS, presets=PRESETS, text=TEXT, relations=RELATIONS, inactive=inactive)
 st.sidebar.caption(TEXT["presets_note"])
 key = (s.init, s.H, s.by, s.scale, s.lo, s.hi, s.seed)
 
@@ -268,9 +287,9 @@ with left:
 with right:
     ui.plot(norms_fig(key + (s.N,), norms, eig, hist), key="fig_norms")
 
-ui.equation(r"\rho^{\,n} \;\le\; \lVert W_{hh}^{\,n} \rVert_2 \;\le\; \sigma_{\max}^{\,n},"
+ui.equation(r"\rho^{\,n} \;\le\; \lVert W_{hh}^{\,n} \rVert_2 \;\le\; \lVert W_{hh} \rVert_2^{\,n},"
             r"\qquad \lVert W_{hh}^{\,n} \rVert_2^{1/n} \xrightarrow{\,n\to\infty\,} \rho")
-ui.equation(r"\sigma_{\max} < \tfrac{1}{\gamma}\ \Rightarrow\ \text{vanishing},\qquad "
+ui.equation(r"\lVert W_{hh} \rVert_2 < \tfrac{1}{\gamma}\ \Rightarrow\ \text{vanishing},\qquad "
             r"\gamma = \sup|\sigma'| = 1\ (\tanh),\ \tfrac14\ (\text{sigmoid})")
 st.markdown(TEXT["look"])
 st.caption(TEXT["source"])

@@ -58,9 +58,10 @@ TEXT = {
     "seed": "Random seed",
     "preset_lstm": "LSTM",
     "preset_rnn": "tanh RNN",
-    "preset_quick": "Quick, T = 20",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
+    "preset_quick": "Quick T=20",
     "preset_copy": "Copy task",
-    "preset_relu": "ReLU, no clip",
+    "preset_relu": "ReLU no clip",
     # buttons and status
     "start": "Start",
     "resume": "Resume",
@@ -115,15 +116,19 @@ TEXT = {
         "chain of hidden states. The gradient that reaches step t is a product of T − t "
         "Jacobians; for the tanh RNN each factor shrinks it, and after 100 steps almost "
         "nothing is left of the first marked number. The LSTM's cell state carries the "
-        "gradient through its forget gate — it starts near 0.5 and learns to open. Watch "
-        "the right-hand end of the gradient curve rise while the LSTM's loss drops."
+        "gradient through its forget gate — it starts near 0.5 and learns to open. The loss "
+        "sits at t = T, on the right of the gradient curve; watch its left-hand end (t = 1, "
+        "farthest from the loss) rise while the LSTM's loss drops: in the classic run from "
+        "about 10⁻²⁰ before training to about 10⁻³ after 1,500 steps, while the right-hand "
+        "end falls from about 1 to about 0.1."
     ),
     "classic": (
         "Classic result (seed 0, one CPU thread): adding problem, T = 100, H = 64, Adam "
-        "5e-3, batch 64, clipping 1.0. After 1,500 steps the LSTM's held-out MSE is about "
-        "0.001 — it leaves the baseline around step 900 — while the tanh RNN stays at "
-        "1/6. Try the presets *LSTM* and *tanh RNN* (both this setting); other seeds move the "
-        "step where the LSTM takes off."
+        "5e-3, batch 64, clipping 1.0. The LSTM's loss sits on the baseline for about 930 "
+        "steps, then falls within some 60 steps to below 0.01 (by step 1,000) and keeps "
+        "creeping down: after 1,500 steps its held-out MSE is 0.0012, while the tanh RNN "
+        "stays at 1/6. Try the presets *LSTM* and *tanh RNN* (both this setting); other seeds "
+        "move the step where the LSTM takes off."
     ),
     "leave": "Leaving or closing the page stops training; a run is not kept between visits.",
 }
@@ -149,7 +154,7 @@ PRESETS = {
     "rnn": {**_CLASSIC, "cell": "rnn"},
     "quick": {**_CLASSIC, "cell": "lstm", "T": 20, "hidden": 32, "lr": 1e-2, "max_steps": 500},
     "copy": {"task": "copy", "cell": "lstm", "T": 20, "hidden": 64, "lr": 1e-2, "clip_on": True,
-             "clip": 1.0, "max_steps": 2000},
+             "clip": 1.0, "max_steps": 2000, "seed": 0},
     "relu": {**_CLASSIC, "cell": "relu-rnn", "clip_on": False, "lr": 2e-2},
 }
 
@@ -228,7 +233,8 @@ def clip_text(config: train.TrainConfig) -> str:
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("training", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("training", CONTROLS, presets=PRESETS, text=TEXT,
+                inactive=lambda v: set() if v["clip_on"] else {"clip"})
 with ui.guard():
     run = current_run(s)
     norms_start = start_grad_norms(run.config)

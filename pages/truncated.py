@@ -18,11 +18,10 @@ TEXT = {
     "title": "Truncated vs full BPTT",
     "intro": (
         "Back-propagating through all T steps costs memory and time in proportion to T, so "
-        "networks are often trained with **truncated BPTT**: each loss term sends its "
-        "gradient back only *w* steps. The original LSTM was trained with a truncated "
-        "gradient; Graves & Schmidhuber (2005) trained it with the full one, as every "
-        "autograd framework does today. Here both run on the same sequence and the same loss, "
-        "so you can see exactly what the window throws away."
+        "networks are often trained with **truncated BPTT** (Williams & Peng 1990): each loss "
+        "term sends its gradient back only *w* steps. Here the full and the truncated gradient "
+        "run on the same sequence and the same loss, so you can see exactly what the window "
+        "throws away."
     ),
     # controls
     "cell": "Cell",
@@ -35,8 +34,9 @@ TEXT = {
     "scale_help": "Every (H × H) block of W_hh is rescaled to this spectral radius.",
     "fb": "LSTM forget-gate bias",
     "fb_help": (
-        "Added to the forget gate's pre-activation (LSTM only). 0 is PyTorch's default; 1 is "
-        "Keras's unit_forget_bias; larger keeps f close to 1, so the cell remembers."
+        "The forget gate's bias (LSTM only; the other biases are 0). PyTorch draws every bias "
+        "from U(−1/√H, 1/√H), random around 0; Keras's unit_forget_bias sets it to 1; larger "
+        "keeps f close to 1, so the cell remembers."
     ),
     "w": "Truncation window w (steps)",
     "w_help": "Each loss term back-propagates through at most w steps.",
@@ -48,10 +48,18 @@ TEXT = {
     "loss_last": "C = C^{T−1}, the last step only",
     "thr": "Threshold for 'still learns' (gradient size)",
     "seed": "Random seed",
+    # preset buttons sit two to a row in the sidebar: about 11 characters fit
     "preset_short": "RNN, w = 5",
-    "preset_lstm": "LSTM remembers",
-    "preset_chunks": "Chunks of 25",
-    "preset_vanish": "Already vanished",
+    "preset_lstm": "LSTM f open",
+    "preset_chunks": "Chunks",
+    "preset_vanish": "Small W_hh",
+    "presets_help": (
+        "**RNN, w = 5**: a tanh RNN, loss at the last step, window of 5. **LSTM f open**: "
+        "forget bias 3, T = 200, window of 20: the full gradient reaches 199 steps back, the "
+        "window 19. **Chunks**: loss at every step and chunks of 25 steps; the same 25-step "
+        "sliding window would be almost exact. **Small W_hh**: scale 0.5, the gradient has "
+        "faded long before w. Each preset sets every control."
+    ),
     # metrics
     "m_rel": "Relative difference of ∂C/∂W_hh",
     "m_rel_help": "‖g_w − g‖ / ‖g‖ with g the full ∂C/∂W_hh and g_w the truncated one.",
@@ -98,11 +106,19 @@ TEXT = {
         "cannot learn a dependency longer than w steps, however long the sequence. With "
         "chunks, a loss term early in its chunk sees even less than w steps."
     ),
+    "lstm_1997": (
+        "**Not the 1997 LSTM's truncation.** The window here cuts every path longer than w "
+        "steps. Hochreiter & Schmidhuber (1997) truncated differently, as the source article "
+        "says: the error is cut where it would leave a memory cell through the hidden state h "
+        "(the recurrent inputs of the gates and the cell input), and flows back without limit "
+        "through the cell state c. Graves & Schmidhuber (2005) trained the LSTM with the full "
+        "gradient, as every autograd framework does today."
+    ),
     "source": (
-        "Source article: *LSTM and BPTT*. Hochreiter & Schmidhuber (1997), *Long short-term "
-        "memory* (truncated gradient); Graves & Schmidhuber (2005), *Framewise phoneme "
-        "classification with bidirectional LSTM and other neural network architectures* "
-        "(full BPTT); Williams & Peng (1990) on truncated BPTT."
+        "Source article: *LSTM and BPTT*. Williams & Peng (1990) on truncated BPTT; "
+        "Hochreiter & Schmidhuber (1997), *Long short-term memory* (their truncated gradient: "
+        "cut on h, not on c); Graves & Schmidhuber (2005), *Framewise phoneme classification "
+        "with bidirectional LSTM and other neural network architectures* (full BPTT)."
     ),
 }
 
@@ -123,12 +139,22 @@ CONTROLS = [
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
 RELATIONS = [ui.Relation("w", "<=", "T")]  # a window past the sequence means nothing: w gives way
+_BASE = {"cell": "rnn", "T": 100, "H": 32, "scale": 1.0, "fb": 0.0, "w": 10, "mode": "window",
+         "loss": "last", "thr": 1e-3, "seed": 0}  # the defaults: every preset sets every control
 PRESETS = {
-    "short": {"cell": "rnn", "scale": 1.0, "w": 5, "mode": "window"},
-    "lstm": {"cell": "lstm", "scale": 1.0, "fb": 3.0, "T": 200, "w": 20, "mode": "window"},
-    "chunks": {"mode": "detach", "w": 25, "T": 100},
-    "vanish": {"cell": "rnn", "scale": 0.5, "w": 10, "mode": "window"},
+    "short": {**_BASE, "w": 5},
+    "lstm": {**_BASE, "cell": "lstm", "fb": 3.0, "T": 200, "w": 20},
+    # chunks differ from a window only when a loss term sits early in its chunk: loss at every step
+    "chunks": {**_BASE, "mode": "detach", "w": 25, "loss": "all"},
+    "vanish": {**_BASE, "scale": 0.5},
 }
+
+
+def inactive(v: dict) -> set:
+    """The forget-gate bias does nothing unless the cell is an LSTM."""
+    return set() if v["cell"] == "lstm" else {"fb"}
+
+
 INPUT_SIZE = 4
 ERROR_POINTS = 40  # windows on the error curve
 MAX_CELLS = flow_fig.MAX_CELLS
@@ -181,7 +207,8 @@ def error_curve(kind: str, T: int, H: int, scale: float, fb: float, mode: str, l
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT, relations=RELATIONS)
+s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT, relations=RELATIONS, inactive=inactive)
+st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
     steps_full, steps_trunc, rel = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode,
@@ -247,4 +274,5 @@ ui.equation(r"\frac{\partial C}{\partial \beta}\Big|_{w} = \sum_{j} "
 ui.equation(r"\delta^{k-1} = \left(W_{hh}^\top \delta^k\right) \odot \sigma'\!\left(h_*^{k-1}\right),"
             r"\qquad \frac{\partial C^t}{\partial W_{hh}} = \sum_{k} \delta^k\, h^{k-1\,\top}")
 st.markdown(TEXT["look"])
+st.markdown(TEXT["lstm_1997"])
 st.caption(TEXT["source"])

@@ -524,8 +524,8 @@ def escape_md(text: str, limit: int = 60) -> str:
 
 
 # --------------------------------------------------------------------------- widgets
-def _widget(c: Control, where: Any) -> Any:
-    common = dict(key=c.key, help=c.help, bind="query-params")
+def _widget(c: Control, where: Any, disabled: bool = False) -> Any:
+    common = dict(key=c.key, help=c.help, bind="query-params", disabled=disabled)
     if c.kind == "int":
         return where.slider(
             c.label, min_value=int(c.min), max_value=int(c.max), value=c.default,
@@ -601,12 +601,16 @@ def controls(
     *,
     relations: Sequence[Relation] = (),
     where: Any = None,
+    inactive: Callable[[dict[str, Any]], set[str]] | None = None,
 ) -> Settings:
     """Draw the page's controls (in the sidebar), bound to the URL; return the checked Settings.
 
     presets: name -> {key: value}; the button label is text[f"preset_{name}"] (else name).
     text: the page's TEXT; keys "ui_reset", "ui_presets", ... override the framework strings.
     relations: rules between controls (ui.Relation("w", "<=", "T")), kept with a note.
+    inactive: values -> keys of the controls that have no effect with those values (e.g. the
+    LSTM forget bias while the cell is an RNN); they are drawn disabled, not silently ignored.
+    The values are what the widgets will show this run (after the checks and relations).
     """
     _run_through_app_shell()
     spec = _check_spec(spec)
@@ -617,7 +621,8 @@ def controls(
     st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
     values, notes, refused = _values_before_widgets(page_id, spec, relations)
-    got = {c.key: _widget(c, where) for c in spec}
+    off = set(inactive(dict(values))) if inactive is not None else set()
+    got = {c.key: _widget(c, where, c.key in off) for c in spec}
     st.session_state[_DRAWN] = page_id
 
     defaults_ = {c.key: c.default for c in spec}

@@ -1,7 +1,9 @@
 """Pascanu's cliff: the loss surface of a one-unit RNN, and gradient descent on it.
 
 Pascanu, Mikolov & Bengio (2013), "On the difficulty of training recurrent neural
-networks", Section 3.3 and Fig. 6: a single hidden unit, no input,
+networks", ICML: Section 2.3 ("The geometrical interpretation") and Fig. 6 — the cliff;
+Algorithm 1, clipping by norm, is in Section 3.2 (Section 3.3 is the vanishing-gradient
+regulariser). A single hidden unit, no input,
 
     x_t = w σ(x_{t−1}) + b,      x_0 = 0.5,      t = 1 … T (T = 50)
     E   = (σ(x_T) − y)²,         y = 0.7,        σ = logistic sigmoid.
@@ -9,7 +11,7 @@ networks", Section 3.3 and Fig. 6: a single hidden unit, no input,
 Near values of (w, b) where the map x ↦ w σ(x) + b bifurcates (a second fixed point
 appears), x_T jumps between two branches: E has a wall — a "cliff" — where the gradient
 is huge. A plain gradient step that touches the wall is thrown far away; clipping the
-step by norm (Algorithm 1) keeps it near.
+step by norm (Algorithm 1, Section 3.2) keeps it near.
 
 Everything is vectorised over a grid of (w, b) in float64: ``w`` and ``b`` are arrays of
 any broadcastable shape S, and each returned array has shape S (per time step: (T+1, *S)).

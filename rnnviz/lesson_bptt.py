@@ -6,10 +6,13 @@ The source article's RNN and its back-propagation through time:
     δ^{k-1} = (W_hhᵀ δ^k) ⊙ σ'(h*^{k-1}),      ∂C^t/∂w_ij = Σ_k h_j^{k-1} δ_i^k
 
 and Pascanu, Mikolov & Bengio's (2013) bound for a loss at the last step T−1: one step back
-multiplies ∂C/∂h by diag(σ'(h*)) W_hh, whose norm is at most γ·λ₁ (λ₁ = largest singular
-value of W_hh, γ = sup σ'), so
+multiplies ∂C/∂h by diag(σ'(h*)) W_hh, whose norm is at most γ·‖W_hh‖₂ (‖W_hh‖₂ = the
+largest singular value of W_hh, γ = sup σ'), so
 
-    ‖∂C/∂h_k‖ ≤ (λ₁γ)^{T−1−k} · ‖∂C/∂h_{T−1}‖.
+    ‖∂C/∂h_k‖ ≤ (‖W_hh‖₂ γ)^{T−1−k} · ‖∂C/∂h_{T−1}‖.
+
+The pages write the largest singular value as ‖W_hh‖₂ only (σ is the activation, λᵢ the
+eigenvalues, ρ = max |λᵢ| the spectral radius).
 
 `compute(...)` unrolls a seeded cell, runs the exact log-domain BPTT of rnnviz.bptt and
 returns a `BpttLesson` of small float arrays (log10 values, never the raw norms, which pass
@@ -34,6 +37,7 @@ from .unroll import unroll_finite
 from .weights import largest_singular_value, spectral_radius
 
 VERDICT_DECADES = 1.0  # |log10 ratio| below this (a factor 10) counts as "kept"
+SATURATED = 0.1  # σ' below SATURATED·γ counts as saturated (tanh: σ' < 0.1) or, for ReLU, off
 LATE_FRACTION = 0.1  # "the last 10 % of steps"
 LINEAR_MAP_MAX = 1e3  # the h heatmap shows h itself up to this |h|, else sign·log10(1+|h|)
 
@@ -50,12 +54,12 @@ class Spectrum:
     """The two sizes of W_hh the lesson compares, and γ."""
 
     rho: float  # spectral radius max |λᵢ|: the long-run rate of ‖W_hhⁿ‖
-    sigma_max: float  # λ₁ = ‖W_hh‖₂: the most one step can stretch
+    sigma_max: float  # ‖W_hh‖₂, the largest singular value: the most one step can stretch
     gamma: float  # sup σ'
 
     @property
     def rate(self) -> float:
-        """λ₁γ: the bound's factor per step back."""
+        """‖W_hh‖₂γ: the bound's factor per step back."""
         return self.sigma_max * self.gamma
 
 
@@ -87,7 +91,7 @@ class BpttLesson:
     loss: str  # "last" | "all"
     spectrum: Spectrum
     log10_norm_h: np.ndarray  # (n,) log10 ‖∂C/∂h_k‖ (total gradient), exact
-    log10_bound: np.ndarray | None  # (n,) log10 of (λ₁γ)^{n−1−k}‖∂C/∂h_{n−1}‖; loss "last" only
+    log10_bound: np.ndarray | None  # (n,) log10 of (‖W_hh‖₂γ)^{n−1−k}‖∂C/∂h_{n−1}‖; loss "last" only
     exponent: float  # log10_norm_h[0] − log10_norm_h[n−1]
     verdict: str  # "vanished" | "exploded" | "kept" | "zero"
     log10_step_whh: np.ndarray  # (n,) log10 ‖h^{k-1} δ^{kᵀ}‖_F, step k's term of ∂C/∂W_hh
@@ -101,6 +105,8 @@ class BpttLesson:
     map_units: np.ndarray  # (units shown,) hidden unit of each row
     map_block: int  # steps averaged into one column
     map_stride: int  # every map_stride-th unit is shown
+    dact_median: float  # median σ'(h*) over every step and unit drawn
+    dact_saturated: float  # share of those σ'(h*) below SATURATED·γ (saturated, or ReLU off)
 
 
 def verdict_of(exponent: float) -> str:
@@ -188,6 +194,7 @@ def compute(T: int, H: int = 32, activation: str = "tanh", init: str = "gaussian
     l_step = grads.step_log10_norm["weight_hh_l0"]  # (n,)
     late_from = n - max(1, math.ceil(LATE_FRACTION * n))
     maps = heatmaps(trace.h, trace.dact["h"], max_steps_shown, max_units_shown)
+    dact = trace.dact["h"]  # (n, H) σ'(h*) at every step and unit
     return BpttLesson(
         T=T, n=n, overflow_step=overflow, loss=loss, spectrum=spec,
         log10_norm_h=np.array(l_h, dtype=np.float64),
@@ -196,4 +203,6 @@ def compute(T: int, H: int = 32, activation: str = "tanh", init: str = "gaussian
         log10_step_whh=np.array(l_step, dtype=np.float64),
         late_from=late_from, late_share=share_from(l_step, late_from),
         h_map=maps.h, h_map_log=maps.h_log, h_abs_max=maps.h_abs_max, dact_map=maps.dact,
-        map_steps=maps.steps, map_units=maps.units, map_block=maps.block, map_stride=maps.stride)
+        map_steps=maps.steps, map_units=maps.units, map_block=maps.block, map_stride=maps.stride,
+        dact_median=float(np.median(dact)),
+        dact_saturated=float(np.mean(dact < SATURATED * spec.gamma)))

@@ -16,6 +16,11 @@ never fell below θ times its size at the loss. n = T−1 means it never fell be
 also what an exploding gradient gives. In log10: l_k − l_{T−1} ≥ log10 θ (a 1e-9-decade
 tolerance absorbs rounding at exact equality).
 
+Lesson 4 counts vanishing and exploding apart (`band_reach`): the steps back over which the
+gradient stays in the band θ·g_{T−1} ≤ g_k ≤ g_{T−1}/θ, and which way it leaves the band
+("vanished" below, "exploded" above, "kept" never), so an exploding gradient is not
+mistaken for one that reaches far back.
+
 Parameter counts are PyTorch's (two bias vectors per gate, `bias_ih` and `bias_hh`):
 
     N = G · H · (I + H + 2) per direction,   G = 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n)
@@ -115,6 +120,35 @@ def first_below(log10_norm, log10_threshold: float) -> int | None:
     return int(l.size - 2 - n)
 
 
+def band_reach(log10_norm, log10_threshold: float) -> tuple[int, str]:
+    """(n, how): n steps back from the last step over which θ·g_{T−1} ≤ g_k ≤ g_{T−1}/θ
+    (0 … T−1), and how the gradient leaves that band going further back: "vanished" (below
+    θ·g_{T−1}), "exploded" (above g_{T−1}/θ) or "kept" (it never leaves). A zero gradient
+    at the last step gives (0, "vanished")."""
+    l = _check_curve(log10_norm)
+    t = _check_threshold(log10_threshold)
+    ref = l[-1]
+    if not math.isfinite(ref):
+        return 0, "vanished"
+    d = l[::-1] - ref  # d[j] = l_{T−1−j} − l_{T−1}
+    low, high = d < t - TOLERANCE, d > -t + TOLERANCE
+    out = np.flatnonzero(low | high)
+    if not out.size:
+        return int(l.size - 1), "kept"
+    j = int(out[0])
+    return j - 1, "vanished" if low[j] else "exploded"
+
+
+def first_outside(log10_norm, log10_threshold: float) -> int | None:
+    """The step k where the gradient first leaves the band of `band_reach`, going back from
+    T−1 (k = T−2−n); None when it never does or there is no gradient at T−1."""
+    l = _check_curve(log10_norm)
+    n, how = band_reach(l, log10_threshold)
+    if how == "kept" or not math.isfinite(l[-1]):
+        return None
+    return int(l.size - 2 - n)
+
+
 # --------------------------------------------------------------------------- timing
 def timed(fn, *, budget_ms: float = TIMING_BUDGET_MS, max_runs: int = TIMING_MAX_RUNS):
     """(result of the first run, median wall time in ms). A run shorter than the budget is
@@ -143,6 +177,10 @@ class Member:
 
     def span(self, log10_threshold: float) -> int:
         return span_above(self.log10_norm_h, log10_threshold)
+
+    def band(self, log10_threshold: float) -> tuple[int, str]:
+        """(steps back inside the band θ … 1/θ, "vanished" | "exploded" | "kept")."""
+        return band_reach(self.log10_norm_h, log10_threshold)
 
 
 def family_cell(kind: str, H: int, I: int = 1, scale: float = 1.0, *, keep_bias: float = 0.0,

@@ -296,15 +296,26 @@ def lstm_variant_cell(name: str, H: int, *, init: str = "gaussian", scale: float
                       scale_by: str = "radius", forget_bias: float = 0.0, seed: int = 0) -> Cell:
     """One of LSTM_VARIANTS with shared weights (make_cell draws W_ih, W_hh and the biases
     in the same order for every variant; peepholes come after). "keras" is the forget-gate
-    cell with Keras's unit_forget_bias: its forget bias starts 1 higher. PyTorch-style two
+    cell with Keras's unit_forget_bias=True: its forget bias is exactly 1 whatever
+    `forget_bias` is (Keras's bias initialiser is zeros and unit_forget_bias sets the forget
+    block to 1; nothing is added). PyTorch-style two
     biases: the bias is split at random into b_ih and b_hh (split_biases), as after training."""
     if name not in LSTM_VARIANTS:
         raise RnnvizError(f"Unknown LSTM variant {name!r}; choose one of {', '.join(LSTM_VARIANTS)}.")
     variant = "forget" if name == "keras" else name
-    fb = forget_bias + (1.0 if name == "keras" else 0.0)
+    fb = 1.0 if name == "keras" else forget_bias
     cell = make_cell("lstm", H, 1, variant=variant, init=init, scale=scale, scale_by=scale_by,
                      forget_bias=fb, seed=seed)
     return cell if name == "keras" else split_biases(cell, seed=seed)
+
+
+def _keras_forget_bias(cell: Cell) -> Cell:
+    """The one-bias forget-gate cell with Keras's unit_forget_bias=True: b_f = 1 exactly,
+    every other bias 0, whatever forget bias `cell` was built with (Keras does not add 1)."""
+    H = cell.hidden_size
+    b = np.zeros_like(cell.params["bias_ih_l0"])  # (4H,) Keras's "zeros" bias initialiser
+    b[H:2 * H] = 1.0  # PyTorch order i, f, g, o: the forget block
+    return cell.replace(params={"bias_ih_l0": b, "bias_hh_l0": np.zeros_like(b)})
 
 
 def lstm_variant_cells(H: int, *, init: str = "gaussian", scale: float = 1.0,
@@ -321,7 +332,7 @@ def lstm_variant_cells(H: int, *, init: str = "gaussian", scale: float = 1.0,
         "nofg": two.replace(variant="nofg"),
         "forget": two,
         "peephole": two.replace(variant="peephole", params=peep_w),
-        "keras": add_gate_bias(base, "f", 1.0),
+        "keras": _keras_forget_bias(base),
     }
 
 

@@ -288,7 +288,7 @@ def test_reach():
 
 
 # ------------------------------------------------------------------ variants lessons
-def test_lstm_variants_share_weights_and_keras_starts_one_higher():
+def test_lstm_variants_share_weights_and_keras_forget_bias_is_exactly_one():
     cells = {v: lg.lstm_variant_cell(v, H, scale=0.9, forget_bias=0.5, seed=2) for v in lg.LSTM_VARIANTS}
     for v, c in cells.items():
         for n in ("weight_ih_l0", "weight_hh_l0"):
@@ -302,7 +302,11 @@ def test_lstm_variants_share_weights_and_keras_starts_one_higher():
             assert np.array_equal(fast[v].params[n], c.params[n]), (v, n)
     b = {v: c.params["bias_ih_l0"] + c.params["bias_hh_l0"] for v, c in cells.items()}
     np.testing.assert_allclose(b["forget"], np.r_[np.zeros(H), np.full(H, 0.5), np.zeros(2 * H)], atol=1e-15)
-    np.testing.assert_allclose(b["keras"], np.r_[np.zeros(H), np.full(H, 1.5), np.zeros(2 * H)], atol=0)
+    # Keras's unit_forget_bias=True: zeros, then the forget block set to 1 (not 1 + forget_bias)
+    np.testing.assert_allclose(b["keras"], lg.keras_unit_forget_bias(H), atol=0)
+    for fb in (-3.0, 0.0, 2.5):
+        assert np.array_equal(lg.to_keras(lg.lstm_variant_cells(H, forget_bias=fb)["keras"])["bias"],
+                              lg.keras_unit_forget_bias(H)), fb
     assert not np.allclose(cells["forget"].params["bias_hh_l0"], 0)  # PyTorch-style: two biases
     assert np.all(cells["keras"].params["bias_hh_l0"] == 0)  # Keras: one
 

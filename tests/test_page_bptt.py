@@ -43,7 +43,7 @@ def test_defaults():
     assert "step 99" in verdict(at) and "vanished" in verdict(at)
     m = metrics(at)
     assert float(m["Spectral radius ρ"]) == pytest.approx(1.0)
-    assert float(m["Largest singular value λ₁"]) == pytest.approx(r.spectrum.sigma_max, rel=1e-2)
+    assert float(m["Largest singular value ‖W_hh‖₂"]) == pytest.approx(r.spectrum.sigma_max, rel=1e-2)
     assert m["γ = sup σ′"] == "1"
     assert any(f"{r.late_share:.1%}" in x.value for x in at.markdown)
 
@@ -98,8 +98,8 @@ def test_presets(preset, word):
     assert at.query_params["T"] != "100"  # every preset sets T; it is in the URL now
     if preset == "non_normal":  # the trap: ρ < 1, yet the gradient grows
         assert float(metrics(at)["Spectral radius ρ"]) == pytest.approx(0.9)
-    if preset == "vanish_tanh":  # λ₁γ = 1: only saturation makes it vanish
-        assert float(metrics(at)["Bound per step λ₁γ"]) == pytest.approx(1.0)
+    if preset == "vanish_tanh":  # ‖W_hh‖₂γ = 1: σ′ < 1 compounding makes it vanish
+        assert float(metrics(at)["Bound per step ‖W_hh‖₂γ"]) == pytest.approx(1.0)
     at = click(at, "_ui.bptt.reset")
     assert "step 99" in verdict(at)
 

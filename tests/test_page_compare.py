@@ -15,8 +15,8 @@ def metrics(at):
 
 
 def spans(at):
-    vals = [v for label, v in metrics(at) if label == "Steps back above θ"]
-    return [int(v.split()[0]) for v in vals]
+    vals = [v for label, v in metrics(at) if label == "Steps back within θ … 1/θ"]
+    return [int(v.replace(",", " ").split()[0]) for v in vals]  # "15, then vanishes", "299 (all)"
 
 
 def test_defaults():
@@ -30,7 +30,7 @@ def test_defaults():
         "Parameters H(I+H+2)", "Parameters 4H(I+H+2)", "Parameters 3H(I+H+2)"]
     times = [float(v.split()[0]) for label, v in m if label == "unroll + BPTT"]
     assert all(t > 0 for t in times)
-    expected = [lc.family_member(k, 200, 32, 1, 1.0, time_it=False).span(-3) for k in lc.KINDS]
+    expected = [lc.family_member(k, 200, 32, 1, 1.0, time_it=False).band(-3)[0] for k in lc.KINDS]
     assert spans(at) == expected
     assert len(charts_of(at)) == 2
     assert len(at.latex) >= 5
@@ -56,13 +56,13 @@ def test_zero_input_and_unit_radius_keeps_the_rnn_gradient():
     """With x = 0 the tanh RNN stays at h = 0, where it is linear: ρ = 1 loses nothing on average."""
     at = run_page(PAGE, {"input": "zeros", "T": "300"})
     assert spans(at)[0] == 299
-    assert at.metric[0].value == "299 (all)"
+    assert at.metric[0].value == "299 (all)"  # it never leaves the band
 
 
 @pytest.mark.parametrize("preset, check", [
     ("vanish", lambda s: max(s) < 15),
     ("keep", lambda s: s[1] > 100 and s[2] > 30),  # LSTM and GRU keep their gradient
-    ("big", lambda s: s[0] == 199),  # the large-W_hh RNN's gradient no longer falls
+    ("big", lambda s: s[0] < 199),  # the large-W_hh RNN's gradient explodes: it leaves the band
     ("long", lambda s: all(0 <= x < 2000 for x in s)),
 ])
 def test_presets(preset, check):

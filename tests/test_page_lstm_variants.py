@@ -48,11 +48,11 @@ def check_page(at, **settings):
     assert_ok(at)
     assert len(charts_of(at)) == 3
     b = bullets(at)
-    assert set(b) == {"1997 → 2000, the forget gate.", "2001, peepholes.", "PyTorch's two biases.",
+    assert set(b) == {"1997 → 2000, the forget gate.", "2000, peepholes", "PyTorch's two biases.",
                       "Keras's unit_forget_bias=True", "Gate order and layout."}
     r = expected_ratios(**settings)
     assert f"is {r['nofg']} without a forget gate and {r['forget']} with one" in b["1997 → 2000, the forget gate."]
-    assert f"from {r['forget']} to {r['peephole']}" in b["2001, peepholes."]
+    assert f"from {r['forget']} to {r['peephole']}" in b["2000, peepholes"]
     assert f"the ratio from {r['forget']} to {r['keras']}" in b["Keras's unit_forget_bias=True"]
     two = b["PyTorch's two biases."]
     dh = number(re.search(r"max \|Δh\| = ([^;]+);", two).group(1))
