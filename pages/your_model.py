@@ -60,9 +60,9 @@ TEXT = {
     "thr": "Threshold θ (fraction of the gradient at the loss)",
     "seed": "Random seed",
     "preset_noise": "Noise",
-    "preset_constant": "Constant input",
-    "preset_long": "Long sequence",
-    "preset_pasted": "Pasted numbers",
+    "preset_constant": "Constant",
+    "preset_long": "Long input",
+    "preset_pasted": "Pasted",
     # the input
     "h_input": "2 · The input",
     "paste": "Your sequence: numbers separated by commas or spaces",
@@ -149,12 +149,21 @@ CONTROLS = [
     ui.Control("thr", TEXT["thr"], "log", 1e-3, min=-12, max=-1),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
-PRESETS = {
-    "noise": {"input": "random", "T": 200, "scale": 1.0},
-    "constant": {"input": "constant", "scale": 1.0},
-    "long": {"input": "random", "T": 2000},
-    "pasted": {"input": "pasted"},
+_BASE = {"input": "random", "T": 200, "scale": 1.0, "thr": 1e-3, "seed": 0}  # the defaults
+PRESETS = {  # every preset sets every control, so its view does not depend on what came before
+    "noise": {**_BASE},
+    "constant": {**_BASE, "input": "constant"},
+    "long": {**_BASE, "T": 2000},
+    "pasted": {**_BASE, "input": "pasted"},
 }
+
+
+def inactive(v: dict) -> set:
+    """Controls with no effect: a pasted sequence brings its own length and numbers, and a
+    constant input draws no random numbers."""
+    if v["input"] == "pasted":
+        return {"T", "scale", "seed"}
+    return {"seed"} if v["input"] == "constant" else set()
 EXAMPLE_KEY = "example:0"
 
 
@@ -225,7 +234,7 @@ def span_text(n: int, T: int) -> str:
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
-s = ui.controls("your_model", CONTROLS, presets=PRESETS, text=TEXT)
+s = ui.controls("your_model", CONTROLS, presets=PRESETS, text=TEXT, inactive=inactive)
 log_thr = float(np.log10(s.thr))
 
 st.header(TEXT["h_model"])

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 LESSON_PAGES = ("bptt", "powers", "gates", "lstm_variants", "gru_variants", "compare",
-                "bidirectional", "truncated", "clipping", "training")
+                "bidirectional", "truncated", "clipping", "training", "your_model")
 
 
 def tables(page: str) -> SimpleNamespace:

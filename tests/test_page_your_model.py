@@ -231,3 +231,17 @@ def test_a_view_over_the_cpu_budget_is_refused_with_what_fits(example_file):
     at = set_widget(at, "T", 1000)
     assert_ok(at)
     assert len(charts_of(at)) == 2
+
+
+def test_controls_without_effect_are_disabled():
+    """A pasted sequence brings its own length and numbers; a constant input draws no random
+    numbers: those controls are drawn disabled, not silently ignored (issue 10)."""
+    from tests.apptest_util import widget
+
+    at = run_page(PAGE)
+    assert not any(widget(at, k).disabled for k in ("T", "scale", "seed", "thr"))
+    set_widget(at, "input", "constant")
+    assert widget(at, "seed").disabled and not widget(at, "scale").disabled
+    set_widget(at, "input", "pasted")
+    assert all(widget(at, k).disabled for k in ("T", "scale", "seed"))
+    assert not widget(at, "thr").disabled
