@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import sys
 from dataclasses import dataclass
@@ -115,20 +114,11 @@ def charts_of(at: AppTest) -> list[Chart]:
 
 
 def page_tables(file: str | Path) -> dict:
-    """A lesson file's CONTROLS and PRESETS, without running the lesson: its top-level
-    statements up to the first `st.` call (st.title) are executed. {} for a page without
-    controls (the home page)."""
-    path = ROOT / file
-    tree = ast.parse(path.read_text())
-    body = []
-    for node in tree.body:
-        call = node.value if isinstance(node, ast.Expr) else None
-        func = getattr(call, "func", None)
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "st":
-            break
-        body.append(node)
-    ns: dict = {"__name__": f"tables_of_{path.stem}"}
-    exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec"), ns)
-    if "CONTROLS" not in ns:
+    """A lesson file's CONTROLS and PRESETS, without running the lesson (tests/page_tables.py
+    reads the page's tables). {} for a page without controls (the home page)."""
+    from tests.page_tables import tables
+
+    t = tables(Path(file).stem)
+    if not hasattr(t, "CONTROLS"):
         return {}
-    return {"controls": tuple(ns["CONTROLS"]), "presets": dict(ns.get("PRESETS", {}))}
+    return {"controls": tuple(t.CONTROLS), "presets": dict(getattr(t, "PRESETS", {}))}
