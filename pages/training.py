@@ -6,12 +6,15 @@ latest snapshot, draw loss and gradient norms) → equations and explanation.
 Training never runs on the script thread: a run trains in a worker process of
 ``rnnviz.trainpool`` (a bounded pool per server, further runs wait in a visible queue), so
 a student training does not slow the sliders of everyone else on the server. While a run
-is on, ``st.fragment(run_every=REDRAW)`` reruns only the live panel, which just reads the
-run's snapshot and draws it: a few tens of ms, so it redraws at a steady rate however
-long a training step takes. The pool stops a run nobody has looked at for
+is on, ``st.fragment(run_every=…)`` reruns only the live panel, which just reads the
+run's snapshot and draws it: a few tens of ms of CPU, so it redraws at a steady rate
+however long a training step takes. A fragment run still taking longer than the interval
+(a busy server: wall time, not CPU) would be cut short by the browser's next tick and
+never draw, so the interval follows the panel's measured wall time (``redraw_interval``). The pool stops a run nobody has looked at for
 ``trainpool.STALE`` seconds, so closing the tab stops training.
 """
 
+import time
 import weakref
 
 import numpy as np
@@ -26,12 +29,16 @@ from rnnviz.figures import remedies
 # keeps every page responsive (for these small models a second thread gains little).
 torch.set_num_threads(1)
 
-REDRAW = 0.5  # seconds between live-panel redraws while a run trains or waits
+REDRAW = 0.5  # seconds between live-panel redraws while a run trains or waits, at least
+REDRAW_MAX = 5.0  # … and at most, however slow the server
+REDRAW_MARGIN = 2.5  # interval ≥ this × the panel's wall time, so ticks never cut a run
 BATCH = 64
 HISTORY = 3  # finished runs kept for comparison
 EVAL_SIZE = trainpool.EVAL_SIZE  # held-out sequences per measurement (the CLI uses 4096)
 STATE = "training.run"  # st.session_state keys
 PAST = "training.past"
+INTERVAL = "training.redraw"  # the live panel's run_every, seconds
+TICK = "training.tick"  # [start time of the last panel run, did it finish]
 
 TEXT = {
     "title": "Training lab",
@@ -249,6 +256,26 @@ def forget_past() -> None:
     st.session_state[PAST] = []
 
 
+def redraw_interval(started: float, finished: bool, previous: dict | None) -> float | None:
+    """A new run_every for the live panel, or None to keep the current one.
+
+    `finished`: whether the panel run that started at `started` (time.monotonic()) drew
+    to the end; `previous`: the run before it ({"at", "done"}) — not done means the
+    browser's tick cut it short. Longer when a run is cut or takes more than 1/REDRAW_MARGIN
+    of the interval, shorter (down to REDRAW) when runs take far less.
+    """
+    interval = st.session_state.get(INTERVAL, REDRAW)
+    if previous is not None and not previous["done"]:
+        return min(REDRAW_MAX, interval * 2) if interval < REDRAW_MAX else None
+    if not finished:
+        return None
+    cost = time.monotonic() - started
+    want = min(REDRAW_MAX, max(REDRAW, REDRAW_MARGIN * cost))
+    if want > interval or (want < interval / 2 and interval > REDRAW):
+        return round(want, 2)
+    return None
+
+
 def clip_text(config: train.TrainConfig) -> str:
     return TEXT["clip_none"] if config.clip is None else TEXT["clip_at"].format(clip=config.clip)
 
@@ -274,12 +301,20 @@ b4.button(TEXT["clear"], key="clear", on_click=forget_past,
           disabled=not st.session_state.get(PAST), width="stretch")
 
 
-@st.fragment(run_every=REDRAW if view.active else None)
+@st.fragment(run_every=st.session_state.get(INTERVAL, REDRAW) if view.active else None)
 def live_panel() -> None:
     """Read the run's latest snapshot and draw progress, metrics, loss and gradient norms.
     Nothing is trained here: a redraw costs the same however long a training step takes."""
+    started = time.monotonic()
+    previous = st.session_state.get(TICK)
+    tick = st.session_state[TICK] = {"at": started, "done": False}
     run = st.session_state[STATE]
     view = run.view()  # one consistent snapshot
+    if view.active and run.shown_active:
+        new = redraw_interval(started, False, previous)
+        if new is not None:  # the last panel run was cut short by the next tick
+            st.session_state[INTERVAL] = new
+            st.rerun(scope="app")  # run_every changes with a run of the whole page
     if run.shown_active and not view.active:
         st.rerun(scope="app")  # the run ended: redraw the buttons and stop the timer
     step = view.steps
@@ -330,8 +365,15 @@ def live_panel() -> None:
         ui.plot(remedies.grad_norm_figure(grads, labels={
             "title": TEXT["fig_grad_title"], "x": TEXT["fig_grad_x"], "y": TEXT["fig_grad_y"],
         }), key="fig_grad")
+    tick["done"] = True
+    if view.active and run.shown_active:
+        new = redraw_interval(started, True, None)
+        if new is not None:
+            st.session_state[INTERVAL] = new
+            st.rerun(scope="app")
 
 
+st.session_state[TICK] = None  # a run of the whole page: no panel run was cut short
 with ui.guard():
     live_panel()
 

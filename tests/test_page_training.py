@@ -147,6 +147,7 @@ def test_a_run_left_behind_is_stopped(monkeypatch):
 def test_queue_position_is_shown(monkeypatch):
     """More runs than the pool trains at once: the others wait and say where they are."""
     pool = trainpool.shared()
+    monkeypatch.setattr(pool, "stale", 600.0)  # each page here is read only now and then
     slots = pool.n_workers * pool.runs_per_worker
     pages = []
     for i in range(slots + 1):

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from .harness import (APP, assert_no_exception, charts, expect_rerun, goto, new_page,
-                      press_slider_key, screenshot, set_slider)
+                      press_slider_key, screenshot, set_slider, wait_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,13 @@ _LOSS_JS = """() => {
   if (!gd || !gd._fullData) return null;
   return Object.fromEntries(gd._fullData.map(t => [t.name, t.y ? t.y.length : 0]));
 }"""
+
+
+def open_training(page, base_url, path) -> None:
+    """goto with a longer wait: the first visit to a fresh server imports torch and
+    measures the untrained model, which takes a minute on a busy 2-core machine."""
+    page.goto(base_url.rstrip("/") + path, wait_until="domcontentloaded")
+    wait_idle(page, since=0, timeout_ms=180_000)
 
 
 def step(page) -> int:
@@ -99,7 +106,7 @@ def status(page) -> str:
 
 
 def test_training_start_live_other_widgets_and_stop(page, base_url, browser):
-    goto(page, base_url, URL)
+    open_training(page, base_url, URL)
     check_rendered(page)
     # idle: nothing trains before Start
     assert step(page) == 0
@@ -190,7 +197,7 @@ def test_live_panel_redraws_at_a_steady_rate(page, base_url):
     """While a run trains, the live panel finishes a run every REDRAW s, and the step count
     and the loss chart move with it: over 10 s count the finished panel runs, those that
     drew new steps, and the longest wait for new steps."""
-    goto(page, base_url, REDRAW_URL)
+    open_training(page, base_url, REDRAW_URL)
     page.locator(START).click()
     wait_steps_above(page, 0, timeout_ms=90_000)
     wait_loss_points_above(page, NOW, 0)
