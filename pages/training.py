@@ -307,10 +307,12 @@ def live_panel() -> None:
     Nothing is trained here: a redraw costs the same however long a training step takes."""
     started = time.monotonic()
     previous = st.session_state.get(TICK)
+    full_run = previous is None  # part of a run of the whole page (see below the panel)
     tick = st.session_state[TICK] = {"at": started, "done": False}
     run = st.session_state[STATE]
     view = run.view()  # one consistent snapshot
-    if view.active and run.shown_active:
+    adapt = view.active and run.shown_active and not full_run
+    if adapt:
         new = redraw_interval(started, False, previous)
         if new is not None:  # the last panel run was cut short by the next tick
             st.session_state[INTERVAL] = new
@@ -366,7 +368,7 @@ def live_panel() -> None:
             "title": TEXT["fig_grad_title"], "x": TEXT["fig_grad_x"], "y": TEXT["fig_grad_y"],
         }), key="fig_grad")
     tick["done"] = True
-    if view.active and run.shown_active:
+    if adapt:
         new = redraw_interval(started, True, None)
         if new is not None:
             st.session_state[INTERVAL] = new

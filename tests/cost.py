@@ -36,6 +36,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from tests.apptest_util import ROOT, page_app  # noqa: E402  (sets sys.path for pages/)
 
 BUDGET_S = 2.0
+TIMEOUT_S = 900.0  # AppTest's limit per run: an old costly link took minutes of wall time
 SKIP = {"ui.py", "lessons.py", "__init__.py", "home.py"}
 _SEEDS = iter(range(1_000_003, 2**31 - 1, 7919))  # never a seed a page uses by default
 
@@ -59,7 +60,7 @@ def read_table(page: str) -> tuple[list, dict]:
 
     ui.controls = spy
     try:
-        page_app(f"pages/{page}").run()
+        page_app(f"pages/{page}").run(timeout=TIMEOUT_S)
     finally:
         ui.controls = original
     if "spec" not in caught:
@@ -107,10 +108,10 @@ def measure(page: str, query: dict[str, str]) -> dict:
     st.cache_resource.clear()
     at = page_app(f"pages/{page}", query)
     t0, w0 = time.process_time(), time.perf_counter()
-    at.run()
+    at.run(timeout=TIMEOUT_S)
     cold, wall = time.process_time() - t0, time.perf_counter() - w0
     t0 = time.process_time()
-    at.run()
+    at.run(timeout=TIMEOUT_S)
     warm = time.process_time() - t0
     problems = [str(e.value)[:80] for e in at.exception] + [str(e.value)[:80] for e in at.error]
     return {"cold_s": round(cold, 3), "warm_s": round(warm, 3), "wall_s": round(wall, 3),

@@ -186,34 +186,38 @@ def test_training_start_live_other_widgets_and_stop(page, base_url, browser):
 
 
 REDRAW_URL = f"/training?max_steps={CAP}"  # the lesson's setting: adding, T = 100, H = 64, LSTM
-WINDOW_S = 10.0
-MIN_RUNS = 8  # finished live-panel runs in WINDOW_S, of ~20 at REDRAW = 0.5 s (old panel: ~1)
-MIN_NEW = 3  # of which drew new steps (old panel: one every 7–16 s)
-MAX_GAP_S = 5.0  # longest wait for new steps on screen (old panel: 7–16 s)
-_DONE_JS = "() => window.__rnnviz.done"  # script runs finished (not cut short by a rerun)
+SETTLE_S = 5.0  # the panel adapts its interval to the server's speed first
+WINDOW_S = 15.0
+MIN_FINISHED_SHARE = 0.75  # of the panel runs started; the old chunked panel: 3 of 36
+MIN_NEW = 2  # redraws with new steps in WINDOW_S (the old panel: one every 7–16 s)
+_RUNS_JS = "() => [window.__rnnviz.starts, window.__rnnviz.done]"  # started, finished runs
 
 
 def test_live_panel_redraws_at_a_steady_rate(page, base_url):
-    """While a run trains, the live panel finishes a run every REDRAW s, and the step count
-    and the loss chart move with it: over 10 s count the finished panel runs, those that
-    drew new steps, and the longest wait for new steps."""
+    """While a run trains, the live panel's runs finish (a browser tick no longer cuts them
+    short before they draw) and the step count and the loss chart move with them. Counted
+    over 15 s: panel runs started and finished, and redraws that showed new steps. The
+    share that finishes does not depend on how busy the machine is; the old panel, which
+    trained inside the run, finished 3 of 36."""
     open_training(page, base_url, REDRAW_URL)
     page.locator(START).click()
     wait_steps_above(page, 0, timeout_ms=90_000)
     wait_loss_points_above(page, NOW, 0)
+    page.wait_for_timeout(SETTLE_S * 1000)
     new, last, last_at, gap = 0, (step(page), loss_lengths(page)[NOW]), time.monotonic(), 0.0
-    start, done0 = time.monotonic(), page.evaluate(_DONE_JS)
+    start, (starts0, done0) = time.monotonic(), page.evaluate(_RUNS_JS)
     while (now := time.monotonic()) - start < WINDOW_S:
         shown = (step(page), (loss_lengths(page) or {}).get(NOW))
         if shown != last and shown[0] == shown[1]:  # new steps, progress and chart agree
             new, last, gap, last_at = new + 1, shown, max(gap, now - last_at), now
         page.wait_for_timeout(50)
-    runs = page.evaluate(_DONE_JS) - done0
+    starts, done = page.evaluate(_RUNS_JS)
+    started, finished = starts - starts0, done - done0
     gap = max(gap, time.monotonic() - last_at)
-    print(f"live panel in {WINDOW_S:.0f} s: {runs} runs finished, {new} with new steps, "
-          f"longest wait for new steps {gap:.1f} s, step {last[0]}")
+    print(f"live panel in {WINDOW_S:.0f} s: {finished} of {started} runs finished, {new} drew "
+          f"new steps, longest wait for new steps {gap:.1f} s, step {last[0]}")
     assert_no_exception(page)
     page.locator(STOP).click()
-    assert runs >= MIN_RUNS, f"{runs} live-panel runs finished in {WINDOW_S} s"
+    assert started >= 2, f"{started} live-panel runs in {WINDOW_S} s"
+    assert finished >= MIN_FINISHED_SHARE * started, f"{finished} of {started} runs finished"
     assert new >= MIN_NEW, f"{new} redraws with new steps in {WINDOW_S} s"
-    assert gap <= MAX_GAP_S, f"{gap:.1f} s without new steps on screen"
