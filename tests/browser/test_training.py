@@ -188,20 +188,20 @@ def test_training_start_live_other_widgets_and_stop(page, base_url, browser):
 REDRAW_URL = f"/training?max_steps={CAP}"  # the lesson's setting: adding, T = 100, H = 64, LSTM
 SETTLE_S = 5.0  # the panel adapts its interval to the server's speed first
 WINDOW_S = 15.0
-MIN_FINISHED_SHARE = 0.75  # of the panel runs started; the old chunked panel: 3 of 36
-MIN_NEW = 2  # redraws with new steps in WINDOW_S (the old panel: one every 7–16 s)
+MIN_NEW = 3  # redraws with new steps in WINDOW_S (the old panel: one every 7–16 s; this
+# one: every REDRAW = 0.5 s on a quiet machine, 4 in 15 s at a load average of 25 on 2 cores)
+MAX_GAP_S = 6.5  # longest wait for new steps (old: 7–16 s; this one at load 25: 5.2 s)
 _RUNS_JS = "() => [window.__rnnviz.starts, window.__rnnviz.done]"  # started, finished runs
 
 
 def test_live_panel_redraws_at_a_steady_rate(page, base_url):
-    """While a run trains, the live panel's runs finish (a browser tick no longer cuts them
-    short before they draw) and the step count and the loss chart move with them. Counted
-    over 15 s: panel runs started and finished, and redraws that showed new steps. The
-    share that finishes does not depend on how busy the machine is; the old panel, which
-    trained inside the run, finished 3 of 36."""
+    """While a run trains, the step count and the loss chart move every fraction of a second:
+    over 15 s, count the redraws that showed new steps and the longest wait between them.
+    (Panel runs started and finished are printed: runs that end in the panel's own rerun,
+    when it changes its interval, count as cut short there, though they drew.)"""
     open_training(page, base_url, REDRAW_URL)
     page.locator(START).click()
-    wait_steps_above(page, 0, timeout_ms=90_000)
+    wait_steps_above(page, 0, timeout_ms=180_000)  # a worker starts: it imports torch
     wait_loss_points_above(page, NOW, 0)
     page.wait_for_timeout(SETTLE_S * 1000)
     new, last, last_at, gap = 0, (step(page), loss_lengths(page)[NOW]), time.monotonic(), 0.0
@@ -218,6 +218,5 @@ def test_live_panel_redraws_at_a_steady_rate(page, base_url):
           f"new steps, longest wait for new steps {gap:.1f} s, step {last[0]}")
     assert_no_exception(page)
     page.locator(STOP).click()
-    assert started >= 2, f"{started} live-panel runs in {WINDOW_S} s"
-    assert finished >= MIN_FINISHED_SHARE * started, f"{finished} of {started} runs finished"
     assert new >= MIN_NEW, f"{new} redraws with new steps in {WINDOW_S} s"
+    assert gap <= MAX_GAP_S, f"{gap:.1f} s without new steps on screen"
