@@ -189,7 +189,7 @@ REDRAW_URL = f"/training?max_steps={CAP}"  # the lesson's setting: adding, T = 1
 SETTLE_S = 5.0  # the panel adapts its interval to the server's speed first
 WINDOW_S = 15.0
 MIN_NEW = 3  # redraws with new steps in WINDOW_S (the old panel: one every 7–16 s; this
-# one: every REDRAW = 0.5 s on a quiet machine, 4 in 15 s at a load average of 25 on 2 cores)
+# one: every REDRAW = 1 s on a quiet machine, 4 in 15 s at a load average of 25 on 2 cores)
 MAX_GAP_S = 6.5  # longest wait for new steps (old: 7–16 s; this one at load 25: 5.2 s)
 _RUNS_JS = "() => [window.__rnnviz.starts, window.__rnnviz.done]"  # started, finished runs
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
-from . import harness, latency
+from . import harness
 
 TRAIN_URL = "/training?max_steps=3000"
 SLIDER = ("/bptt", "Sequence length T (steps)", "60,80,120,150")
@@ -87,9 +88,11 @@ def one(k: int, runs: int) -> dict:
             c0 = cpu_seconds(pid), {c: cpu_seconds(c) for c in kids}, time.monotonic()
             path, label, values = SLIDER
             out = f"/tmp/train_load_{os.getpid()}_{k}.json"
-            latency.main(["--base-url", base_url, "--path", path, "--slider", label,
-                          "--values", values, "--runs", str(runs), "--input", "key",
-                          "--json", out, "--quiet"])
+            # its own process: Playwright's sync API does not nest
+            subprocess.run([sys.executable, "-m", "tests.browser.latency", "--base-url",
+                            base_url, "--path", path, "--slider", label, "--values", values,
+                            "--runs", str(runs), "--input", "key", "--json", out, "--quiet"],
+                           cwd=harness.REPO_ROOT, check=True, timeout=1200)
             wall = time.monotonic() - c0[2]
             server_cpu = cpu_seconds(pid) - c0[0]
             worker_cpu = sum(cpu_seconds(c) - t for c, t in c0[1].items()
@@ -118,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     results = [one(int(k), a.runs) for k in a.trainers.split(",")]
     for r in results:
-        a = r["all"]
-        print(f"trainers={r['trainers']}: /bptt slider release → paint p50 {a['p50_ms']} ms, "
-              f"p95 {a['p95_ms']} ms (n {a['n']}); run end p50 {r['run_end']['p50_ms']} ms; "
+        lat = r["all"]
+        print(f"trainers={r['trainers']}: /bptt slider release → paint p50 {lat['p50_ms']} ms, "
+              f"p95 {lat['p95_ms']} ms (n {lat['n']}); run end p50 {r['run_end']['p50_ms']} ms; "
               f"server CPU {r['server_cpu_pct']} %, workers "
               f"{r['workers']} using {r['worker_cpu_pct']} % CPU, trainer steps "
               f"{r['trainer_steps']} over {r['wall_s']} s")
