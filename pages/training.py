@@ -1,37 +1,45 @@
 """Lesson: the training lab — RNN, LSTM and GRU on long-memory tasks, trained live.
 
-Storyboard: controls → cached start-of-training measure → live fragment (train a chunk,
-draw loss and gradient norms) → equations and explanation.
+Storyboard: controls → cached start-of-training measure → live panel (read the run's
+latest snapshot, draw loss and gradient norms) → equations and explanation.
 
-Liveness without threads: the Trainer lives in ``st.session_state``; while a run is on,
-``st.fragment(run_every=RUN_EVERY)`` reruns only the live panel, and each rerun trains for
-about CHUNK_SECONDS. The browser drives those reruns, so closing the tab stops training:
-nothing keeps running on the server.
+Training never runs on the script thread: a run trains in a worker process of
+``rnnviz.trainpool`` (a bounded pool per server, further runs wait in a visible queue), so
+a student training does not slow the sliders of everyone else on the server. While a run
+is on, ``st.fragment(run_every=…)`` reruns only the live panel, which just reads the
+run's snapshot and draws it: a few tens of ms of CPU, so it redraws at a steady rate
+however long a training step takes. A fragment run still taking longer than the interval
+(a busy server: wall time, not CPU) would be cut short by the browser's next tick and
+never draw, so the interval follows the panel's measured wall time (``redraw_interval``). The pool stops a run nobody has looked at for
+``trainpool.STALE`` seconds, so closing the tab stops training.
 """
 
-import threading
 import time
+import weakref
 
 import numpy as np
 import streamlit as st
 import torch
 
 from pages import ui
-from rnnviz import train
+from rnnviz import train, trainpool
 from rnnviz.figures import remedies
 
-# Several students share a 2-core server: one thread per training keeps every page
-# responsive (for these small models a second thread gains little).
+# The server computes the untrained model's measurements itself (cached): one thread
+# keeps every page responsive (for these small models a second thread gains little).
 torch.set_num_threads(1)
 
-CHUNK_SECONDS = 0.4  # training per fragment run
-RUN_EVERY = 0.6  # seconds between fragment runs while training
-STALE = 10.0  # a running run whose panel has not ticked for this long was left: stop it
+REDRAW = 1.0  # seconds between live-panel redraws while a run trains or waits, at least:
+# each redraw costs the server ~0.1 s of CPU for its figures (3 trainers at 0.5 s: 40 %)
+REDRAW_MAX = 5.0  # … and at most, however slow the server
+REDRAW_MARGIN = 2.5  # interval ≥ this × the panel's wall time, so ticks never cut a run
 BATCH = 64
 HISTORY = 3  # finished runs kept for comparison
-EVAL_SIZE = 512  # held-out sequences per measurement (the CLI uses 4096)
+EVAL_SIZE = trainpool.EVAL_SIZE  # held-out sequences per measurement (the CLI uses 4096)
 STATE = "training.run"  # st.session_state keys
 PAST = "training.past"
+INTERVAL = "training.redraw"  # the live panel's run_every, seconds
+TICK = "training.tick"  # [start time of the last panel run, did it finish]
 
 TEXT = {
     "title": "Training lab",
@@ -71,6 +79,9 @@ TEXT = {
     "progress": "Step {step} of {total} · {seconds:.1f} s of training",
     "status_ready": "Ready: press Start. Nothing trains until you do.",
     "status_running": "Training… the page stays usable; Stop at any time.",
+    "status_queued": "Waiting for a free trainer: number {position} in the queue (this server "
+                     "trains {slots} runs at a time).",
+    "status_failed": "Training stopped unexpectedly ({error}). Press Restart to try again.",
     "status_stopped": "Stopped at step {step}. Resume, or change a setting to start afresh.",
     "status_done": "Finished: {step} steps.",
     "status_diverged": "The loss became infinite or NaN after {step} steps: the gradients exploded. "
@@ -165,65 +176,110 @@ def config_of(s) -> train.TrainConfig:
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=32)
-def start_grad_norms(config: train.TrainConfig) -> np.ndarray:
-    """‖∂L/∂h_t‖ of the untrained model: fixed by the settings (the seed included)."""
-    return train.Trainer(config).grad_norms()
+@st.cache_data(max_entries=32, show_spinner=False)
+def start_measure(config: train.TrainConfig) -> tuple[float, np.ndarray, float]:
+    """Held-out loss and ‖∂L/∂h_t‖ of the untrained model (fixed by the settings, the seed
+    included; shown until the worker's first measurement arrives), and the baseline."""
+    trainer = train.Trainer(config)
+    return trainer.evaluate(EVAL_SIZE), trainer.grad_norms(), trainer.baseline
 
 
 # ------------------------------------------------------------------------ run state
+def pool() -> trainpool.Pool:
+    return trainpool.shared()
+
+
 class Run:
-    """One training run of this session: the Trainer and whether it is on."""
+    """One training run of this session: its settings and its id in the pool (None until
+    Start). Everything trained lives in the pool; the page reads ``view()``."""
 
     def __init__(self, settings):
         self.settings = settings
         self.config = config_of(settings)
-        self.trainer = train.Trainer(self.config)
-        self.running = False
-        # Stop starts a new page run on another thread while a live-panel run may still be
-        # training: the lock makes training and reading the trainer take turns.
-        self.lock = threading.Lock()
-        self.last_tick = 0.0  # time.monotonic() of the last live-panel run while running
-        self.measured_step = -1  # the step at which held_out and now_norms were measured
-        self.held_out = None
-        self.now_norms = None
+        self.rid: int | None = None
+        self.shown_active = False  # what the last full page run drew (buttons, timer)
 
-    @property
-    def finished(self) -> bool:
-        return self.trainer.diverged or self.trainer.steps >= self.settings.max_steps
+    def start(self) -> None:
+        if self.rid is None:
+            self.rid = pool().submit(self.config, self.settings.max_steps)
+            # the session's state goes away with the session: so does the run
+            weakref.finalize(self, pool().forget, self.rid)
+        else:
+            pool().resume(self.rid)
+
+    def view(self) -> trainpool.RunView:
+        if self.rid is None:
+            return IDLE
+        return pool().view(self.rid)
+
+
+IDLE = trainpool.RunView(trainpool.STOPPED, 0, 0, (), None, 0.0, -1, None, None)
+
+
+def finished(view: trainpool.RunView, cap: int) -> bool:
+    return view.status in (trainpool.DONE, trainpool.DIVERGED) or view.steps >= cap
 
 
 def current_run(s) -> Run:
     """The session's run for settings s; new settings start a new run (the old is kept)."""
     run = st.session_state.get(STATE)
-    if run is not None and run.running and time.monotonic() - run.last_tick > STALE:
-        run.running = False  # the student went to another lesson and came back
-    if run is not None and run.settings == s:
+    if run is not None and run.settings == s and run.view().status != trainpool.GONE:
         return run
-    if run is not None and run.trainer.steps > 0:
-        past = st.session_state.setdefault(PAST, [])
-        past.insert(0, (run.config, list(run.trainer.losses)))
-        del past[HISTORY:]
+    if run is not None:
+        old = run.view()
+        if old.steps > 0:
+            past = st.session_state.setdefault(PAST, [])
+            past.insert(0, (run.config, list(old.losses)))
+            del past[HISTORY:]
+        if run.rid is not None:
+            pool().forget(run.rid)
     run = Run(s)
     st.session_state[STATE] = run
     return run
 
 
-def set_running(on: bool) -> None:
+def start() -> None:
     run = st.session_state.get(STATE)
     if run is not None:
-        run.running = on and not run.finished
-        run.last_tick = time.monotonic()
+        run.start()
+
+
+def stop() -> None:
+    run = st.session_state.get(STATE)
+    if run is not None and run.rid is not None:
+        pool().stop(run.rid)
 
 
 def restart() -> None:
     run = st.session_state.get(STATE)
     if run is not None:
+        if run.rid is not None:
+            pool().forget(run.rid)
         st.session_state[STATE] = Run(run.settings)
 
 
 def forget_past() -> None:
     st.session_state[PAST] = []
+
+
+def redraw_interval(started: float, finished: bool, previous: dict | None) -> float | None:
+    """A new run_every for the live panel, or None to keep the current one.
+
+    `finished`: whether the panel run that started at `started` (time.monotonic()) drew
+    to the end; `previous`: the run before it ({"at", "done"}) — not done means the
+    browser's tick cut it short. Longer when a run is cut or takes more than 1/REDRAW_MARGIN
+    of the interval, shorter (down to REDRAW) when runs take far less.
+    """
+    interval = st.session_state.get(INTERVAL, REDRAW)
+    if previous is not None and not previous["done"]:
+        return min(REDRAW_MAX, interval * 2) if interval < REDRAW_MAX else None
+    if not finished:
+        return None
+    cost = time.monotonic() - started
+    want = min(REDRAW_MAX, max(REDRAW, REDRAW_MARGIN * cost))
+    if want > interval or (want < interval / 2 and interval > REDRAW):
+        return round(want, 2)
+    return None
 
 
 def clip_text(config: train.TrainConfig) -> str:
@@ -237,47 +293,50 @@ s = ui.controls("training", CONTROLS, presets=PRESETS, text=TEXT,
                 inactive=lambda v: set() if v["clip_on"] else {"clip"})
 with ui.guard():
     run = current_run(s)
-    norms_start = start_grad_norms(run.config)
+    held_out_start, norms_start, baseline = start_measure(run.config)
 
+view = run.view()
+run.shown_active = view.active
+cap = run.settings.max_steps
 b1, b2, b3, b4 = st.columns(4)
-b1.button(TEXT["resume"] if run.trainer.steps else TEXT["start"], key="start", type="primary",
-          on_click=set_running, args=(True,), disabled=run.running or run.finished, width="stretch")
-b2.button(TEXT["stop"], key="stop", on_click=set_running, args=(False,), disabled=not run.running,
-          width="stretch")
-b3.button(TEXT["restart"], key="restart", on_click=restart, disabled=run.trainer.steps == 0,
-          width="stretch")
+b1.button(TEXT["resume"] if view.steps else TEXT["start"], key="start", type="primary",
+          on_click=start, disabled=view.active or finished(view, cap), width="stretch")
+b2.button(TEXT["stop"], key="stop", on_click=stop, disabled=not view.active, width="stretch")
+b3.button(TEXT["restart"], key="restart", on_click=restart,
+          disabled=view.steps == 0 and view.status != trainpool.FAILED, width="stretch")
 b4.button(TEXT["clear"], key="clear", on_click=forget_past,
           disabled=not st.session_state.get(PAST), width="stretch")
 
 
-@st.fragment(run_every=RUN_EVERY if run.running else None)
+@st.fragment(run_every=st.session_state.get(INTERVAL, REDRAW) if view.active else None)
 def live_panel() -> None:
-    """Train one chunk (when on), then draw progress, metrics, loss and gradient norms."""
+    """Read the run's latest snapshot and draw progress, metrics, loss and gradient norms.
+    Nothing is trained here: a redraw costs the same however long a training step takes."""
+    started = time.monotonic()
+    previous = st.session_state.get(TICK)
+    full_run = previous is None  # part of a run of the whole page (see below the panel)
+    tick = st.session_state[TICK] = {"at": started, "done": False}
     run = st.session_state[STATE]
-    tr, cap = run.trainer, run.settings.max_steps
-    if run.running:
-        run.last_tick = time.monotonic()
-        with run.lock:
-            start = time.perf_counter()
-            # one step at a time, so Stop (which clears run.running) takes effect at once
-            while run.running and not run.finished and time.perf_counter() - start < CHUNK_SECONDS:
-                tr.run(1)
-        if run.finished:
-            run.running = False
-            st.rerun(scope="app")  # redraw the buttons and stop the timer
-
-    with run.lock:  # a consistent picture: no step is trained while we read
-        step, losses = tr.steps, list(tr.losses)
-        if run.measured_step != step:  # measure once per new step count
-            run.held_out = tr.evaluate(EVAL_SIZE)
-            run.now_norms = tr.grad_norms() if step else None
-            run.measured_step = step
-        last_gnorm = tr.grad_norm_history[-1] if step else None
+    view = run.view()  # one consistent snapshot
+    adapt = view.active and run.shown_active and not full_run
+    if adapt:
+        new = redraw_interval(started, False, previous)
+        if new is not None:  # the last panel run was cut short by the next tick
+            st.session_state[INTERVAL] = new
+            st.rerun(scope="app")  # run_every changes with a run of the whole page
+    if run.shown_active and not view.active:
+        st.rerun(scope="app")  # the run ended: redraw the buttons and stop the timer
+    step = view.steps
     st.progress(min(step / cap, 1.0), text=TEXT["progress"].format(step=step, total=cap,
-                                                                   seconds=tr.seconds))
-    if tr.diverged:
+                                                                   seconds=view.seconds))
+    if view.status == trainpool.DIVERGED:
         st.warning(TEXT["status_diverged"].format(step=step))
-    elif run.running:
+    elif view.status == trainpool.FAILED:
+        st.warning(TEXT["status_failed"].format(error=ui.escape_md(view.error, 200)))
+    elif view.status == trainpool.QUEUED:
+        st.caption(TEXT["status_queued"].format(position=view.queue_position,
+                                                slots=pool().n_workers * pool().runs_per_worker))
+    elif view.status == trainpool.RUNNING:
         st.caption(TEXT["status_running"])
     elif step >= cap:
         st.success(TEXT["status_done"].format(step=step))
@@ -286,16 +345,17 @@ def live_panel() -> None:
     else:
         st.caption(TEXT["status_ready"])
 
-    held_out = run.held_out
+    measured = view.measured_step >= 0
+    held_out = view.held_out if measured else held_out_start
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(TEXT["m_loss"], f"{held_out:.4f}")
-    c2.metric(TEXT["m_baseline"], f"{tr.baseline:.4f}")
-    c3.metric(TEXT["m_ratio"], f"{held_out / tr.baseline:.3f}")
-    c4.metric(TEXT["m_gnorm"], f"{last_gnorm:.3g}" if step else "—")
+    c2.metric(TEXT["m_baseline"], f"{baseline:.4f}")
+    c3.metric(TEXT["m_ratio"], f"{held_out / baseline:.3f}")
+    c4.metric(TEXT["m_gnorm"], f"{view.last_grad_norm:.3g}" if step else "—")
 
     task = run.config.task
     smooth = 20
-    curves = {TEXT["run_now"].format(cell=CELL_NAMES[run.config.cell]): losses}
+    curves = {TEXT["run_now"].format(cell=CELL_NAMES[run.config.cell]): list(view.losses)}
     for config, losses in st.session_state.get(PAST, []):
         if (config.task, config.seq_len) == (task, run.config.seq_len):  # same baseline
             label = TEXT["run_past"].format(cell=CELL_NAMES[config.cell], lr=config.lr,
@@ -303,19 +363,26 @@ def live_panel() -> None:
             curves.setdefault(label, losses)
     left, right = st.columns(2)
     with left:
-        ui.plot(remedies.loss_figure(curves, tr.baseline, smooth=smooth, x_max=cap, labels={
+        ui.plot(remedies.loss_figure(curves, baseline, smooth=smooth, x_max=cap, labels={
             "title": TEXT["fig_loss_title"].format(k=smooth), "x": TEXT["fig_loss_x"],
             "y": TEXT[f"fig_loss_y_{task}"], "baseline": TEXT[f"fig_baseline_{task}"],
         }), key="fig_loss")
     with right:
         grads = {TEXT["grad_start"]: norms_start}
-        if step:
-            grads[TEXT["grad_now"].format(step=step)] = run.now_norms
+        if measured and view.measured_step > 0:
+            grads[TEXT["grad_now"].format(step=view.measured_step)] = np.asarray(view.grad_norms)
         ui.plot(remedies.grad_norm_figure(grads, labels={
             "title": TEXT["fig_grad_title"], "x": TEXT["fig_grad_x"], "y": TEXT["fig_grad_y"],
         }), key="fig_grad")
+    tick["done"] = True
+    if adapt:
+        new = redraw_interval(started, True, None)
+        if new is not None:
+            st.session_state[INTERVAL] = new
+            st.rerun(scope="app")
 
 
+st.session_state[TICK] = None  # a run of the whole page: no panel run was cut short
 with ui.guard():
     live_panel()
 

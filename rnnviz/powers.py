@@ -19,6 +19,15 @@ exponents — and the exponents are integers, so no rounding error accumulates o
 log₁₀|(Wⁿ)_ij| = e_n,i · log₁₀2 + log₁₀|(M_n)_ij|. One scale per row (rather than one for the
 whole matrix) keeps a diagonal W exact however far apart its eigenvalues are.
 
+Cost: one H×H product per power (~1.5 ms at H = 256). A page that shows N = 1000 powers
+needs only ~120 of them for the histograms and a few hundred for the norm curve, so
+``scaled_powers_at`` visits just the powers asked for, jumping d ≤ MAX_JUMP powers at a
+time with a precomputed W^d = 2^g · D_d (one global binary exponent g, which commutes
+with everything): Wⁿ⁺ᵈ = diag(2^{e_n + g}) · (M_n D_d). A step matrix is used only while
+it is faithful (no entry underflowed or lost precision: its nonzero pattern equals the
+pattern of W^d and every nonzero entry is a normal float with a full mantissa), else
+shorter jumps are taken; d = 1 is the plain product, bit for bit.
+
 Every result is a frozen dataclass of plain numpy arrays.
 """
 
@@ -33,6 +42,7 @@ from .errors import RnnvizError
 from .weights import MAX_HIDDEN
 
 MAX_POWER = 5000  # the largest n the library promises to handle
+MAX_JUMP = 16  # longest jump between visited powers (see scaled_powers_at)
 MAX_BINS = 1000
 LOG10_2 = np.log10(2.0)
 _TINY = np.finfo(np.float64).tiny  # below this an entry is subnormal: too few bits to log
@@ -95,6 +105,56 @@ def scaled_powers(W, n_max: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]
         yield n, e, M
 
 
+def _step_matrices(W: np.ndarray, d_max: int) -> list[tuple[np.ndarray, int]]:
+    """[(D_d, g_d)] for d = 1 … d' ≤ d_max with W^d = 2^{g_d} · D_d, max |D_d| in [½, 1)
+    (D_1 = W itself, g_1 = 0). Stops before the first d whose D_d is not faithful: a
+    nonzero pattern other than W^d's (underflow, or exact cancellation), or a nonzero
+    entry below 2^-969 (fewer than 53 significant bits)."""
+    steps = [(W, 0)]
+    B = (W != 0).astype(np.float32)  # 0/1 path counts, exact in float32 for H ≤ 1024
+    pattern, P, g = B > 0, W, 0
+    for _ in range(2, d_max + 1):
+        P = P @ W  # (H, H) @ (H, H) -> (H, H)
+        _, k = np.frexp(np.max(np.abs(P)))
+        P, g = np.ldexp(P, -k), g + int(k)  # exact: a power of two
+        pattern = (pattern.astype(np.float32) @ B) > 0
+        nonzero = P != 0
+        if not np.array_equal(nonzero, pattern) or (nonzero.any() and
+                                                    np.abs(P[nonzero]).min() < _TINY * 2.0**53):
+            break
+        steps.append((P, g))
+    return steps
+
+
+def scaled_powers_at(W, ns: Sequence[int], max_jump: int = MAX_JUMP
+                     ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield (n, e, M) with Wⁿ = diag(2^e) · M, as ``scaled_powers``, for n in `ns` only.
+
+    Gaps between consecutive powers are crossed in jumps of up to `max_jump` powers
+    (see the module note), so the cost is about Σ ⌈gap / max_jump⌉ products instead of
+    max(ns). Where every gap is 1 the arrays are bit for bit those of scaled_powers.
+    """
+    W = _check_W(W)
+    ns = _check_ns(ns, MAX_POWER)
+    max_jump = _check_int(max_jump, "max_jump", 1, MAX_POWER)
+    gaps = np.diff(ns, prepend=0)
+    steps = _step_matrices(W, min(max_jump, int(gaps.max())))
+    H = W.shape[0]
+    e = np.zeros(H, dtype=np.int64)
+    M = np.eye(H)
+    n = 0
+    for target in ns:
+        while n < target:
+            d = min(int(target) - n, len(steps))
+            D, g = steps[d - 1]
+            P = M @ D  # (H, H) @ (H, H) -> (H, H)
+            _, k = np.frexp(np.max(np.abs(P), axis=1))  # (H,)
+            M = np.ldexp(P, -k[:, None])
+            e = e + k + g
+            n += d
+        yield n, e, M
+
+
 def _pattern_powers(W: np.ndarray, n_max: int) -> Iterator[np.ndarray]:
     """Yield the nonzero pattern of Wⁿ (bool (H, H)) for n = 1 … n_max.
 
@@ -149,8 +209,8 @@ class PowerHistograms:
     size: int  # H², the number of entries of each Wⁿ
 
 
-def entry_histograms(W, n_max: int, bins: int = 60, *, ns: Sequence[int] | None = None
-                     ) -> PowerHistograms:
+def entry_histograms(W, n_max: int, bins: int = 60, *, ns: Sequence[int] | None = None,
+                     _on_power=None) -> PowerHistograms:
     """The histogram of log₁₀|(Wⁿ)_ij| for each n in `ns` (default: every n = 1 … n_max).
 
     All histograms share `bins` equal bins spanning the smallest to the largest
@@ -173,10 +233,16 @@ def entry_histograms(W, n_max: int, bins: int = 60, *, ns: Sequence[int] | None 
     hi = np.full(K, np.nan)
 
     # Pass 1: counts of zeros, quantiles and the range of log₁₀|entry| at each wanted n.
+    patterns = _pattern_powers(W, ns[-1])
+    pattern_at = {}
+    for n, pattern in enumerate(patterns, start=1):
+        if wanted[n]:
+            pattern_at[n] = pattern
     row = 0
-    for (n, e, M), pattern in zip(scaled_powers(W, ns[-1]), _pattern_powers(W, ns[-1])):
-        if not wanted[n]:
-            continue
+    for n, e, M in scaled_powers_at(W, ns):
+        if _on_power is not None:
+            _on_power(row, e, M)
+        pattern = pattern_at[n]
         L = log10_entries(e, M)  # (H, H)
         finite = np.isfinite(L)
         zeros[row] = np.count_nonzero(~pattern)
@@ -199,12 +265,15 @@ def entry_histograms(W, n_max: int, bins: int = 60, *, ns: Sequence[int] | None 
     # Pass 2: the same products again (deterministic), binned.
     counts = np.zeros((K, bins), dtype=np.int64)
     row = 0
-    for n, e, M in scaled_powers(W, ns[-1]):
-        if not wanted[n]:
-            continue
+    for n, e, M in scaled_powers_at(W, ns):
         L = log10_entries(e, M)
         x = np.clip(L[np.isfinite(L)], a, b)  # clip guards the edges against a last-bit wobble
-        counts[row], _ = np.histogram(x, bins=bins, range=(a, b))
+        # np.histogram's binning for equal widths (its edge corrections included; b is in
+        # the last bin) without its overhead
+        k = np.minimum(((x - a) * (bins / (b - a))).astype(np.int64), bins - 1)
+        k -= x < edges[k]
+        k += (x >= edges[k + 1]) & (k != bins - 1)
+        counts[row] = np.bincount(k, minlength=bins)
         row += 1
 
     return PowerHistograms(
@@ -219,10 +288,10 @@ def entry_histograms(W, n_max: int, bins: int = 60, *, ns: Sequence[int] | None 
 # ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PowerNorms:
-    """log₁₀‖Wⁿ‖₂ for n = 1 … n_max (every n: nothing is subsampled)."""
+    """log₁₀‖Wⁿ‖₂ at the powers n (every n = 1 … n_max unless `points` was given)."""
 
-    n: np.ndarray  # (n_max,) int64
-    log10_norm: np.ndarray  # (n_max,) float64; −inf once Wⁿ = 0 (nilpotent W)
+    n: np.ndarray  # (K,) int64, increasing, the last is n_max
+    log10_norm: np.ndarray  # (K,) float64; −inf once Wⁿ = 0 (nilpotent W)
 
 
 def _sigma_max(A: np.ndarray, v0: np.ndarray) -> tuple[float, np.ndarray]:
@@ -247,28 +316,77 @@ def _sigma_max(A: np.ndarray, v0: np.ndarray) -> tuple[float, np.ndarray]:
     return float(s[0]), Vt[0]
 
 
-def power_norms(W, n_max: int) -> PowerNorms:
-    """log₁₀‖Wⁿ‖₂ (largest singular value of Wⁿ) for every n = 1 … n_max, exact.
+def power_norms(W, n_max: int, points: int | None = None) -> PowerNorms:
+    """log₁₀‖Wⁿ‖₂ (largest singular value of Wⁿ), exact, for every n = 1 … n_max — or,
+    with `points` < n_max, at `points` powers evenly spread over 1 … n_max (n_max
+    included) plus every power between the neighbours of the largest of them, so the
+    peak of the curve is found to the power.
 
     With Wⁿ = diag(2^e) M and e* the largest exponent of a nonzero row,
     ‖Wⁿ‖₂ = 2^{e*} ‖diag(2^{e-e*}) M‖₂; rows more than 2^1074 below the top cannot change
-    the norm in float64, so they may underflow harmlessly. About 1.5 ms per n at
-    H = 256 (one product, one warm-started Lanczos), so every n is computed.
+    the norm in float64, so they may underflow harmlessly. About 2.5 ms per power at
+    H = 256 (one product, one warm-started Lanczos).
     """
     W = _check_W(W)
     n_max = _check_int(n_max, "n_max", 1, MAX_POWER)
-    H = W.shape[0]
-    out = np.full(n_max, -np.inf)
-    v = np.random.default_rng(0).standard_normal(H)  # fixed start: reproducible to the bit
-    for n, e, M in scaled_powers(W, n_max):
-        live = np.any(M != 0, axis=1)  # (H,)
-        if not live.any():
+    if points is None or points >= n_max:
+        return _norms_at(W, np.arange(1, n_max + 1))
+    points = _check_int(points, "points", 2, MAX_POWER)
+    ns = np.unique(np.round(np.linspace(1, n_max, points)).astype(np.int64))
+    return _refine_peak(W, _norms_at(W, ns))
+
+
+def histograms_and_norms(W, n_max: int, bins: int, ns: Sequence[int]
+                         ) -> tuple[PowerHistograms, PowerNorms]:
+    """``entry_histograms(W, n_max, bins, ns=ns)`` and log₁₀‖Wⁿ‖₂ at the same powers, plus
+    every power between the neighbours of the largest (as ``power_norms`` with points):
+    the norms are taken on the histograms' first pass, so the products are not redone."""
+    W = _check_W(W)
+    ns = _check_ns(ns, _check_int(n_max, "n_max", 1, MAX_POWER))
+    out = np.full(ns.size, -np.inf)
+    v = [np.random.default_rng(0).standard_normal(W.shape[0])]
+
+    def norm_at(i: int, e: np.ndarray, M: np.ndarray) -> None:
+        out[i], v[0] = _log10_norm(e, M, v[0])
+
+    hist = entry_histograms(W, n_max, bins, ns=ns, _on_power=norm_at)
+    return hist, _refine_peak(W, PowerNorms(n=ns.astype(np.int64), log10_norm=out))
+
+
+def _refine_peak(W: np.ndarray, coarse: PowerNorms) -> PowerNorms:
+    """Add every power between the neighbours of the largest norm of `coarse`."""
+    ns = coarse.n
+    k = int(np.argmax(coarse.log10_norm))
+    lo, hi = int(ns[max(k - 1, 0)]), int(ns[min(k + 1, ns.size - 1)])
+    if hi - lo + 1 <= np.count_nonzero((ns >= lo) & (ns <= hi)):
+        return coarse  # nothing in between
+    fine = _norms_at(W, np.arange(lo, hi + 1))
+    n = np.union1d(ns, fine.n)
+    out = np.empty(n.size)
+    out[np.searchsorted(n, ns)] = coarse.log10_norm
+    out[np.searchsorted(n, fine.n)] = fine.log10_norm
+    return PowerNorms(n=n, log10_norm=out)
+
+
+def _log10_norm(e: np.ndarray, M: np.ndarray, v: np.ndarray) -> tuple[float, np.ndarray]:
+    """log₁₀‖diag(2^e) M‖₂ and the right singular vector (−inf, v for the zero matrix)."""
+    live = np.any(M != 0, axis=1)  # (H,)
+    if not live.any():
+        return -np.inf, v
+    top = int(e[live].max())
+    A = np.ldexp(M, (np.where(live, e, top) - top)[:, None])  # (H, H)
+    sigma, v = _sigma_max(A, v)
+    return top * LOG10_2 + np.log10(sigma), v
+
+
+def _norms_at(W: np.ndarray, ns: np.ndarray) -> PowerNorms:
+    out = np.full(ns.size, -np.inf)
+    v = np.random.default_rng(0).standard_normal(W.shape[0])  # fixed start: reproducible
+    for i, (n, e, M) in enumerate(scaled_powers_at(W, ns)):
+        out[i], v = _log10_norm(e, M, v)
+        if out[i] == -np.inf:
             break  # Wⁿ = 0, and so is every later power
-        top = int(e[live].max())
-        A = np.ldexp(M, (np.where(live, e, top) - top)[:, None])  # (H, H)
-        sigma, v = _sigma_max(A, v)
-        out[n - 1] = top * LOG10_2 + np.log10(sigma)
-    return PowerNorms(n=np.arange(1, n_max + 1), log10_norm=out)
+    return PowerNorms(n=ns.astype(np.int64), log10_norm=out)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,21 +1,43 @@
-"""AppTest of the training lab (pages/training.py): defaults, extremes, presets, start/stop."""
+"""AppTest of the training lab (pages/training.py): defaults, extremes, presets, start/stop.
+
+Runs train in the worker processes of rnnviz.trainpool; the page only reads them, so the
+tests rerun the page until the view shows what they wait for."""
+
+import time
 
 import pytest
+from rnnviz import trainpool
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/training.py"
 RUN = "training.run"
+WAIT = 60.0  # a worker starts (imports torch) in a few seconds; generous for a busy CI
+
+
+def view(at) -> trainpool.RunView:
+    return at.session_state[RUN].view()
 
 
 def steps(at) -> int:
-    return at.session_state[RUN].trainer.steps
+    return view(at).steps
+
+
+def rerun_until(at, done, timeout: float = WAIT):
+    """Rerun the page every 0.2 s until done(at) holds, then once more (so the page has
+    drawn what done() read from the pool); fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not done(at):
+        assert time.monotonic() < deadline, f"not reached within {timeout} s: {view(at)}"
+        time.sleep(0.2)
+        at.run()
+    return at.run()
 
 
 def test_defaults_are_idle():
     at = run_page(PAGE)
     assert_ok(at)
     run = at.session_state[RUN]
-    assert not run.running and steps(at) == 0  # nothing trains before Start
+    assert run.rid is None and steps(at) == 0  # nothing trains before Start
     assert run.config.task == "adding" and run.config.cell == "lstm" and run.config.seq_len == 100
     assert len(charts_of(at)) == 2
     assert at.button(key="stop").disabled and not at.button(key="start").disabled
@@ -23,41 +45,48 @@ def test_defaults_are_idle():
     assert metrics["Baseline (no memory)"] == "0.1667"
 
 
-def test_start_fragment_runs_and_stop():
+def test_start_trains_in_the_pool_and_stop():
     at = run_page(PAGE, {"T": "10", "hidden": "8", "max_steps": "3000"})
     assert_ok(at)
     at = click(at, "start")
     assert_ok(at)
-    assert at.session_state[RUN].running
+    assert view(at).active
+    rerun_until(at, lambda at: steps(at) > 0)  # the worker trains and publishes
     first = steps(at)
-    assert first > 0  # the live panel trained a chunk
-    for _ in range(2):  # further runs of the live panel keep training
-        at.run()
+    rerun_until(at, lambda at: steps(at) > first)  # and keeps training
     assert_ok(at)
-    assert steps(at) > first
     assert not at.button(key="stop").disabled
+    rid = at.session_state[RUN].rid
+    assert trainpool.shared().view(rid).status == trainpool.RUNNING
     at = click(at, "stop")
     assert_ok(at)
     stopped = steps(at)
-    assert not at.session_state[RUN].running
+    v = view(at)
+    assert v.status == trainpool.STOPPED and len(v.losses) == stopped
+    assert v.measured_step == stopped  # the stopped view is measured at its last step
+    time.sleep(1.0)
     at.run()
     assert steps(at) == stopped  # stopped means stopped
     assert at.button(key="start").label == "Resume"
-    # changing a setting starts a fresh run and keeps the old curve for comparison
+    assert any(f"Stopped at step {stopped}." in c.value for c in at.caption)
+    # Resume continues the same run from where it stopped
+    at = click(at, "start")
+    rerun_until(at, lambda at: steps(at) > stopped)
+    assert view(at).losses[:stopped] == v.losses
+    at = click(at, "stop")
+    # changing a setting starts a fresh run, keeps the old curve, and frees the old run
     at = set_widget(at, "cell", "gru")
     assert_ok(at)
     assert steps(at) == 0 and len(at.session_state["training.past"]) == 1
+    assert trainpool.shared().view(rid).status == trainpool.GONE
 
 
 def test_run_stops_at_the_cap():
     at = run_page(PAGE, {"T": "5", "hidden": "4", "max_steps": "100"})
     at = click(at, "start")
-    for _ in range(10):
-        if not at.session_state[RUN].running:
-            break
-        at.run()
+    rerun_until(at, lambda at: not view(at).active)
     assert_ok(at)
-    assert steps(at) == 100 and not at.session_state[RUN].running
+    assert steps(at) == 100 and view(at).status == trainpool.DONE
     assert at.success and at.button(key="start").disabled
 
 
@@ -66,12 +95,9 @@ def test_diverging_relu_is_reported_not_raised():
                          "hidden": "128", "max_steps": "100"})
     assert_ok(at)
     at = click(at, "start")
-    for _ in range(6):
-        if not at.session_state[RUN].running:
-            break
-        at.run()
+    rerun_until(at, lambda at: not view(at).active)
     assert not at.exception and not at.error
-    assert at.session_state[RUN].trainer.diverged
+    assert view(at).status == trainpool.DIVERGED
     assert any("exploded" in w.value for w in at.warning)
     assert at.button(key="start").disabled  # a diverged run cannot resume; Restart can
 
@@ -102,13 +128,36 @@ def test_presets(preset, want):
     assert {k: getattr(config, k) for k in want} == want
 
 
-def test_a_run_left_behind_is_stopped_on_return():
-    """Coming back from another lesson does not resume training on its own."""
-    at = run_page(PAGE, {"T": "5", "hidden": "4"})
+def test_a_run_left_behind_is_stopped(monkeypatch):
+    """Nobody reads the run (the tab was closed or the student left): the pool stops it."""
+    monkeypatch.setattr(trainpool.shared(), "stale", 1.0)
+    at = run_page(PAGE, {"T": "5", "hidden": "4", "max_steps": "3000"})
     at = click(at, "start")
-    run = at.session_state[RUN]
-    assert run.running
-    run.last_tick -= 60  # as if the live panel had not ticked for a minute
+    rid = at.session_state[RUN].rid
+    pool = trainpool.shared()
+    deadline = time.monotonic() + WAIT
+    while pool.view(rid, touch=False).status != trainpool.STOPPED:  # reads that don't count
+        assert time.monotonic() < deadline, pool.view(rid, touch=False)
+        time.sleep(0.2)
     at.run()
     assert_ok(at)
-    assert not at.session_state[RUN].running
+    assert not view(at).active and at.button(key="start").label in ("Start", "Resume")
+
+
+def test_queue_position_is_shown(monkeypatch):
+    """More runs than the pool trains at once: the others wait and say where they are."""
+    pool = trainpool.shared()
+    monkeypatch.setattr(pool, "stale", 600.0)  # each page here is read only now and then
+    slots = pool.n_workers * pool.runs_per_worker
+    pages = []
+    for i in range(slots + 1):
+        at = run_page(PAGE, {"T": "5", "hidden": "4", "max_steps": "3000", "seed": str(i)})
+        pages.append(click(at, "start"))
+    last = pages[-1]
+    assert view(last).status == trainpool.QUEUED and view(last).queue_position == 1
+    assert any("number 1 in the queue" in c.value for c in last.caption)
+    click(pages[0], "stop")  # a slot frees: the queued run starts
+    rerun_until(last, lambda at: view(at).status == trainpool.RUNNING)
+    for at in pages:
+        if view(at).active:
+            click(at, "stop")

@@ -10,6 +10,7 @@ from rnnviz.powers import (
     log10_entries,
     power_norms,
     scaled_powers,
+    scaled_powers_at,
 )
 from rnnviz.weights import init_W_hh, largest_singular_value, rescale, spectral_radius
 
@@ -109,8 +110,53 @@ def test_subset_of_powers_agrees_with_the_full_run():
     full = entry_histograms(W, 50, 20)
     sub = entry_histograms(W, 50, 20, ns=[50, 1, 10, 10])
     np.testing.assert_array_equal(sub.n, [1, 10, 50])
-    for field in ("median", "q05", "q95", "zeros", "log10_min", "log10_max"):
-        np.testing.assert_array_equal(getattr(sub, field), getattr(full, field)[[0, 9, 49]])
+    np.testing.assert_array_equal(sub.zeros, full.zeros[[0, 9, 49]])
+    # the subset jumps from power to power with W^9 and W^16 (scaled_powers_at): the same
+    # numbers up to rounding
+    for field in ("median", "q05", "q95", "log10_min", "log10_max"):
+        np.testing.assert_allclose(getattr(sub, field), getattr(full, field)[[0, 9, 49]],
+                                   rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("init", INITS)
+def test_jumping_between_powers_matches_numpy(init):
+    W = W_of(init, 12, 3)
+    ns = [1, 2, 7, 30, 31, 60]
+    jumped = list(scaled_powers_at(W, ns))
+    assert [n for n, _, _ in jumped] == ns
+    for n, e, M in jumped:
+        P = np.linalg.matrix_power(W, n)
+        np.testing.assert_allclose(np.ldexp(M, e[:, None]), P, rtol=1e-9,
+                                   atol=1e-12 * np.abs(P).max())
+
+
+def test_every_power_visited_is_bit_for_bit_the_plain_scaled_product():
+    W = W_of("gaussian", 16, 2)
+    for (n, e, M), (m, f, N) in zip(scaled_powers_at(W, range(1, 41)), scaled_powers(W, 40)):
+        assert n == m
+        np.testing.assert_array_equal(e, f)
+        np.testing.assert_array_equal(M, N)
+
+
+def test_jumps_shorten_where_a_step_matrix_would_underflow():
+    # W^16 would hold 1e-480 next to 2^16: not a float64; the diagonal stays exact anyway
+    lam = np.array([1e-30, 0.5, -0.9, 2.0])
+    for n, e, M in scaled_powers_at(np.diag(lam), [1000]):
+        pass
+    L = log10_entries(e, M)
+    np.testing.assert_allclose(np.diag(L), 1000 * np.log10(np.abs(lam)), rtol=1e-12)
+    assert np.all(np.isneginf(L[~np.eye(4, dtype=bool)]))
+
+
+def test_sampled_norms_find_the_peak_to_the_power():
+    W = rescale(W_of("triangular", 64, 0), 0.9, "radius")
+    every = power_norms(W, 400)
+    sampled = power_norms(W, 400, points=50)
+    assert sampled.n[0] == 1 and sampled.n[-1] == 400 and sampled.n.size < 80
+    np.testing.assert_allclose(sampled.log10_norm, every.log10_norm[sampled.n - 1], rtol=1e-9,
+                               atol=1e-9)
+    k = int(np.argmax(every.log10_norm))
+    assert k + 1 in sampled.n and sampled.log10_norm.max() == pytest.approx(every.log10_norm[k])
 
 
 @pytest.mark.parametrize("radius", [2.0, 0.5])
