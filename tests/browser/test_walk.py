@@ -72,7 +72,7 @@ _FIGURES_JS = """() => {
   const fnv = (s) => { let h = 0x811c9dc5;
     for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
     return h.toString(16) + ':' + s.length; };
-  return [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(gd =>
+  return [...document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')].map(gd =>
     fnv(JSON.stringify([(gd.data || []).map(t => [t.type, t.name, t.x, t.y, t.z, t.text]),
                         gd.layout && gd.layout.title && gd.layout.title.text])));
 }"""
