@@ -77,6 +77,9 @@ up() {
     p="$(free_port)"
     ports+=("$p")
     # setsid: the app outlives this script; its own session, stopped by PID on `down`.
+    # Each process has its own training pool (rnnviz.trainpool, default CPUs - 1 workers):
+    # N processes would start N x (CPUs - 1) trainers, so one worker each unless told.
+    RNNVIZ_TRAIN_WORKERS="${RNNVIZ_TRAIN_WORKERS:-1}" \
     OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" PYTHONUNBUFFERED=1 setsid \
       "$PY" -m streamlit run app.py \
         --server.port "$p" --server.address 127.0.0.1 --server.headless true \
