@@ -24,12 +24,36 @@ if str(ROOT) not in sys.path:  # pages import `pages.ui` and `rnnviz` from the r
 TIMEOUT = 60.0
 
 
+_COMPONENTS = None
+
+
+def _share_components(at: AppTest) -> AppTest:
+    """Give the AppTest one component registry shared by every AppTest of this process.
+
+    A fresh AppTest scans every installed distribution for custom-component manifests
+    (components v2) on its first run: ~1.4 s of CPU per page test, and in tests/cost.py
+    a cost the real server pays once at start-up, not per link. Our only component
+    (pages/chart.py) registers itself when imported. `_bidi_component_manager` is
+    AppTest's own cache of that scan (Streamlit 1.67); without it this does nothing.
+    """
+    global _COMPONENTS
+    if not hasattr(at, "_bidi_component_manager"):
+        return at
+    if _COMPONENTS is None:
+        from streamlit.components.v2.component_manager import BidiComponentManager
+
+        _COMPONENTS = BidiComponentManager()
+        _COMPONENTS.discover_and_register_components(start_file_watching=False)
+    at._bidi_component_manager = _COMPONENTS
+    return at
+
+
 def page_app(path: str | Path, query: Mapping[str, str | list[str]] | None = None) -> AppTest:
     """An AppTest for one page file (relative to the repo root), not yet run.
 
     `query` seeds the URL before the first run: {"T": "300", "seed": ["1", "2"]}.
     """
-    at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+    at = _share_components(AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT))
     if query:
         at.query_params.update(dict(query))
     return at
@@ -42,7 +66,7 @@ def run_page(path: str | Path, query: Mapping[str, str | list[str]] | None = Non
 
 def run_script(script: str, query: Mapping[str, str | list[str]] | None = None) -> AppTest:
     """Run page source text (a tiny page written inside a test)."""
-    at = AppTest.from_string(script, default_timeout=TIMEOUT)
+    at = _share_components(AppTest.from_string(script, default_timeout=TIMEOUT))
     if query:
         at.query_params.update(dict(query))
     return at.run()
