@@ -26,7 +26,8 @@ def curve(page) -> dict:
 
 
 def verdict(page) -> str:
-    return page.get_by_text("The gradient reaching step 0").inner_text()
+    """The verdict under part 1 (the sidebar's preset notes quote the same words)."""
+    return page.get_by_test_id("stMainBlockContainer").get_by_text("The gradient reaching step 0").inner_text()
 
 
 def test_bptt_defaults_slider_url_and_fresh_context(page, base_url, browser):

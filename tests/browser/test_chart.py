@@ -251,7 +251,7 @@ def test_plotly_js_that_cannot_load_leaves_a_message_in_each_charts_place(page, 
     heights = [f["layout"]["height"] for f in library_figures("/bptt", {}).values()]
     assert [round(b["height"]) for b in boxes] == heights, boxes  # the figures' own heights
     assert_no_exception(page)
-    assert page.get_by_text("The gradient reaching step 0").is_visible()  # the page goes on
+    assert page.get_by_test_id("stMainBlockContainer").get_by_text("The gradient reaching step 0").is_visible()  # the page goes on
 
 
 def test_a_figure_plotly_cannot_draw_leaves_a_message_in_its_place(page, base_url):
