@@ -34,7 +34,7 @@ def test_compare_defaults_and_slider(page, base_url):
     cells = ("RNN (tanh)", "LSTM", "GRU")
     assert set(cells) <= set(before) and "LSTM ‖∂C/∂c_k‖" in before
     assert all(before[c][0] == 200 and abs(before[c][1]) < 1e-6 for c in cells), before  # ‖v‖ = 1
-    for label in ("Steps back above θ", "Parameters 4H(I+H+2)", "unroll + BPTT"):
+    for label in ("Steps back within θ … 1/θ", "Parameters 4H(I+H+2)", "unroll + BPTT"):
         assert page.get_by_text(label, exact=True).count() >= 1
     screenshot(page, "compare")
 
@@ -43,4 +43,4 @@ def test_compare_defaults_and_slider(page, base_url):
     assert_no_exception(page)
     after = curves(page)
     assert all(n == 230 for n, _ in after.values()), after
-    assert page.get_by_text("(out of 229)").count() == 1
+    assert page.get_by_text("out of 229.").count() == 1  # the verdict counts steps back to k = 0
