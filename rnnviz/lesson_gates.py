@@ -465,6 +465,57 @@ def keras_gru_forward(kernel, recurrent_kernel, bias, x, reset_after: bool = Tru
     return np.array(hs)
 
 
+# ------------------------------------------------------------- TensorFlow 1 layout
+TF1_ORDER = ("i", "g", "f", "o")  # TF1's i, j, f, o: j is the cell input (PyTorch's g)
+TF1_FORGET_BIAS = 1.0  # BasicLSTMCell / LSTMCell(forget_bias=1.0): added inside every step
+
+
+def to_tf1(cell: Cell, forget_bias: float = TF1_FORGET_BIAS) -> dict:
+    """The cell's weights as TensorFlow 1's BasicLSTMCell / LSTMCell stores them: one
+    kernel (I + H, 4H) acting on [x_t, h_{t−1}] and one bias (4H,), in TF1's gate order
+    i, j, f, o. TF1 adds `forget_bias` to the forget pre-activation at every step as a
+    constant, so the stored forget bias is the cell's b_f − forget_bias: the same function."""
+    if cell.kind != "lstm" or cell.bidirectional or cell.variant != "forget":
+        raise RnnvizError("to_tf1 takes a one-directional forget-gate LSTM (no peepholes).")
+    H, w = cell.hidden_size, cell.weights(0)
+    names = GATES["lstm"]
+
+    def blocks(a):  # PyTorch rows i, f, g, o -> TF1's i, j, f, o
+        return np.concatenate([a[names.index(n) * H:(names.index(n) + 1) * H] for n in TF1_ORDER])
+
+    bias = blocks(w["b_ih"] + w["b_hh"])
+    bias[2 * H:3 * H] -= forget_bias  # the f block: TF1 adds forget_bias back in every step
+    return {"kernel": np.concatenate([blocks(w["W_ih"]).T, blocks(w["W_hh"]).T]),  # (I + H, 4H)
+            "bias": bias, "forget_bias": float(forget_bias)}
+
+
+def tf1_lstm_forward(kernel, bias, x, forget_bias: float = TF1_FORGET_BIAS) -> tuple[np.ndarray, np.ndarray]:
+    """TensorFlow 1's BasicLSTMCell.call (tensorflow/python/ops/rnn_cell_impl.py), transcribed:
+    returns h (T, H), c (T, H).
+
+        gate_inputs = [x_t, h_{t−1}] @ kernel + bias;  i, j, f, o = split(gate_inputs, 4)
+        c_t = c_{t−1} σ(f + forget_bias) + σ(i) tanh(j),  h_t = tanh(c_t) σ(o)"""
+    x = np.asarray(x, dtype=np.float64)
+    H = kernel.shape[1] // 4
+    h, c = np.zeros(H), np.zeros(H)
+    hs, cs = [], []
+    for x_t in x:
+        i, j, f, o = np.split(np.concatenate([x_t, h]) @ kernel + bias, 4)
+        c = c * sigmoid(f + forget_bias) + sigmoid(i) * np.tanh(j)
+        h = np.tanh(c) * sigmoid(o)
+        hs.append(h)
+        cs.append(c)
+    return np.array(hs), np.array(cs)
+
+
+def tf1_check(cell: Cell, x, forget_bias: float = TF1_FORGET_BIAS) -> float:
+    """max |h| difference between rnnviz.unroll and TF1's equations on TF1's layout (to_tf1,
+    tf1_lstm_forward) of the same weights."""
+    tw = to_tf1(cell, forget_bias)
+    h_tf, _ = tf1_lstm_forward(tw["kernel"], tw["bias"], x, tw["forget_bias"])
+    return max_abs_diff(unroll(cell, x).h, h_tf)
+
+
 def max_abs_diff(a, b) -> float:
     """max |a − b| over all entries (0.0 for identical arrays)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)

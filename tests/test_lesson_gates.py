@@ -281,6 +281,40 @@ def test_unit_forget_bias_is_forget_bias_one():
     assert np.array_equal(lg.keras_unit_forget_bias(2), [0, 0, 1, 1, 0, 0, 0, 0])
 
 
+# ------------------------------------------------------------------- TensorFlow 1 layout
+def test_tf1_lstm_layout_and_equations_match_pytorch():
+    cell = lesson_cell("lstm", "forget")
+    x = x_in()
+    tw = lg.to_tf1(cell)
+    assert tw["kernel"].shape == (2 + H, 4 * H) and tw["bias"].shape == (4 * H,)
+    h_tf, c_tf = lg.tf1_lstm_forward(tw["kernel"], tw["bias"], x, tw["forget_bias"])
+    m = rnnviz.to_torch(cell)
+    out, (_, c_n) = m(torch.tensor(x)[:, None])
+    assert lg.max_abs_diff(h_tf, out[:, 0].detach().numpy()) < 1e-14
+    assert lg.max_abs_diff(c_tf[-1], c_n[0, 0].detach().numpy()) < 1e-14
+    assert lg.tf1_check(cell, x) < 1e-14
+    # the forget_bias is inside every step: dropping it is another network
+    h_nofb, _ = lg.tf1_lstm_forward(tw["kernel"], tw["bias"], x, 0.0)
+    assert lg.max_abs_diff(h_nofb, h_tf) > 1e-3
+    # TF1's order is i, j, f, o: read in PyTorch's i, f, g, o it is another network
+    k = tw["kernel"].copy()
+    k[:, H:2 * H], k[:, 2 * H:3 * H] = tw["kernel"][:, 2 * H:3 * H], tw["kernel"][:, H:2 * H]
+    h_bad, _ = lg.tf1_lstm_forward(k, tw["bias"], x, tw["forget_bias"])
+    assert lg.max_abs_diff(h_bad, h_tf) > 1e-3
+
+
+def test_tf1_start_is_keras_start():
+    """TF1's LSTMCell starts with zero biases and adds forget_bias = 1 in every step; Keras
+    starts with a forget bias of 1 (unit_forget_bias): at the start they are one function."""
+    keras = lg.lstm_variant_cells(H, seed=3)["keras"]
+    tw = lg.to_tf1(keras)
+    assert np.array_equal(tw["bias"], np.zeros(4 * H))  # TF1's zeros initialiser
+    x = rnnviz.make_input(T, 1, scale=1.5, seed=1)  # the variant cells take one input
+    assert lg.tf1_check(keras, x) < 1e-14
+    with pytest.raises(rnnviz.RnnvizError):
+        lg.to_tf1(rnnviz.make_cell("lstm", H, 1, variant="peephole", seed=3))
+
+
 def test_reach():
     assert lg.reach([-40.5, -3.0, -0.5]) == pytest.approx(-40.0)
     assert lg.reach([-np.inf, 0.0]) == -np.inf
