@@ -23,6 +23,7 @@ from .errors import RnnvizError
 from .logmath import from_log10, log10_hypot, log10_norms
 from .unroll import Trace
 
+MODES = ("window", "detach", "cec")  # bptt's modes: truncated by window, by chunk; 1997 LSTM
 SHORT = {"W_ih": "weight_ih", "W_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh",
          "w_ci": "weight_ci", "w_cf": "weight_cf", "w_co": "weight_co"}
 
@@ -118,10 +119,12 @@ def _normalise(v):
     return v / n, math.log10(n)
 
 
-def _backward_one(mod, w, rec, cell, g, cut_every=None):
+def _backward_one(mod, w, rec, cell, g, cut_every=None, cut_h=False):
     """The whole-sequence backward pass of one direction; g (T, H) direct gradients in
     processing order. cut_every=k drops the carried gradient at every k-th step boundary
-    (truncated BPTT with the state detached every k steps)."""
+    (truncated BPTT with the state detached every k steps). cut_h=True (LSTM) drops what
+    would flow back through h_{k−1} into the gates and cell input: only the cell state
+    carries the error back (Hochreiter & Schmidhuber's 1997 truncation)."""
     T, H = g.shape
     lstm = cell.kind == "lstm"
     L = np.empty(T)
@@ -142,6 +145,8 @@ def _backward_one(mod, w, rec, cell, g, cut_every=None):
             l = m
         L[k], UH[k] = l, uh
         d_ih, d_hh, dc_k, uh, uc = mod.backward_step(w, rec, k, uh, uc, cell)
+        if cut_h:  # the error that reached the gates' net inputs stops here
+            uh = np.zeros(H)
         if D_ih is None:
             D_ih, D_hh = np.empty((T, d_ih.size)), (None if d_hh is d_ih else np.empty((T, d_hh.size)))
         D_ih[k] = d_ih
@@ -260,15 +265,30 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
     truncate=k: truncated BPTT. mode="window": each loss term C^t back-propagates only k
     steps (to t−k+1); mode="detach": the state is detached every k steps, as when training
     on chunks of k steps (the gradient does not cross a chunk boundary).
+
+    mode="cec" (an LSTM without peepholes; no truncate): the truncation of Hochreiter &
+    Schmidhuber 1997 (section 4, and appendix A.1). Errors arriving at the net inputs of the
+    gates and the cell input are not propagated further back in time (they still change
+    the weights); only the cell state carries the error back, through
+    c_k = f_k ⊙ c_{k−1} + i_k ⊙ g_k: the "constant error carousel". The same as autograd
+    on a network whose gates and cell input read h_{k−1}.detach().
     """
     g = _check_grad_h(trace, grad_h)
     cell = trace.cell
     T, H = trace.T, cell.hidden_size
-    if truncate is not None:
+    if mode == "cec":
+        if truncate is not None:
+            raise RnnvizError("mode='cec' is the 1997 LSTM truncation: it takes no truncate.")
+        if cell.kind != "lstm" or cell.variant == "peephole":
+            raise RnnvizError("mode='cec' is defined for an LSTM without peepholes (the 1997 and "
+                              f"2000 cells), not for {cell.describe()}.")
+    elif truncate is not None:
         if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
             raise RnnvizError(f"truncate must be a whole number ≥ 1, got {truncate!r}.")
         if mode not in ("window", "detach"):
             raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
+    elif mode not in MODES:
+        raise RnnvizError(f"mode must be one of {', '.join(MODES)}, got {mode!r}.")
     mod = CELLS[cell.kind]
     hs, cs, xs, pres, params, norms, steps, dirs = [], [], [], [], {}, {}, {}, []
     for d in range(cell.directions):
@@ -280,7 +300,8 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
         if truncate is not None and mode == "window" and truncate < T:
             r = _backward_window(mod, w, rec, cell, gd, int(truncate))
         else:
-            r = _backward_one(mod, w, rec, cell, gd, truncate if truncate and mode == "detach" else None)
+            r = _backward_one(mod, w, rec, cell, gd, truncate if truncate and mode == "detach" else None,
+                              cut_h=(mode == "cec"))
         dirs.append(r)
         # parameter gradients: Σ_k terms at step scales, summed at the largest one
         finite = np.isfinite(r.L)

@@ -131,6 +131,56 @@ def test_gate_path_is_the_gradient_with_every_other_path_cut(kind, variant, loss
     assert np.max(np.abs(full_l - got)) > 1e-3
 
 
+@pytest.mark.parametrize("variant", ["forget", "nofg"])
+@pytest.mark.parametrize("loss", ["last", "all"])
+def test_1997_truncation_is_autograd_with_the_h_path_detached(variant, loss):
+    """bptt(mode="cec"): Hochreiter & Schmidhuber 1997's truncated gradient equals autograd
+    on the LSTM whose gates and cell input read h_{t−1}.detach() — ∂C/∂h_t, ∂C/∂c_t, ∂C/∂x_t
+    and every parameter's gradient; and it is not the full gradient."""
+    cell = lesson_cell("lstm", variant)
+    x = x_in(seed=2)
+    g = rnnviz.loss_grad(T, H, where=loss, seed=5)
+    got = rnnviz.bptt(rnnviz.unroll(cell, x), g, mode="cec")
+    p = {k: torch.tensor(v).requires_grad_() for k, v in cell.weights(0).items()}
+    xt = torch.tensor(x).requires_grad_()
+    h = c = torch.zeros(H, dtype=torch.float64)
+    hs, cs = [], []
+    for t in range(T):
+        a = p["W_ih"] @ xt[t] + p["b_ih"] + p["W_hh"] @ h.detach() + p["b_hh"]
+        ai, af, ag, ao = a.split(H)
+        f = torch.ones(H, dtype=torch.float64) if variant == "nofg" else torch.sigmoid(af)
+        c = f * c + torch.sigmoid(ai) * torch.tanh(ag)
+        h = torch.sigmoid(ao) * torch.tanh(c)
+        h.retain_grad()
+        c.retain_grad()
+        hs.append(h)
+        cs.append(c)
+    sum((h_t * torch.tensor(g_t)).sum() for h_t, g_t in zip(hs, g)).backward()
+    np.testing.assert_allclose(got.h, np.stack([v.grad.numpy() for v in hs]), rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(got.c, np.stack([v.grad.numpy() for v in cs]), rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(got.x, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
+    for short, name in (("W_ih", "weight_ih_l0"), ("W_hh", "weight_hh_l0"), ("b_ih", "bias_ih_l0"),
+                        ("b_hh", "bias_hh_l0")):
+        np.testing.assert_allclose(got.params[name], p[short].grad.numpy(), rtol=1e-10, atol=1e-15)
+    # the cell-state norm is the library's gate path (the same cut, another code path)
+    np.testing.assert_allclose(got.log10_norm_c, lg.gate_path_log10_norm(rnnviz.unroll(cell, x), g),
+                               atol=1e-10)
+    full = rnnviz.bptt(rnnviz.unroll(cell, x), g)
+    assert np.max(np.abs(full.log10_norm_c - got.log10_norm_c)) > 1e-3
+
+
+def test_1997_truncation_refuses_what_it_does_not_define():
+    x = x_in()
+    g = rnnviz.loss_grad(T, H, where="last", seed=5)
+    for cell in (lesson_cell("lstm", "peephole"), lesson_cell("gru", "after")):
+        with pytest.raises(rnnviz.RnnvizError, match="without peepholes"):
+            rnnviz.bptt(rnnviz.unroll(cell, x), g, mode="cec")
+    with pytest.raises(rnnviz.RnnvizError, match="no truncate"):
+        rnnviz.bptt(rnnviz.unroll(lesson_cell("lstm", "forget"), x), g, truncate=3, mode="cec")
+    with pytest.raises(rnnviz.RnnvizError, match="mode must be"):
+        rnnviz.bptt(rnnviz.unroll(lesson_cell("lstm", "forget"), x), g, mode="1997")
+
+
 @pytest.mark.parametrize("kind,bias", [("lstm", -3.0), ("lstm", 2.0), ("gru", -3.0), ("gru", 4.0)])
 def test_constant_gate_gives_closed_form_far_past_float64(kind, bias):
     # W_hh = 0, zero input: the gates are constants σ(0) and σ(bias), the state stays 0, and
