@@ -16,6 +16,7 @@ from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
 from .errors import ForwardOverflowError, RnnvizError
 from .flow import bound_log10, flow_map, jacobian_norms
 from .powers import diagonal_powers, eigen, entry_histograms, power_norms
+from .readout import make_readout, readout_loss
 from .torch_io import from_state_dict, from_torch, to_state_dict, to_torch
 from .unroll import Trace, unroll
 
@@ -24,4 +25,5 @@ __all__ = [
     "MAX_STEPS", "bptt", "from_state_dict", "from_torch", "loss_grad", "make_cell",
     "make_input", "to_state_dict", "to_torch", "unroll", "flow_map", "jacobian_norms",
     "bound_log10", "entry_histograms", "power_norms", "eigen", "diagonal_powers",
+    "make_readout", "readout_loss",
 ]
