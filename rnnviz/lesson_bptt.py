@@ -29,10 +29,13 @@ import numpy as np
 
 from .bptt import bptt
 from .build import loss_grad, make_cell, make_input
+from .edges import unrolled_edges
 from .cell import Cell
 from .cells.rnn import ACTIVATIONS
 from .errors import RnnvizError
 from .figures.style import downsample
+from .flow import jacobian_norms
+from .readout import READOUT_LOSSES, make_readout, readout_loss
 from .unroll import unroll_finite
 from .weights import largest_singular_value, spectral_radius
 
@@ -40,6 +43,11 @@ VERDICT_DECADES = 1.0  # |log10 ratio| below this (a factor 10) counts as "kept"
 SATURATED = 0.1  # σ' below SATURATED·γ counts as saturated (tanh: σ' < 0.1) or, for ReLU, off
 LATE_FRACTION = 0.1  # "the last 10 % of steps"
 LINEAR_MAP_MAX = 1e3  # the h heatmap shows h itself up to this |h|, else sign·log10(1+|h|)
+READOUTS = ("linear",) + READOUT_LOSSES  # C = vᵀh (no output layer), or through o = θ(W_oh h + b_o)
+N_OUT = 4  # outputs of the output layer (classes for cross-entropy)
+DIAGRAM_STEPS = 8  # columns of the unrolled diagram
+JACOBIAN_WORK = 2000 * 64 ** 3  # (steps swept) × H³ of the ∂h_t/∂h_k sweep: ≈ 0.1 s of CPU
+JACOBIAN_POINTS = 101
 
 
 def gamma(activation: str) -> float:
@@ -107,6 +115,15 @@ class BpttLesson:
     map_stride: int  # every map_stride-th unit is shown
     dact_median: float  # median σ'(h*) over every step and unit drawn
     dact_saturated: float  # share of those σ'(h*) below SATURATED·γ (saturated, or ReLU off)
+    readout: str = "linear"  # "linear" (C = vᵀh) | "mse" | "xent" (through the output layer)
+    loss_value: float | None = None  # C through the output layer (None for "linear")
+    diagram_steps: tuple = ()  # the steps the unrolled diagram shows
+    diagram_nodes: dict | None = None  # {"h_t": log10 ‖∂C/∂h_t‖}
+    diagram_edges: tuple = ()  # (Edge, …) of rnnviz.edges.unrolled_edges
+    jacobian_n: np.ndarray | None = None  # (m,) steps back n = (n−1) − k
+    jacobian_log10: np.ndarray | None = None  # (m,) log10 ‖∂h_{n−1}/∂h_k‖₂
+    jacobian_bound: np.ndarray | None = None  # (m,) n · log10(‖W_hh‖₂γ)
+    jacobian_span: int = 0  # how many steps back the Jacobian was swept
 
 
 def verdict_of(exponent: float) -> str:
@@ -170,13 +187,48 @@ def heatmaps(h: np.ndarray, dact: np.ndarray, max_steps: int, max_units: int) ->
                 units=np.arange(0, H, ku), block=max(1, math.ceil(T / max_steps)), stride=ku)
 
 
+def diagram_steps(n: int, columns: int = DIAGRAM_STEPS) -> list[int]:
+    """The steps the unrolled diagram shows: spread over 0 … n−1, with n−2 and n−1 side by
+    side so that one edge is a single step of the recurrence."""
+    steps = set(np.round(np.linspace(0, n - 1, min(n, columns))).astype(int).tolist())
+    return sorted(steps | ({n - 2} if n >= 2 else set()))
+
+
+def jacobian(trace, rate: float, points: int = JACOBIAN_POINTS):
+    """(n, log10 ‖∂h_{T−1}/∂h_{T−1−n}‖₂, n·log10(rate), span) over the last `span` steps,
+    span ≤ JACOBIAN_WORK / H³ so that a T = 2000, H = 256 link stays cheap."""
+    T, H = trace.T, trace.cell.hidden_size
+    span = int(min(T - 1, max(1, JACOBIAN_WORK // H ** 3)))
+    ks = np.unique(np.round(np.linspace(T - 1 - span, T - 1, min(span + 1, points))).astype(int))
+    j = jacobian_norms(trace, t=T - 1, ks=ks)
+    back = j.n.astype(np.float64)
+    with np.errstate(divide="ignore"):
+        bound = back * (math.log10(rate) if rate > 0 else -math.inf)
+    bound[back == 0] = 0.0
+    return back, np.asarray(j.log10_norm, dtype=np.float64), bound, span
+
+
+def loss_gradient(h: np.ndarray, readout: str, loss: str, seed: int):
+    """(∂C/∂h_t direct (T, H), C or None): the linear read-out vᵀh of rnnviz.loss_grad, or the
+    source's output layer o = θ(W_oh h + b_o) with squared error or cross-entropy."""
+    if readout not in READOUTS:
+        raise RnnvizError(f"Unknown read-out {readout!r}; choose one of {', '.join(READOUTS)}.")
+    n, H = h.shape
+    if readout == "linear":
+        return loss_grad(n, H, where=loss, seed=seed), None
+    out = readout_loss(h, make_readout(n, H, N_OUT, loss=readout, seed=seed), where=loss)
+    return out.grad_h, out.C
+
+
 def compute(T: int, H: int = 32, activation: str = "tanh", init: str = "gaussian",
             scale: float = 1.0, scale_by: str = "radius", input_scale: float = 1.0,
-            loss: str = "last", seed: int = 0, *, max_steps_shown: int = 400,
-            max_units_shown: int = 64,
+            loss: str = "last", seed: int = 0, readout: str = "linear", *,
+            max_steps_shown: int = 400, max_units_shown: int = 64,
             cell_and_spectrum: tuple[Cell, Spectrum] | None = None) -> BpttLesson:
     """Unroll the lesson's RNN over a seeded Gaussian input x_t ~ N(0, input_scale²) and
-    back-propagate a linear read-out loss at the last step or at every step.
+    back-propagate a loss at the last step or at every step: a linear read-out vᵀh
+    (readout="linear"), or through the output layer o = θ(W_oh h + b_o) with squared error
+    ("mse", θ = identity) or cross-entropy ("xent", θ = softmax).
 
     `cell_and_spectrum` may pass a cached `lesson_cell(H, activation, init, scale, scale_by,
     seed)`.
@@ -188,13 +240,17 @@ def compute(T: int, H: int = 32, activation: str = "tanh", init: str = "gaussian
     x = make_input(T, 1, kind="gaussian", scale=input_scale, seed=seed)  # (T, 1)
     trace, overflow = unroll_finite(cell, x)
     n = trace.T
-    grads = bptt(trace, loss_grad(n, H, where=loss, seed=seed))
+    grad_h, C = loss_gradient(trace.h, readout, loss, seed)
+    grads = bptt(trace, grad_h)
     l_h = grads.log10_norm_h  # (n,)
     exponent = float(l_h[0] - l_h[-1])
     l_step = grads.step_log10_norm["weight_hh_l0"]  # (n,)
     late_from = n - max(1, math.ceil(LATE_FRACTION * n))
     maps = heatmaps(trace.h, trace.dact["h"], max_steps_shown, max_units_shown)
     dact = trace.dact["h"]  # (n, H) σ'(h*) at every step and unit
+    steps = diagram_steps(n)
+    nodes, edges = unrolled_edges(trace, grads, grad_h, steps)
+    j_n, j_log, j_bound, j_span = jacobian(trace, spec.rate) if n >= 2 else (None, None, None, 0)
     return BpttLesson(
         T=T, n=n, overflow_step=overflow, loss=loss, spectrum=spec,
         log10_norm_h=np.array(l_h, dtype=np.float64),
@@ -205,4 +261,7 @@ def compute(T: int, H: int = 32, activation: str = "tanh", init: str = "gaussian
         h_map=maps.h, h_map_log=maps.h_log, h_abs_max=maps.h_abs_max, dact_map=maps.dact,
         map_steps=maps.steps, map_units=maps.units, map_block=maps.block, map_stride=maps.stride,
         dact_median=float(np.median(dact)),
-        dact_saturated=float(np.mean(dact < SATURATED * spec.gamma)))
+        dact_saturated=float(np.mean(dact < SATURATED * spec.gamma)),
+        readout=readout, loss_value=C, diagram_steps=tuple(steps), diagram_nodes=nodes,
+        diagram_edges=tuple(edges), jacobian_n=j_n, jacobian_log10=j_log, jacobian_bound=j_bound,
+        jacobian_span=j_span)

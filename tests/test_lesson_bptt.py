@@ -280,3 +280,75 @@ def test_figures_hold_only_finite_float32(kw):
     heat = figs[2].data
     assert len(heat) == 2 and heat[1].xaxis == "x2" and figs[2].layout.xaxis2.matches == "x"
     np.testing.assert_array_equal(heat[0].x, r.map_steps.astype(np.float32))
+
+
+# ------------------------------------------------------- the output layer (issue 15)
+@pytest.mark.parametrize("readout", ["mse", "xent"])
+@pytest.mark.parametrize("loss", ["last", "all"])
+def test_loss_through_the_output_layer_is_autograds(readout, loss):
+    """The source's o = θ(W_oh h + b_o) with squared error or cross-entropy: the lesson's
+    ∂C/∂h_k curve and C equal autograd through nn.RNN and the output layer."""
+    T, H = 40, 6
+    r = lesson_bptt.compute(T, H, "tanh", scale=1.2, loss=loss, readout=readout, seed=2)
+    cell, x, _ = setting(T, H, "tanh", scale=1.2, loss=loss, seed=2)
+    ro = rnnviz.make_readout(T, H, lesson_bptt.N_OUT, loss=readout, seed=2)
+    m = rnnviz.to_torch(cell)  # one step at a time, so that .grad is the total ∂C/∂h_k
+    h = torch.zeros(1, 1, H, dtype=torch.float64)
+    steps = []
+    for t in range(T):
+        _, h = m(torch.tensor(x[t]).view(1, 1, -1), h)
+        h.retain_grad()
+        steps.append(h)
+    z = torch.stack([h.view(-1) for h in steps]) @ torch.tensor(ro.W_oh).T + torch.tensor(ro.b_o)
+    if readout == "mse":
+        per = 0.5 * ((z - torch.tensor(ro.target)) ** 2).sum(1)
+    else:
+        per = torch.nn.functional.cross_entropy(z, torch.tensor(ro.target), reduction="none")
+    C = per[-1] if loss == "last" else per.sum()
+    C.backward()
+    assert r.loss_value == pytest.approx(float(C.detach()), rel=1e-12)
+    total = np.stack([h.grad.view(-1).numpy() for h in steps])
+    np.testing.assert_allclose(r.log10_norm_h, np.log10(np.linalg.norm(total, axis=1)), atol=1e-9)
+    # it is another loss than the linear read-out's
+    lin = lesson_bptt.compute(T, H, "tanh", scale=1.2, loss=loss, seed=2)
+    assert np.max(np.abs(lin.log10_norm_h - r.log10_norm_h)) > 1e-3 and lin.loss_value is None
+
+
+def test_unknown_readout_is_refused():
+    with pytest.raises(rnnviz.RnnvizError, match="read-out"):
+        lesson_bptt.compute(10, 4, readout="hinge")
+
+
+# ----------------------------------------------- the diagram and the Jacobian (issue 15)
+def test_diagram_nodes_are_the_curve_at_the_steps_shown():
+    r = lesson_bptt.compute(100, 8)
+    assert r.diagram_steps == (0, 14, 28, 42, 57, 71, 85, 98, 99)
+    for t in r.diagram_steps:
+        assert r.diagram_nodes[f"h_{t}"] == r.log10_norm_h[t]
+    assert len(r.diagram_edges) == 2 * 9 + 8
+    assert lesson_bptt.diagram_steps(2) == [0, 1] and lesson_bptt.diagram_steps(5) == [0, 1, 2, 3, 4]
+
+
+def test_jacobian_is_autograds_and_under_its_bound():
+    T, H = 30, 5
+    r = lesson_bptt.compute(T, H, "tanh", scale=1.3, seed=1)
+    cell, x, _ = setting(T, H, "tanh", scale=1.3, seed=1)
+    m = rnnviz.to_torch(cell)
+    xt = torch.tensor(x)
+    for n, got in zip(r.jacobian_n[::7], r.jacobian_log10[::7]):
+        k = T - 1 - int(n)
+        _, h_k = m(xt[:k + 1].view(k + 1, 1, 1))
+
+        def rest(h0, k=k):
+            return m(xt[k + 1:].view(T - 1 - k, 1, 1), h0)[1].view(-1) if k < T - 1 else h0.view(-1)
+
+        J = torch.autograd.functional.jacobian(rest, h_k.detach()).reshape(H, H)
+        assert got == pytest.approx(math.log10(torch.linalg.matrix_norm(J, 2).item()), abs=1e-9)
+    assert np.all(r.jacobian_log10 <= r.jacobian_bound + 1e-9)
+    assert r.jacobian_span == T - 1
+
+
+def test_jacobian_span_is_capped_for_big_hidden_sizes():
+    r = lesson_bptt.compute(2000, 256, "tanh")
+    assert r.jacobian_span == lesson_bptt.JACOBIAN_WORK // 256 ** 3 == 31
+    assert r.jacobian_n.max() == 31
