@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
+from tests.apptest_util import assert_ok, charts_of, run_page
 from tests.page_tables import tables
 
-PAGES = ("bptt",)
+PAGES = ("bptt", "powers")
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # numbers as written: 0.76, 1e308 (two numbers), 10⁻⁴⁴ (10 and a superscript), ‖W_hh‖₂;
@@ -95,3 +96,26 @@ def test_the_check_catches_a_missing_key_a_changed_number_and_a_lost_placeholder
     assert any(d.startswith("overflow: placeholders") for d in differences(en, broken))
     broken = {**zh, "dact_line": zh["dact_line"].replace(" **{share}**", "")}
     assert any(d.startswith("dact_line: placeholders") for d in differences(en, broken))
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chart_titles(at) -> list[str]:
+    return [c.figure["layout"]["title"]["text"] for c in charts_of(at)]
+
+
+@pytest.mark.parametrize("page", ["bptt", "powers"])
+def test_a_cached_figure_is_not_served_in_the_other_language(page):
+    """These pages cache their figures (labels read inside the cached function): an English
+    run first, then the same settings in Chinese, must get Chinese figures, and back."""
+    path = f"pages/{page}.py"
+    en = run_page(path, {"lang": "en"})
+    assert_ok(en)
+    zh = run_page(path, {"lang": "zh"})
+    assert_ok(zh)
+    titles = [t for t in chart_titles(zh) if t]
+    assert titles and all(CJK.search(t) for t in titles), titles
+    again = run_page(path, {"lang": "en"})
+    assert chart_titles(again) == chart_titles(en)
+    assert not any(CJK.search(t) for t in chart_titles(again))
