@@ -14,7 +14,7 @@ import pytest
 from tests.apptest_util import assert_ok, charts_of, run_page
 from tests.page_tables import tables
 
-PAGES = ("bptt", "powers", "truncated")
+PAGES = ("bptt", "powers", "truncated", "clipping")
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # numbers as written: 0.76, 1e308 (two numbers), 10⁻⁴⁴ (10 and a superscript), ‖W_hh‖₂;
