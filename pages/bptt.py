@@ -368,7 +368,8 @@ def gradient_figures(settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
     terms = gradients.step_terms_figure(
         _r.log10_step_whh, late_from=_r.late_from,
         labels={"title": TEXT["fig_terms_title"], "x": TEXT["fig_x"], "y": TEXT["fig_terms_y"],
-                "late": TEXT["fig_late"], "curve": TEXT["fig_term"], "hover": TEXT["fig_term_hover"]})
+                "late": TEXT["fig_late"], "curve": TEXT["fig_term"],
+                "hover": TEXT["fig_term_hover"]})
     return curve, terms
 
 

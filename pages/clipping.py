@@ -314,8 +314,10 @@ st.sidebar.caption(TEXT["presets_help"])
 
 st.header(TEXT["h_two"])
 st.markdown(TEXT["two_text"])
-ui.equation(r"\text{" + TEXT["eq_by_value"] + r"}\quad \hat g_i = \max\bigl(-\theta,\ \min(\theta,\ g_i)\bigr)")
-ui.equation(r"\text{" + TEXT["eq_by_norm"] + r"}\quad \text{" + TEXT["eq_if"] + r"} \lVert g\rVert \ge \theta:\quad "
+ui.equation(r"\text{" + TEXT["eq_by_value"] + r"}\quad "
+            r"\hat g_i = \max\bigl(-\theta,\ \min(\theta,\ g_i)\bigr)")
+ui.equation(r"\text{" + TEXT["eq_by_norm"] + r"}\quad \text{" + TEXT["eq_if"] + r"} "
+            r"\lVert g\rVert \ge \theta:\quad "
             r"\hat g = \theta\,\frac{g}{\lVert g\rVert}")
 ui.equation(r"\text{" + TEXT["eq_turn"] + r"}\quad \cos\varphi = "
             r"\frac{\langle g, \hat g\rangle}{\lVert g\rVert\,\lVert \hat g\rVert}")

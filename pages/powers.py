@@ -401,7 +401,8 @@ with right:
 
 ui.equation(r"\rho^{\,n} \;\le\; \lVert W_{hh}^{\,n} \rVert_2 \;\le\; \lVert W_{hh} \rVert_2^{\,n},"
             r"\qquad \lVert W_{hh}^{\,n} \rVert_2^{1/n} \xrightarrow{\,n\to\infty\,} \rho")
-ui.equation(r"\lVert W_{hh} \rVert_2 < \tfrac{1}{\gamma}\ \Rightarrow\ \text{" + TEXT["eq_vanishing"] + r"},\qquad "
+ui.equation(r"\lVert W_{hh} \rVert_2 < \tfrac{1}{\gamma}\ \Rightarrow\ "
+            r"\text{" + TEXT["eq_vanishing"] + r"},\qquad "
             r"\gamma = \sup|\sigma'| = 1\ (\tanh),\ \tfrac14\ (\text{sigmoid})")
 st.markdown(TEXT["look"])
 st.caption(TEXT["source"])

@@ -378,7 +378,8 @@ ui.equation(r"\frac{\partial C}{\partial \beta}\Big|_{w} = \sum_{j} "
             r"\sum_{\substack{k \le j \\ j - k < w}} \frac{\partial C^j}{\partial \beta^k}\, "
             r"f'\!\left(C^j\right) \quad \text{" + TEXT["eq_window"] + r"}, \qquad "
             r"\sum_{j} \sum_{\substack{k \le j \\ \lfloor k/w \rfloor = \lfloor j/w \rfloor}} "
-            r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right) \quad \text{" + TEXT["eq_chunks"] + "}")
+            r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right) \quad "
+            r"\text{" + TEXT["eq_chunks"] + "}")
 ui.equation(r"\delta^{k-1} = \left(W_{hh}^\top \delta^k\right) \odot \sigma'\!\left(h_*^{k-1}\right),"
             r"\qquad \frac{\partial C^t}{\partial W_{hh}} = \sum_{k} \delta^k\, h^{k-1\,\top}")
 st.markdown(TEXT["look"])

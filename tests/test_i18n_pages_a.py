@@ -45,7 +45,8 @@ def differences(en: dict, zh: dict) -> list[str]:
                    + ("" if missing or extra else ", order differs"))
     for k in en.keys() & zh.keys():
         if placeholders(en[k]) != placeholders(zh[k]):
-            out.append(f"{k}: placeholders {dict(placeholders(en[k]))} vs {dict(placeholders(zh[k]))}")
+            a, b = placeholders(en[k]), placeholders(zh[k])
+            out.append(f"{k}: placeholders {dict(a)} vs {dict(b)}")
         if numbers(en[k]) != numbers(zh[k]):
             a, b = numbers(en[k]), numbers(zh[k])
             out.append(f"{k}: numbers only in en {dict(a - b)}, only in zh {dict(b - a)}")
