@@ -168,7 +168,7 @@ TEXT_ZH = {
     "H": "隐藏层大小 H（单元数）",
     "act": "激活函数 σ",
     "act_tanh": "tanh：σ′ ≤ 1，|h*| 较大时饱和",
-    "act_sigmoid": "logistic sigmoid 函数：σ′ ≤ 1/4",
+    "act_sigmoid": "sigmoid（logistic 函数）：σ′ ≤ 1/4",
     "act_relu": "ReLU：σ′ 为 0 或 1",
     "act_linear": "不用激活函数：σ′ = 1",
     "init": "W_hh 的初始化",
