@@ -6,7 +6,7 @@ Storyboard: controls → cached computation (rnnviz.lesson_bptt) → figures
 
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import lesson_bptt
 from rnnviz.figures import gradients
 from rnnviz.weights import INITS
@@ -103,6 +103,7 @@ TEXT = {
     "fig_curve_y": "log₁₀ ‖∂C/∂h<sub>k</sub>‖",
     "fig_curve": "‖∂C/∂h<sub>k</sub>‖ (exact BPTT)",
     "fig_bound": "Pascanu's bound (‖W_hh‖₂γ)<sup>T−1−k</sup> ‖∂C/∂h<sub>T−1</sub>‖",
+    "fig_bound_hover": "k = %{x}<br>bound 10^%{y:.2f}<extra></extra>",
     "curve_text": (
         "Each step back multiplies the gradient by diag(σ′(h*)) and W_hhᵀ, so its norm changes "
         "by at most ‖W_hh‖₂γ per step: the dashed line. That is only an upper bound. With tanh "
@@ -119,6 +120,8 @@ TEXT = {
     "fig_terms_title": "Size of each step's term in ∂C/∂W_hh, log scale",
     "fig_terms_y": "log₁₀ ‖δ<sup>k</sup> h<sup>k−1 ⊤</sup>‖<sub>F</sub>",
     "fig_late": "last 10 %",
+    "fig_term": "step k's term",
+    "fig_term_hover": "k = %{x}<br>‖term‖ = 10^%{y:.2f}<extra></extra>",
     "late_share": (
         "The last 10 % of steps (k ≥ {k0}) give **{share}** of the summed size of all "
         "{n} terms."
@@ -138,6 +141,7 @@ TEXT = {
     "fig_d_title": "σ′(h*_k): what each unit passes back (0 = saturated or off: nothing)",
     "fig_d_bar": "σ′(h*)",
     "fig_unit": "hidden unit i",
+    "fig_map_hover": "k ≈ %{x}<br>unit %{y}<br>%{z:.3g}<extra></extra>",
     "maps_units": "Every {ku}th of the {H} units is shown.",
     "maps_block": "Each column is the mean over {kt} steps.",
     "maps_text": (
@@ -151,6 +155,140 @@ TEXT = {
         "recurrent neural networks*, ICML, Section 2.1."
     ),
 }
+
+TEXT_ZH = {
+    "title": "原始 RNN 与随时间反向传播",
+    "intro": (
+        "RNN 在每个时刻用的都是同一个 W_hh。随时间反向传播（BPTT）把损失的梯度一步一步往回传，"
+        "每往回一步，梯度都要乘一次 W_hhᵀ，再乘一次激活函数在激活前的值处的导数 σ′。步数一多，"
+        "这个累乘不是缩到几乎为零，就是急剧膨胀。每次只改一个设置，亲眼看看它是怎么发生的。"
+    ),
+    # controls
+    "T": "序列长度 T（步）",
+    "H": "隐藏层大小 H（单元数）",
+    "act": "激活函数 σ",
+    "act_tanh": "tanh：σ′ ≤ 1，|h*| 较大时饱和",
+    "act_sigmoid": "sigmoid（logistic 函数）：σ′ ≤ 1/4",
+    "act_relu": "ReLU：σ′ 为 0 或 1",
+    "act_linear": "不用激活函数：σ′ = 1",
+    "init": "W_hh 的初始化",
+    "init_gaussian": "高斯 N(0, 1/H)：缩放前 ρ ≈ 1，‖W_hh‖₂ ≈ 2",
+    "init_orthogonal": "随机正交阵：所有奇异值都相等",
+    "init_identity": "单位矩阵",
+    "init_diagonal": "对角阵，缩放前特征值均匀分布在 [0.5, 1.5] 内",
+    "init_torch": "PyTorch 的默认初始化 U(−1/√H, 1/√H)",
+    "init_triangular": (
+        "非正规矩阵（W_hh W_hhᵀ ≠ W_hhᵀ W_hh：特征向量远非正交，所以 ‖W_hh‖₂ 可能比 ρ "
+        "大得多）：特征值全部相等，再加上一个严格上三角的高斯部分"
+    ),
+    "scale": "W_hh 的缩放值",
+    "scale_help": "对 W_hh 整体缩放，使下面选定的那个量等于这个值。",
+    "by": "缩放值设定的是",
+    "by_help": (
+        "W_hh 为正交阵、单位阵或对角阵时此项不可选：它们都是正规矩阵，谱半径与最大奇异值相等。"
+    ),
+    "by_radius": "谱半径 ρ = max |λᵢ|（长期来看每步的变化率）",
+    "by_sigma": "最大奇异值 ‖W_hh‖₂（单独一步最多能拉伸多少）",
+    "xs": "输入尺度（x_t ~ N(0, s²)）",
+    "loss": "损失 C",
+    "loss_last": "只在最后一步：C = C^{T−1}",
+    "loss_all": "每一步都有：C = Σ_t C^t",
+    "seed": "随机种子",
+    # 预设按钮在侧边栏里两个一行：大约放得下 6 个汉字
+    "preset_vanish_tanh": "梯度消失",
+    "preset_explode_relu": "梯度爆炸",
+    "preset_orthogonal_linear": "正交不变",
+    "preset_non_normal": "非正规矩阵",
+    "presets_help": (
+        "**梯度消失**：tanh 配正交的 W_hh，‖W_hh‖₂γ = 1，上界是一条水平线；可是往回传 299 步之后，"
+        "梯度只剩损失处的 10⁻⁴⁴。真正饱和的单元很少（σ′ 中位数 0.76，只有 7 % 低于 0.1）："
+        "造成消失的是几乎每个单元、每一步都有 σ′ < 1，在 299 步里不断累乘。"
+        "**梯度爆炸**：ReLU，ρ = 1.5；传到第 0 步的梯度大了 10⁷ 倍。**正交不变**：线性单元配正交的 "
+        "W_hh，1000 步里梯度范数分毫不差。**非正规矩阵**：一个线性 RNN，W_hh 的 ρ = 0.9 < 1，但 "
+        "‖W_hh‖₂ = 1.9；往回传时梯度先在 230 步里增长 10⁸ 倍，然后才开始衰减，所以 T = 600 时"
+        "传到第 0 步的梯度仍大了 10⁴ 倍：梯度爆炸。每个预设都会重设所有控件。"
+    ),
+    # numbers
+    "m_rho": "谱半径 ρ",
+    "m_sigma": "最大奇异值 ‖W_hh‖₂",
+    "m_gamma": "γ = sup σ′",
+    "m_rate": "每步的上界 ‖W_hh‖₂γ",
+    "m_dact": "σ′(h*) 的中位数",
+    "m_saturated": "σ′ < γ/10：饱和或关闭",
+    "m_dact_help": "统计本次运行的所有时间步和所有单元。",
+    "dact_line": (
+        "所有时间步、所有单元上的 σ′(h*)：中位数 **{median}**，有 **{share}** 低于 γ/10"
+        "（饱和，或者是处于关闭状态的 ReLU）。每个小于 γ 的 σ′ 都让梯度缩小一点，"
+        "而这些缩小会随着步数不断累乘。"
+    ),
+    "overflow": (
+        "前向传播溢出了：h 从第 {step} 步起不再是有限值（超过了 1e308）。下面的内容只用有限的第 "
+        "0–{last} 步，损失也移到了第 {last} 步。"
+    ),
+    # part 1
+    "h_curve": "1 · 有多少梯度能传回第 k 步",
+    "verdict_vanished": "传到第 0 步的梯度只有第 {last} 步的 {ratio}：:blue[**梯度消失**]。",
+    "verdict_exploded": "传到第 0 步的梯度是第 {last} 步的 {ratio} 倍：:red[**梯度爆炸**]。",
+    "verdict_kept": "传到第 0 步的梯度是第 {last} 步的 {ratio} 倍：:green[**梯度保持住了**]。",
+    "verdict_zero": (
+        "传到第 0 步的梯度恰好为零（每条往回的路径都要经过一个关闭的 ReLU）：:blue[**梯度消失**]。"
+    ),
+    "all_note": (
+        "每一步都有损失时，每一步还会得到它自己那一项新的梯度，所以即使远处的梯度一点也传不回来，"
+        "总的 ‖∂C/∂h_k‖ 也会保持在 1 附近。把损失设为只在最后一步，才能看出梯度究竟能传多远。"
+    ),
+    "fig_curve_title": "每一步的梯度范数（对数坐标）",
+    "fig_x": "时间步 k",
+    "fig_curve_y": "log₁₀ ‖∂C/∂h<sub>k</sub>‖",
+    "fig_curve": "‖∂C/∂h<sub>k</sub>‖（精确 BPTT）",
+    "fig_bound": "Pascanu 的上界 (‖W_hh‖₂γ)<sup>T−1−k</sup> ‖∂C/∂h<sub>T−1</sub>‖",
+    "fig_bound_hover": "k = %{x}<br>上界 10^%{y:.2f}<extra></extra>",
+    "curve_text": (
+        "每往回一步，梯度都要乘以 diag(σ′(h*)) 和 W_hhᵀ，所以它的范数每步最多变为原来的 "
+        "‖W_hh‖₂γ 倍：也就是图中的虚线。这只是一个上界。对 tanh 来说，只有 h* = 0 处才有 σ′ = 1，"
+        "几乎每个因子 σ′ 都小于 1，所以曲线落在上界下方；单元饱和的地方（σ′ 接近 0，即下面第二张"
+        "热力图中颜色深的地方）降得更快。用 ReLU 或线性单元时，每个激活的单元上 σ′ = 1，上界恰好"
+        "就是线性 RNN 的上界，而线性 RNN 长期来看每步的变化率是 ρ，不是 ‖W_hh‖₂。"
+        "‖W_hh‖₂γ < 1 能保证梯度消失；但 ρ < 1 却挡不住梯度先经历一段很长的增长，只要 W_hh "
+        "是非正规矩阵，即 W_hh W_hhᵀ ≠ W_hhᵀ W_hh：它的特征向量远非正交，‖W_hh‖₂ 可以比 ρ "
+        "大得多（试试“非正规矩阵”预设）。"
+    ),
+    # part 2
+    "h_terms": "2 · ∂C/∂W_hh 从哪里来",
+    "fig_terms_title": "∂C/∂W_hh 中每一步那一项的大小（对数坐标）",
+    "fig_terms_y": "log₁₀ ‖δ<sup>k</sup> h<sup>k−1 ⊤</sup>‖<sub>F</sub>",
+    "fig_late": "最后 10 %",
+    "fig_term": "第 k 步的项",
+    "fig_term_hover": "k = %{x}<br>‖该项‖ = 10^%{y:.2f}<extra></extra>",
+    "late_share": "最后 10 % 的时间步（k ≥ {k0}）占了全部 {n} 项大小之和的 **{share}**。",
+    "late_none": "每一项都恰好为零：每一步的 h 或 δ 都是零。",
+    "terms_text": (
+        "权重的梯度是各时间步上的项累加起来的。梯度消失时，这个和几乎全部来自最后几步：很久以前"
+        "发生的事情，不管 W_hh 在那里被用了多少次，网络都学不到。"
+    ),
+    # part 3
+    "h_maps": "3 · 隐藏单元在做什么",
+    "fig_h_title": "隐藏状态 h_k",
+    "fig_h_bar": "h",
+    "fig_h_log_bar": "sign·log₁₀(1+|h|)",
+    "h_log_note": "|h| 最大达到 {hmax}，所以上面那张图画的是 sign(h)·log₁₀(1 + |h|)。",
+    "fig_d_title": "σ′(h*_k)：每个单元能往回传多少（0 = 饱和或关闭：一点也传不过去）",
+    "fig_d_bar": "σ′(h*)",
+    "fig_unit": "隐藏单元 i",
+    "fig_map_hover": "k ≈ %{x}<br>单元 %{y}<br>%{z:.3g}<extra></extra>",
+    "maps_units": "{H} 个单元中每隔 {ku} 个显示一个。",
+    "maps_block": "每一列是 {kt} 个时间步的平均值。",
+    "maps_text": (
+        "下面那张图就是递推式中的 σ′(h*) 因子，按时间步、按单元逐个画出。颜色深的地方，那个单元"
+        "几乎不往回传梯度。调大输入尺度，可以把 tanh 或 sigmoid 单元推进饱和区。"
+    ),
+    "source": (
+        "公式来自原文（“RNN 与 BPTT”一节和讲梯度消失、梯度爆炸的一节）；上界来自 Pascanu, "
+        "Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*, "
+        "ICML, 第 2.1 节。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 ACTS = ("tanh", "sigmoid", "relu", "linear")
 CONTROLS = [
@@ -217,23 +355,26 @@ def lesson(T: int, H: int, act: str, init: str, scale: float, by: str, xs: float
 
 # Figures are cached on the settings that change them (the heatmaps do not depend on the loss),
 # so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_r` is the
-# BpttLesson of those settings; cache_resource: plotly figures are only read afterwards.
+# BpttLesson of those settings; `lang` keys the labels' language (TEXT is read inside);
+# cache_resource: plotly figures are only read afterwards.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def gradient_figures(settings: tuple, _r: lesson_bptt.BpttLesson):
+def gradient_figures(settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
     """The gradient-norm curve with its bound, and the terms of ∂C/∂W_hh."""
     curve = gradients.gradient_norm_figure(
         _r.log10_norm_h, log10_bound=_r.log10_bound,
         labels={"title": TEXT["fig_curve_title"], "x": TEXT["fig_x"], "y": TEXT["fig_curve_y"],
-                "curve": TEXT["fig_curve"], "bound": TEXT["fig_bound"]})
+                "curve": TEXT["fig_curve"], "bound": TEXT["fig_bound"],
+                "bound_hover": TEXT["fig_bound_hover"]})
     terms = gradients.step_terms_figure(
         _r.log10_step_whh, late_from=_r.late_from,
         labels={"title": TEXT["fig_terms_title"], "x": TEXT["fig_x"], "y": TEXT["fig_terms_y"],
-                "late": TEXT["fig_late"]})
+                "late": TEXT["fig_late"], "curve": TEXT["fig_term"],
+                "hover": TEXT["fig_term_hover"]})
     return curve, terms
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def state_figure(forward_settings: tuple, _r: lesson_bptt.BpttLesson):
+def state_figure(forward_settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
     """Heatmaps of h and of σ'(h*) over a shared time axis: they depend on the forward pass
     only."""
     h = gradients.Panel(_r.h_map, TEXT["fig_h_title"],
@@ -241,7 +382,8 @@ def state_figure(forward_settings: tuple, _r: lesson_bptt.BpttLesson):
     dact = gradients.Panel(_r.dact_map, TEXT["fig_d_title"], TEXT["fig_d_bar"], signed=False,
                            zmin=0.0, zmax=_r.spectrum.gamma)
     return gradients.time_heatmaps([h, dact], _r.map_steps, _r.map_units,
-                                   labels={"x": TEXT["fig_x"], "y": TEXT["fig_unit"]})
+                                   labels={"x": TEXT["fig_x"], "y": TEXT["fig_unit"],
+                                           "hover": TEXT["fig_map_hover"]})
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -265,8 +407,8 @@ st.sidebar.caption(TEXT["presets_help"])
 with ui.guard():
     r = lesson(s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.loss, s.seed)
 forward = (s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.seed)  # what the heatmaps depend on
-fig_curve, fig_terms = gradient_figures(forward + (s.loss,), r)
-fig_maps = state_figure(forward, r)
+fig_curve, fig_terms = gradient_figures(forward + (s.loss,), i18n.lang(), r)
+fig_maps = state_figure(forward, i18n.lang(), r)
 last = r.n - 1
 
 ui.equation(r"h_*^t = W_{hx}\,x^t + W_{hh}\,h^{t-1} + b_h,\qquad h^t = \sigma\!\left(h_*^t\right)")

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import cliff
 from rnnviz.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
                              value_clip_report)
@@ -50,6 +50,10 @@ TEXT = {
     ),
     # part 1
     "h_two": "1 · Two ways to clip",
+    "eq_by_value": "by value:",
+    "eq_by_norm": "by norm:",
+    "eq_if": "if ",
+    "eq_turn": "direction change:",
     "two_text": (
         "**By value** clamps every component to [−θ, θ] separately. **By norm** (Pascanu, "
         "Mikolov & Bengio 2013, Algorithm 1) shrinks the whole vector to length θ when it is "
@@ -122,6 +126,111 @@ TEXT = {
         "Section 3.2, Algorithm 1 (clipping by norm)."
     ),
 }
+
+TEXT_ZH = {
+    "title": "梯度裁剪",
+    "intro": (
+        "梯度爆炸时，一步更新就可能把权重甩到离训练方向很远的地方。裁剪给这一步设了上限。"
+        "裁剪有两种做法：两者都让这一步仍然朝下坡走，但只有一种能保持它的方向。"
+    ),
+    # controls
+    "angle": "g 的方向（度）",
+    "angle_help": "2 维梯度 g 的角度，从第一个坐标轴起逆时针量。",
+    "norm": "长度 ‖g‖",
+    "theta": "阈值 θ",
+    "lr": "学习率 η（悬崖）",
+    "clip": "悬崖上的裁剪阈值",
+    "steps": "梯度下降步数",
+    "w0": "起点 w₀",
+    "b0": "起点 b₀",
+    "view": "悬崖的画法",
+    "view_contour": "等高线图（2 维）",
+    "view_surface": "曲面（3 维，可拖动旋转）",
+    "df": "多分量梯度的尾部",
+    "df_1": "Student t 分布，ν = 1（Cauchy 分布）：尾部极重",
+    "df_2": "Student t 分布，ν = 2：重尾",
+    "df_3": "Student t 分布，ν = 3",
+    "df_normal": "高斯分布：轻尾",
+    "gseed": "随机种子（多分量梯度）",
+    # 预设按钮在侧边栏里两个一行：大约放得下 6 个汉字
+    "preset_diagonal": "对角方向",
+    "preset_near_axis": "贴近坐标轴",
+    "preset_small_lr": "小步长",
+    "preset_tight": "严格裁剪",
+    "presets_help": (
+        "**对角方向**：g 在 45°，按值裁剪不会让它转向。**贴近坐标轴**：g 在 10°，按值裁剪让它"
+        "转了 35°。**小步长**：学习率 0.1，在悬崖上走 100 步。**严格裁剪**：裁剪阈值 0.1，走 "
+        "200 步。每个预设都会重设所有控件。"
+    ),
+    # part 1
+    "h_two": "1 · 两种裁剪方式",
+    "eq_by_value": "按值裁剪：",
+    "eq_by_norm": "按范数裁剪：",
+    "eq_if": "若 ",
+    "eq_turn": "方向变化：",
+    "two_text": (
+        "**按值裁剪**把每个分量各自截到 [−θ, θ] 之内。**按范数裁剪**（Pascanu, Mikolov & "
+        "Bengio 2013，算法 1）在向量长度超过 θ 时，把整个向量缩短到长度 θ。按范数裁剪保持更新"
+        "的方向。按值裁剪保留每个分量的符号，所以裁剪后的更新仍然朝下坡（⟨g, ĝ⟩ > 0，转角小于 "
+        "90°），但它会把更新转向方框的对角线，除非 g 本来就沿着某个坐标轴，或者恰好沿着对角线。"
+        "Pascanu 等人（第 3.2 节）发现两者在实践中表现相近。"
+    ),
+    "fig_clip_title": "g 及其裁剪后的结果",
+    "fig_original": "梯度 g",
+    "fig_by_value": "按值裁剪",
+    "fig_by_norm": "按范数裁剪",
+    "fig_box": "方框 |gᵢ| ≤ θ",
+    "fig_circle": "圆 ‖g‖ = θ",
+    "fig_sweep_title": "裁剪造成的转角",
+    "fig_sweep_x": "g 的方向（度）",
+    "sweep_note": "长度固定为侧边栏设定的 ‖g‖，g 取遍所有方向；点线标出侧边栏选定的方向。",
+    "fig_sweep_y": "转角（度）",
+    "m_norm": "‖g‖",
+    "m_value_angle": "按值裁剪的转角",
+    "m_norm_angle": "按范数裁剪的转角",
+    "m_lengths": "裁剪后的长度：按值 / 按范数",
+    # part 1b
+    "h_many": "多个分量",
+    "many_text": (
+        "真实的梯度有成千上万个分量，而且常常是重尾的：少数几个分量比其余的大得多。这里 g 有 "
+        "{D} 个分量，从侧边栏选定的分布中抽取，用同一个 θ 按值裁剪。截掉那几个大分量，会让更新"
+        "转过很大的角度；但每个分量的符号都保留着，所以 cos φ 仍为正，裁剪后的更新仍在下降。"
+        "按范数裁剪的转角则是 0°。"
+    ),
+    "m_many_angle": "按值裁剪的转角（{D} 个分量）",
+    "m_many_cos": "cos φ = ⟨g, ĝ⟩ / (‖g‖ ‖ĝ‖)",
+    "m_many_clipped": "被裁剪的分量",
+    "m_many_shrink": "‖ĝ‖ / ‖g‖",
+    # part 2
+    "h_cliff": "2 · Pascanu 的悬崖",
+    "cliff_text": (
+        "一个只有一个单元、没有输入的循环网络，运行 50 步。对大多数 (w, b)，损失都是平的；但在"
+        "映射 x ↦ w σ(x) + b 多出第二个不动点的地方，σ(x₅₀) 会从一支跳到另一支：损失曲面上"
+        "出现了一堵墙。在墙上迈出的梯度步长极大，会把权重甩到远处的平台上，那里梯度几乎为零，"
+        "学习停滞。按范数裁剪后，同样这一步就很短，下降过程留在墙脚下的山谷附近。"
+    ),
+    "fig_cliff_title": "E(w, b) 与从同一起点出发的梯度下降路径",
+    "fig_cliff_x": "w（循环权重）",
+    "fig_cliff_y": "b（偏置）",
+    "fig_cliff_z": "损失 E",
+    "fig_outside": "“{name}”的路径跑出了图外，终点在 w = {w:.1f}，b = {b:.1f}",
+    "path_plain": "不裁剪",
+    "path_clipped": "按范数裁剪，阈值 {clip:g}",
+    "m_jump_plain": "最大步长（不裁剪）",
+    "m_jump_clipped": "最大步长（裁剪）",
+    "m_E_plain": "最终 E（不裁剪）",
+    "m_E_clipped": "最终 E（裁剪）",
+    "m_gmax": "遇到的最大 ‖∇E‖",
+    "takeaway": (
+        "裁剪治不了梯度消失，也不会替你找到山谷：它只是不让一次爆炸的更新毁掉之前许多次好的"
+        "更新。两种做法都让更新朝下坡走；想同时保持方向，就按范数裁剪。"
+    ),
+    "source": (
+        "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural "
+        "networks*, ICML：第 2.3 节，几何解释（悬崖，图 6）；第 3.2 节，算法 1（按范数裁剪）。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("angle", TEXT["angle"], "float", 20.0, min=0.0, max=360.0, step=1.0,
@@ -205,10 +314,12 @@ st.sidebar.caption(TEXT["presets_help"])
 
 st.header(TEXT["h_two"])
 st.markdown(TEXT["two_text"])
-ui.equation(r"\text{by value:}\quad \hat g_i = \max\bigl(-\theta,\ \min(\theta,\ g_i)\bigr)")
-ui.equation(r"\text{by norm:}\quad \text{if } \lVert g\rVert \ge \theta:\quad "
+ui.equation(r"\text{" + TEXT["eq_by_value"] + r"}\quad "
+            r"\hat g_i = \max\bigl(-\theta,\ \min(\theta,\ g_i)\bigr)")
+ui.equation(r"\text{" + TEXT["eq_by_norm"] + r"}\quad \text{" + TEXT["eq_if"] + r"} "
+            r"\lVert g\rVert \ge \theta:\quad "
             r"\hat g = \theta\,\frac{g}{\lVert g\rVert}")
-ui.equation(r"\text{direction change:}\quad \cos\varphi = "
+ui.equation(r"\text{" + TEXT["eq_turn"] + r"}\quad \cos\varphi = "
             r"\frac{\langle g, \hat g\rangle}{\lVert g\rVert\,\lVert \hat g\rVert}")
 
 with ui.guard():

@@ -7,7 +7,7 @@ Storyboard: controls → cached computation (rnnviz.weights, rnnviz.powers) → 
 import numpy as np
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import powers
 from rnnviz.figures import powers as figures
 from rnnviz.weights import INITS, init_W_hh, rescale
@@ -105,6 +105,7 @@ TEXT = {
     "fig_norm_band": "5–95 % of log₁₀ |entry|",
     "norm_sampled": "‖Wⁿ‖₂ is computed at {points} powers spread over 1 … {N}, and at every "
                     "power around the largest of them.",
+    "eq_vanishing": "vanishing",
     "look": (
         "**What to look for.** The histogram drifts at the rate the spectral radius sets, "
         "log₁₀ρ decades per power (−0.046 for ρ = 0.9, +0.041 for ρ = 1.1): over 200 powers "
@@ -122,6 +123,114 @@ TEXT = {
         "ρ > 1 necessary for the long-term components to vanish or explode."
     ),
 }
+
+TEXT_ZH = {
+    "title": "W_hh 的幂",
+    "intro": (
+        "随时间反向传播每往回一步，都要把误差乘以同一个 W_hhᵀ，所以往回传了 n 步的梯度，"
+        "相当于乘上了 W_hhᵀ 的 n 次幂。原文从两个角度看这个幂次：一是 W_hh 为对角阵的情形，"
+        "二是随机的 W_hh——观察 Wⁿ 的元素分布如何随 n 增大而散开。"
+    ),
+    # controls
+    "H": "隐藏层大小 H（单元数）",
+    "init": "W_hh 的初始化",
+    "init_gaussian": "高斯 N(0, 1/H)：缩放前 ρ ≈ 1，‖W_hh‖₂ ≈ 2",
+    "init_orthogonal": "随机正交阵：每个 |λ| 和每个奇异值都是 1",
+    "init_identity": "单位矩阵",
+    "init_diagonal": "对角阵，特征值均匀分布在下面设定的范围内",
+    "init_torch": "PyTorch 的默认初始化 U(−1/√H, 1/√H)",
+    "init_triangular": (
+        "非正规矩阵（W_hh W_hhᵀ ≠ W_hhᵀ W_hh：特征向量远非正交，所以 ‖W_hh‖₂ 可能比 ρ "
+        "大得多）：对角线上是下面设定范围内的特征值，再加上一个严格上三角的高斯部分"
+    ),
+    "by": "缩放值设定的是",
+    "by_radius": "谱半径 ρ = max |λᵢ|（长期来看每步的变化率）",
+    "by_sigma": "最大奇异值 ‖W_hh‖₂（单独一步最多能拉伸多少）",
+    "by_none": "不缩放：保持初始化抽出的 W_hh",
+    "scale": "W_hh 的缩放值（ρ 或 ‖W_hh‖₂）",
+    "scale_help": "把 W_hh 乘以一个数，使上面选定的那个量等于这个值。",
+    "N": "最高幂次 N",
+    "seed": "随机种子",
+    "lo": "对角特征值：从",
+    "hi": "对角特征值：到",
+    "eig_help": (
+        "在这个范围内均匀取 H 个特征值。它们用来画对角阵的情形（第 1 部分），也是“diagonal”和"
+        "“triangular”两种初始化的对角线（之后再缩放）。"
+    ),
+    "preset_vanishing": "梯度消失",
+    "preset_exploding": "梯度爆炸",
+    "preset_nonnormal": "非正规矩阵",
+    "presets_note": (
+        "预设：**梯度消失**：高斯 W_hh，ρ = 0.9（即默认设置）· **梯度爆炸**：ρ = 1.1 · "
+        "**非正规矩阵**：特征值全是 0.9 的三角阵 W_hh，N = 400。每个预设都会重设所有控件。"
+    ),
+    # part 1
+    "h_diag": "1 · 对角阵 W_hh",
+    "diag_text": (
+        "如果 W_hh 是对角阵，它的 n 次幂也是对角阵，对角线上是 λᵢⁿ。在对数坐标下，λⁿ 是一条"
+        "斜率为 log₁₀|λ| 的直线：绝对值小于 1 的特征值，幂次都会消失；大于 1 的都会爆炸；"
+        "只有 |λ| = 1 能保持大小不变。"
+    ),
+    "fig_diag_title": "对角阵 W_hh：(Wⁿ)ᵢᵢ = λᵢⁿ",
+    "fig_diag_y": "log₁₀ |λᵢⁿ|",
+    "fig_line": "λ = {lam:.3g}",
+    "fig_negative": "λ = {lam:.3g}（λⁿ 正负交替）",
+    # part 2
+    "h_random": "2 · 随机的 W_hh",
+    "random_text": (
+        "一般的 W_hh 不是对角阵，所以原文做了一个实验：随机初始化 W_hh，画出 Wⁿ 元素的分布"
+        "随 n 的变化。点播放，或者拖动滑块：分布要么向左移（趋近于 0：梯度消失），要么向右移"
+        "（趋近于绝对值很大的值：梯度爆炸）。"
+    ),
+    "m_rho": "谱半径 ρ",
+    "m_sigma": "最大奇异值 ‖W_hh‖₂",
+    "m_last": "log₁₀ ‖Wᴺ‖₂",
+    "m_peak": "log₁₀ ‖Wⁿ‖₂ 的最大值",
+    "m_peak_at": "在 n = {n} 处",
+    "m_zero": "−∞（Wⁿ = 0）",
+    "computing": "正在计算 W_hh 的幂……",
+    "fig_hist_title": "Wⁿ 的元素",
+    "fig_hist_x": "log₁₀ |Wⁿ 的元素|",
+    "fig_hist_y": "占全部 H² 个元素的比例（%）",
+    "fig_median": "元素中位数",
+    "fig_drift": "n·log₁₀ ρ",
+    "fig_zeros": "n = {n}：{zeros} 个元素恰好为 0，{unresolved} 个超出 float64 范围（共 {size} 个）",
+    "fig_play": "▶ 播放",
+    "fig_pause": "❚❚ 暂停",
+    "fig_n": "幂次 n",
+    "fig_eig_title": "W_hh 的特征值",
+    "fig_eig_x": "Re λ",
+    "fig_eig_y": "Im λ",
+    "fig_eigenvalues": "特征值 λᵢ",
+    "fig_unit": "|λ| = 1",
+    "fig_radius": "|λ| = ρ = {radius:.3g}",
+    "fig_norm_title": "Wⁿ 会变得多大",
+    "fig_norm_y": "log₁₀（Wⁿ 的大小）",
+    "fig_norm": "log₁₀ ‖Wⁿ‖₂",
+    "fig_norm_radius": "n·log₁₀ ρ（ρ = {radius:.3g}）",
+    "fig_norm_sigma": "n·log₁₀ ‖W_hh‖₂（‖W_hh‖₂ = {sigma:.3g}）",
+    "fig_norm_median": "log₁₀ |元素| 的中位数",
+    "fig_norm_band": "log₁₀ |元素| 的 5–95 % 分位区间",
+    "norm_sampled": "‖Wⁿ‖₂ 只在 1 … {N} 之间均匀取的 {points} 个幂次上计算，"
+                    "另外在范数最大的那个幂次附近逐个幂次都算了。",
+    "eq_vanishing": "梯度消失",
+    "look": (
+        "**要看什么。** 直方图漂移的速度由谱半径决定，每多一次幂移动 log₁₀ρ 个数量级"
+        "（ρ = 0.9 时为 −0.046，ρ = 1.1 时为 +0.041）：200 次幂之后，元素中位数大约下降九个"
+        "数量级（ρ = 0.9），或者上升约八个（ρ = 1.1）。范数 ‖Wⁿ‖₂ 总是夹在 ρⁿ 和 ‖W_hh‖₂ⁿ "
+        "之间，它的斜率趋于 log₁₀ρ。当 W_hh 远非正规（W_hh W_hhᵀ ≠ W_hhᵀ W_hh：特征向量远非"
+        "正交；即非正规矩阵的陷阱）时，ρ < 1 只保证长期来看会消失：‖W_hh‖₂ > 1 会让 ‖Wⁿ‖ "
+        "先增长好多个数量级，往回传那么远的梯度就可能爆炸。按 ‖W_hh‖₂ < 1 来缩放，则每一步"
+        "都排除了这种可能。"
+    ),
+    "source": (
+        "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural "
+        "networks*, ICML, 第 2.1 节：‖W_hh‖₂ < 1/γ 是梯度消失的充分条件（tanh 的 γ = 1，"
+        "sigmoid 的为 1/4）；对线性 RNN，ρ < 1 是长期分量消失的充分条件，ρ > 1 是其爆炸的"
+        "必要条件。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("H", TEXT["H"], "int", 64, min=1, max=256),
@@ -192,10 +301,11 @@ def diagonal_case(lo: float, hi: float, H: int, N: int):
 
 # Figures are cached on the settings that change them (the eigenvalues do not depend on N, the
 # diagonal case only on lo, hi, H, N), so a rerun rebuilds only what changed and an unchanged
-# chart is sent unchanged. The `_` arguments are the cached results of those settings;
-# cache_resource: figures are only read afterwards.
+# chart is sent unchanged. The `_` arguments are the cached results of those settings; `lang`
+# keys the labels' language (TEXT is read inside); cache_resource: figures are only read
+# afterwards.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def diagonal_fig(settings: tuple, _diag):
+def diagonal_fig(settings: tuple, lang: str, _diag):
     return figures.diagonal_figure(_diag, labels={
         "title": TEXT["fig_diag_title"], "x": TEXT["fig_n"], "y": TEXT["fig_diag_y"],
         "line": TEXT["fig_line"], "negative": TEXT["fig_negative"],
@@ -203,7 +313,7 @@ def diagonal_fig(settings: tuple, _diag):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def histogram_fig(settings: tuple, _hist, _eig):
+def histogram_fig(settings: tuple, lang: str, _hist, _eig):
     return figures.entries_histogram_figure(_hist, radius=_eig.radius, labels={
         "title": TEXT["fig_hist_title"], "x": TEXT["fig_hist_x"], "y": TEXT["fig_hist_y"],
         "median": TEXT["fig_median"], "drift": TEXT["fig_drift"], "zeros": TEXT["fig_zeros"],
@@ -212,7 +322,7 @@ def histogram_fig(settings: tuple, _hist, _eig):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def eigen_fig(settings: tuple, _eig):
+def eigen_fig(settings: tuple, lang: str, _eig):
     return figures.eigenvalues_figure(_eig, labels={
         "title": TEXT["fig_eig_title"], "x": TEXT["fig_eig_x"], "y": TEXT["fig_eig_y"],
         "eigenvalues": TEXT["fig_eigenvalues"], "unit": TEXT["fig_unit"],
@@ -221,7 +331,7 @@ def eigen_fig(settings: tuple, _eig):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def norms_fig(settings: tuple, _norms, _eig, _hist):
+def norms_fig(settings: tuple, lang: str, _norms, _eig, _hist):
     return figures.norms_figure(_norms, _eig.radius, _eig.sigma_max, hist=_hist, labels={
         "title": TEXT["fig_norm_title"], "x": TEXT["fig_n"], "y": TEXT["fig_norm_y"],
         "norm": TEXT["fig_norm"], "radius": TEXT["fig_norm_radius"],
@@ -255,7 +365,7 @@ ui.equation(r"W_{hh} = \operatorname{diag}(\lambda_1,\dots,\lambda_H)\ \Rightarr
 st.markdown(TEXT["diag_text"])
 with ui.guard():
     diag = diagonal_case(s.lo, s.hi, s.H, s.N)
-ui.plot(diagonal_fig((s.lo, s.hi, s.H, s.N), diag), key="fig_diag")
+ui.plot(diagonal_fig((s.lo, s.hi, s.H, s.N), i18n.lang(), diag), key="fig_diag")
 
 # 2 · a random W_hh
 st.header(TEXT["h_random"])
@@ -279,19 +389,20 @@ c3.metric(TEXT["m_last"], shown(log_norm[-1]))
 c4.metric(TEXT["m_peak"], shown(log_norm[peak]), TEXT["m_peak_at"].format(n=int(norms.n[peak])),
           delta_color="off", delta_arrow="off")
 
-ui.plot(histogram_fig(key + (s.N,), hist, eig), key="fig_hist")
+ui.plot(histogram_fig(key + (s.N,), i18n.lang(), hist, eig), key="fig_hist")
 
 left, right = st.columns([2, 3])
 with left:
-    ui.plot(eigen_fig(key, eig), key="fig_eig")
+    ui.plot(eigen_fig(key, i18n.lang(), eig), key="fig_eig")
 with right:
-    ui.plot(norms_fig(key + (s.N,), norms, eig, hist), key="fig_norms")
+    ui.plot(norms_fig(key + (s.N,), i18n.lang(), norms, eig, hist), key="fig_norms")
     if s.N > SAMPLES:
         st.caption(TEXT["norm_sampled"].format(points=hist.n.size, N=s.N))
 
 ui.equation(r"\rho^{\,n} \;\le\; \lVert W_{hh}^{\,n} \rVert_2 \;\le\; \lVert W_{hh} \rVert_2^{\,n},"
             r"\qquad \lVert W_{hh}^{\,n} \rVert_2^{1/n} \xrightarrow{\,n\to\infty\,} \rho")
-ui.equation(r"\lVert W_{hh} \rVert_2 < \tfrac{1}{\gamma}\ \Rightarrow\ \text{vanishing},\qquad "
+ui.equation(r"\lVert W_{hh} \rVert_2 < \tfrac{1}{\gamma}\ \Rightarrow\ "
+            r"\text{" + TEXT["eq_vanishing"] + r"},\qquad "
             r"\gamma = \sup|\sigma'| = 1\ (\tanh),\ \tfrac14\ (\text{sigmoid})")
 st.markdown(TEXT["look"])
 st.caption(TEXT["source"])

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from pages import ui
+from pages import i18n, ui
 from rnnviz import flow
 from rnnviz.figures import flow as flow_fig
 
@@ -96,6 +96,9 @@ TEXT = {
     "shrunk": "Maps of T = {T} steps are drawn as {n} × {n} blocks (block means of log₁₀).",
     # explanation
     "eq_head": "The equations",
+    "eq_full": "(full BPTT)",
+    "eq_window": "(window)",
+    "eq_chunks": "(chunks)",
     "look": (
         "**What to look for.** The full gradient is a sum over every pair (t, k) of the map; "
         "truncation keeps only the band t − k < w (or the chunk of t). Where the map has "
@@ -121,6 +124,111 @@ TEXT = {
         "with bidirectional LSTM and other neural network architectures* (full BPTT)."
     ),
 }
+
+TEXT_ZH = {
+    "title": "截断 BPTT 与完整 BPTT",
+    "intro": (
+        "沿全部 T 步做反向传播，所需的内存和时间都与 T 成正比，所以训练时常常改用**截断 BPTT**"
+        "（Williams & Peng 1990）：每一项损失的梯度只往回传 *w* 步。这里完整梯度和截断梯度在同一条"
+        "序列、同一个损失上计算，窗口究竟丢掉了什么，一目了然。"
+    ),
+    # controls
+    "cell": "循环单元",
+    "cell_rnn": "原始 RNN（tanh）",
+    "cell_lstm": "LSTM（带遗忘门）",
+    "cell_gru": "GRU（PyTorch 版：重置门作用在矩阵乘法之后）",
+    "T": "序列长度 T（步）",
+    "H": "隐藏层大小 H",
+    "scale": "W_hh 的缩放值（谱半径）",
+    "scale_help": "W_hh 的每个 (H × H) 块都缩放到这个谱半径。",
+    "fb": "LSTM 遗忘门偏置",
+    "fb_help": (
+        "遗忘门的偏置（仅对 LSTM 有效；其余偏置都是 0）。PyTorch 从 U(−1/√H, 1/√H) 中抽取"
+        "每个偏置，在 0 附近随机；Keras 的 unit_forget_bias 把它设为 1；偏置越大，f 越接近 1，"
+        "细胞状态就记得越久。"
+    ),
+    "w": "截断窗口 w（步）",
+    "w_help": "每一项损失最多往回传 w 步。",
+    "mode": "截断方式",
+    "mode_window": "滑动窗口：Cᵗ 往回传到第 t − w + 1 步",
+    "mode_detach": "分块：每 w 步把状态切断（detach）一次",
+    "loss": "损失",
+    "loss_all": "C = Σ_t Cᵗ，每一步都有一项损失",
+    "loss_last": "C = C^{T−1}，只在最后一步",
+    "thr": "“仍能学到”的阈值（梯度大小）",
+    "seed": "随机种子",
+    # 预设按钮在侧边栏里两个一行：大约放得下 6 个汉字
+    "preset_short": "RNN，w = 5",
+    "preset_lstm": "LSTM 长记忆",
+    "preset_chunks": "分块截断",
+    "preset_vanish": "小 W_hh",
+    "presets_help": (
+        "**RNN，w = 5**：tanh RNN，损失只在最后一步，窗口为 5。**LSTM 长记忆**：遗忘门偏置 3，"
+        "T = 200，窗口为 20：完整梯度能往回传 199 步，窗口只有 19 步。**分块截断**：每一步都有"
+        "损失，每 25 步分一块；换成同样 25 步的滑动窗口则几乎是精确的。**小 W_hh**：缩放值 0.5，"
+        "梯度远在 w 步之前就已衰减殆尽。每个预设都会重设所有控件。"
+    ),
+    # metrics
+    "m_rel": "∂C/∂W_hh 的相对差异",
+    "m_rel_help": "‖g_w − g‖ / ‖g‖，其中 g 是完整的 ∂C/∂W_hh，g_w 是截断后的。",
+    "m_full": "完整 BPTT 最远能学到",
+    "m_trunc": "截断 BPTT 最远能学到",
+    "m_steps": "往回 {n} 步",
+    "m_none": "没有超过阈值的",
+    # figures
+    "steps_title": "∂C/∂W_hh 中每一步的项",
+    "steps_x": "第 k 步（该项所在的时间步）",
+    "steps_y": "log₁₀ ‖第 k 项‖",
+    "full": "完整 BPTT",
+    "trunc": "截断，w = {w}",
+    "map_title": "截断切掉了什么",
+    "map_x": "隐藏状态所在的时间步 k",
+    "map_y": "损失所在的时间步 t",
+    "map_cbar": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
+    "map_hover": "损失 t = %{y:.0f}<br>时间步 k = %{x:.0f}<br>log₁₀ ‖∂Cᵗ/∂hₖ‖ = %{z:.2f}<extra></extra>",
+    "map_cut": "被截断切掉的部分",
+    "map_loss": "C 中的损失项",
+    "err_title": "截断梯度的误差",
+    "err_x": "窗口 w（步）",
+    "err_y": "log₁₀ (‖g_w − g‖ / ‖g‖)",
+    "err_curve": "∂C/∂W_hh",
+    "err_now": "w = {w}",
+    "zero_grad": "这里完整梯度恰好为零，没有什么可截断的。",
+    "map_note": (
+        "梯度流图画出了每一项损失 Cᵗ，本例的损失{which}；阴影部分就是截断切掉的。在窗口之内，"
+        "截断梯度与完整梯度逐项相等。"
+    ),
+    "which_all": "用到了全部各项",
+    "which_last": "只用到最后一行（已标出）",
+    "shrunk": "T = {T} 步的图按 {n} × {n} 个块来画（每块取 log₁₀ 的平均值）。",
+    # explanation
+    "eq_head": "公式",
+    "eq_full": "（完整 BPTT）",
+    "eq_window": "（滑动窗口）",
+    "eq_chunks": "（分块）",
+    "look": (
+        "**要看什么。** 完整梯度是对图中每一对 (t, k) 求和；截断只保留 t − k < w 的那条带"
+        "（或者 t 所在的那一块）。如果图在 w 步之外早已衰减到几乎为零（例如 W_hh 较小的 tanh "
+        "RNN），截断梯度就几乎是精确的：图衰减得多快，相对差异就降得多快。如果梯度在很远处仍"
+        "携带着信息（例如遗忘门一直打开、偏置为 3 的 LSTM），截断就把这些信息丢掉了：不管序列"
+        "多长，网络都学不到跨度超过 w 步的依赖。分块时，位于块开头附近的损失项能看到的甚至"
+        "不到 w 步。"
+    ),
+    "lstm_1997": (
+        "**这不是 1997 年 LSTM 的截断方式。** 这里的窗口切断所有长于 w 步的路径。而 "
+        "Hochreiter & Schmidhuber (1997) 的截断方式不同，正如原文所说：误差在要经由隐藏状态 h "
+        "离开记忆单元的地方被截断（即各个门的循环输入和单元输入），沿着细胞状态 c 则可以不受"
+        "限制地一直往回传。Graves & Schmidhuber (2005) 用完整梯度训练 LSTM，如今所有带自动"
+        "求导的框架也都是这样做的。"
+    ),
+    "source": (
+        "原文：“LSTM 与 BPTT”一节。Williams & Peng (1990) 论截断 BPTT；Hochreiter & "
+        "Schmidhuber (1997), *Long short-term memory*（他们的截断梯度：在 h 上截断，而不在 c "
+        "上）；Graves & Schmidhuber (2005), *Framewise phoneme classification with "
+        "bidirectional LSTM and other neural network architectures*（完整 BPTT）。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("cell", TEXT["cell"], "select", "rnn",
@@ -265,12 +373,13 @@ with right:
 st.subheader(TEXT["eq_head"])
 ui.equation(r"\frac{\partial C}{\partial \beta} = \sum_{j=1}^{T} \sum_{k=1}^{j} "
             r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right)"
-            r"\qquad \text{(full BPTT)}")
+            r"\qquad \text{" + TEXT["eq_full"] + "}")
 ui.equation(r"\frac{\partial C}{\partial \beta}\Big|_{w} = \sum_{j} "
             r"\sum_{\substack{k \le j \\ j - k < w}} \frac{\partial C^j}{\partial \beta^k}\, "
-            r"f'\!\left(C^j\right) \quad \text{(window)}, \qquad "
+            r"f'\!\left(C^j\right) \quad \text{" + TEXT["eq_window"] + r"}, \qquad "
             r"\sum_{j} \sum_{\substack{k \le j \\ \lfloor k/w \rfloor = \lfloor j/w \rfloor}} "
-            r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right) \quad \text{(chunks)}")
+            r"\frac{\partial C^j}{\partial \beta^k}\, f'\!\left(C^j\right) \quad "
+            r"\text{" + TEXT["eq_chunks"] + "}")
 ui.equation(r"\delta^{k-1} = \left(W_{hh}^\top \delta^k\right) \odot \sigma'\!\left(h_*^{k-1}\right),"
             r"\qquad \frac{\partial C^t}{\partial W_{hh}} = \sum_{k} \delta^k\, h^{k-1\,\top}")
 st.markdown(TEXT["look"])

@@ -76,11 +76,12 @@ def gradient_norm_figure(
 ) -> go.Figure:
     """log10 ‖∂C/∂h_k‖ against the step k = 0 … n−1, with an optional upper bound (dashed).
 
-    ``labels`` keys: title, x, y, curve, bound.
+    ``labels`` keys: title, x, y, curve, bound, bound_hover.
     """
     lab = {"title": "How much gradient reaches each step", "x": "time step k",
            "y": "log₁₀ ‖∂C/∂h_k‖", "curve": "‖∂C/∂h_k‖ (exact)",
-           "bound": "bound (λ₁γ)^(T−1−k)·‖∂C/∂h_T−1‖", **(labels or {})}
+           "bound": "bound (λ₁γ)^(T−1−k)·‖∂C/∂h_T−1‖",
+           "bound_hover": "k = %{x}<br>bound 10^%{y:.2f}<extra></extra>", **(labels or {})}
     curve = np.asarray(log10_norm, dtype=np.float64)
     k = np.arange(curve.shape[0])
     data = []
@@ -88,7 +89,7 @@ def gradient_norm_figure(
         bx, by = _finite(k, log10_bound)
         data.append(go.Scatter(x=bx, y=by, mode="lines", name=lab["bound"],
                                line=dict(color=BOUND, dash="dash"),
-                               hovertemplate="k = %{x}<br>bound 10^%{y:.2f}<extra></extra>"))
+                               hovertemplate=lab["bound_hover"]))
     cx, cy = _finite(k, curve)
     data.append(go.Scatter(x=cx, y=cy, mode="lines+markers" if cx.size < 60 else "lines",
                            name=lab["curve"], line=dict(color=CURVE),
@@ -111,17 +112,17 @@ def step_terms_figure(
     """log10 of the norm of each step's term of a weight gradient (e.g. ‖h^{k-1} δ^{kᵀ}‖_F),
     with the steps k ≥ late_from shaded.
 
-    ``labels`` keys: title, x, y, curve, late (the shaded band's caption).
+    ``labels`` keys: title, x, y, curve, late (the shaded band's caption), hover.
     """
     lab = {"title": "Each step's term of ∂C/∂W_hh", "x": "time step k",
            "y": "log₁₀ ‖h^{k−1} δ^kᵀ‖_F", "curve": "step k's term", "late": "last 10 %",
-           **(labels or {})}
+           "hover": "k = %{x}<br>‖term‖ = 10^%{y:.2f}<extra></extra>", **(labels or {})}
     terms = np.asarray(log10_terms, dtype=np.float64)
     n = terms.shape[0]
     x, y = _finite(np.arange(n), terms)
     data = [go.Scatter(x=x, y=y, mode="lines+markers" if x.size < 60 else "lines",
                        name=lab["curve"], line=dict(color=CURVE),
-                       hovertemplate="k = %{x}<br>‖term‖ = 10^%{y:.2f}<extra></extra>")]
+                       hovertemplate=lab["hover"])]
     shapes, notes = [], []
     if late_from is not None and n:  # the band k ≥ late_from, full height
         shapes.append(dict(type="rect", xref="x", yref="paper", x0=late_from - 0.5, x1=n - 0.5,
@@ -156,9 +157,10 @@ def time_heatmaps(
     `steps` (columns,) the step of each column, `units` (rows,) the hidden unit of each row.
     One figure rather than one per map: fewer charts for the browser to lay out and redraw.
 
-    ``labels`` keys: title (of the figure, may be ""), x, y.
+    ``labels`` keys: title (of the figure, may be ""), x, y, hover.
     """
-    lab = {"title": "", "x": "time step k", "y": "hidden unit i", **(labels or {})}
+    lab = {"title": "", "x": "time step k", "y": "hidden unit i",
+           "hover": "k ≈ %{x}<br>unit %{y}<br>%{z:.3g}<extra></extra>", **(labels or {})}
     n = len(panels)
     gap = 0.16 / max(n - 1, 1) if n > 1 else 0.0  # room for each panel's title
     height = (panel_height + 40) * n + 90
@@ -184,7 +186,7 @@ def time_heatmaps(
             xaxis=f"x{ax}", yaxis=f"y{ax}",
             colorbar=dict(title=dict(text=p.colorbar, side="right"), y=(dom[0] + dom[1]) / 2,
                           len=each, yanchor="middle"),
-            hovertemplate="k ≈ %{x}<br>unit %{y}<br>%{z:.3g}<extra></extra>"))
+            hovertemplate=lab["hover"]))
         layout[f"yaxis{ax}"] = {"domain": dom, "autorange": "reversed", "title": {"text": lab["y"]},
                                 **NO_AUTOMARGIN, **few_units}
         layout[f"xaxis{ax}"] = {"anchor": f"y{ax}", "title": {"text": lab["x"]}, **NO_AUTOMARGIN,
