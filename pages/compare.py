@@ -7,7 +7,7 @@ Storyboard: controls → cached computation (rnnviz.lesson_compare) → figures
 import numpy as np
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import lesson_compare as lc
 from rnnviz.figures import compare as figs
 
@@ -75,6 +75,7 @@ TEXT = {
     "fig_thr": "θ = {theta}",
     "fig_thr_up": "1/θ",
     "fig_below": "{name}: leaves the band at k = {k}",
+    "fig_hover_y": "log₁₀ norm",  # the hover label of a curve's value
     "verdict": (
         "Going back from the loss, the gradient stays between θ = {theta} and 1/θ times its "
         "size at the loss for **{rnn}** steps in the RNN ({rnn_how}), **{lstm}** in the LSTM "
@@ -83,6 +84,7 @@ TEXT = {
     "how_kept": "it never leaves the band",
     "how_vanished": "then it vanishes",
     "how_exploded": "then it explodes",
+    "eq_for": r"\ \text{for } j = 0, \dots, n",  # the end of n(θ)'s definition
     "curves_text": (
         "Each line is the exact ‖∂C/∂h_k‖ from back-propagation through time, as a power of "
         "ten on a linear axis: a straight falling line is a gradient shrinking by the same "
@@ -112,6 +114,104 @@ TEXT = {
         "equations; parameter counts as in torch.nn.RNN / LSTM / GRU."
     ),
 }
+
+TEXT_ZH = {
+    "title": "RNN 家族对比",
+    "intro": (
+        "一个 tanh RNN、一个 LSTM 和一个 GRU 读入同一个输入，它们的循环权重 W_hh 的每个 (H × H) "
+        "分块都缩放到相同的谱半径。损失在最后一步。每种单元的梯度能往回传多远？要多少参数？"
+        "一次前向加反向传播要花多长时间？"
+    ),
+    # controls
+    "T": "序列长度 T（步）",
+    "H": "隐藏层大小 H（单元数）",
+    "I": "输入维度 I",
+    "scale": "W_hh 的尺度（每个分块的谱半径）",
+    "scale_help": "W_hh 中每个门的 (H × H) 分块都经过缩放，使其最大的 |特征值| 等于这个值。",
+    "keep": "保持门偏置 b（LSTM 的 f，GRU 的 z）",
+    "keep_help": (
+        "加到负责保留旧状态的那个门的偏置上：LSTM 的遗忘门 f 和 GRU 的更新门 z。b = 1 就是 "
+        "Keras 的 unit_forget_bias；b 越大，保留得越多。"
+    ),
+    "input": "输入 x_t",
+    "input_gaussian": "高斯噪声 N(0, 1)",
+    "input_zeros": "全零",
+    "input_constant": "常数 1",
+    "input_sine": "正弦波，周期 20 步",
+    "thr": "区间 θ（梯度在损失处大小的 θ 倍到 1/θ 倍之间才算数）",
+    "thr_help": (
+        "某一步以及它之后的每一步都满足 θ · ‖∂C/∂h_T−1‖ ≤ ‖∂C/∂h_k‖ ≤ ‖∂C/∂h_T−1‖ / θ 时，"
+        "这一步才算数。跌出下界是梯度消失，冲出上界是梯度爆炸：爆炸的梯度不算“传回去了”。"
+    ),
+    "show_c": "同时画出 LSTM 的 ‖∂C/∂c_k‖",
+    "seed": "随机种子",
+    # preset buttons sit two to a row in the sidebar: about 6 Chinese characters fit
+    "preset_vanish": "W_hh 较小",
+    "preset_keep": "门打开",
+    "preset_big": "W_hh 较大",
+    "preset_long": "长序列、宽",
+    "presets_help": (
+        "**W_hh 较小**：尺度 0.5，三者的梯度都在几步之内消失。**门打开**：保持门偏置 3，"
+        "T = 500：LSTM 和 GRU 的梯度保持了 200 多步，RNN 只有 13 步。**W_hh 较大**：尺度 2.5："
+        "RNN 的梯度爆炸，门控单元的梯度仍然消失。**长序列、宽**：T = 2000，H = 128。每个预设都会"
+        "设定所有控件。"
+    ),
+    # numbers
+    "name_rnn": "RNN (tanh)",
+    "name_lstm": "LSTM",
+    "name_gru": "GRU",
+    "m_span": "在 θ … 1/θ 之内往回的步数",
+    "m_span_kept": "{n}（全部）",
+    "m_span_vanished": "{n}，之后消失",
+    "m_span_exploded": "{n}，之后爆炸",
+    "m_params": "参数量 {formula}",
+    "m_ms": "展开 + BPTT",
+    "ms": "{ms:.1f} ms",
+    # part 1
+    "h_curves": "1 · 梯度能往回传多远",
+    "fig_title": "每一步的梯度范数，对数刻度（损失在第 T−1 步）",
+    "fig_x": "时间步 k",
+    "fig_y": "log₁₀ ‖∂C/∂h_k‖",
+    "fig_c": "LSTM ‖∂C/∂c_k‖",
+    "fig_thr": "θ = {theta}",
+    "fig_thr_up": "1/θ",
+    "fig_below": "{name}：在 k = {k} 处离开区间",
+    "fig_hover_y": "log₁₀ 范数",  # the hover label of a curve's value
+    "verdict": (
+        "从损失往回看，梯度保持在损失处大小的 θ = {theta} 倍到 1/θ 倍之间的步数：RNN 为 "
+        "**{rnn}** 步（{rnn_how}），LSTM 为 **{lstm}** 步（{lstm_how}），GRU 为 **{gru}** 步"
+        "（{gru_how}）；最多可能是 {last} 步。"
+    ),
+    "how_kept": "始终没有离开区间",
+    "how_vanished": "之后梯度消失",
+    "how_exploded": "之后梯度爆炸",
+    "eq_for": r"\ \text{，对 } j = 0, \dots, n \text{ 均成立}",  # the end of n(θ)'s definition
+    "curves_text": (
+        "每条线都是随时间反向传播（BPTT）得到的精确 ‖∂C/∂h_k‖，写成十的幂次画在线性坐标轴上："
+        "一条笔直下降的线，就表示梯度每一步都缩小相同的倍数。RNN 每步乘的因子是 "
+        "W_hhᵀ diag(σ′(h*))，即原文中 δ 的递推式。LSTM 还通过细胞状态传递梯度，每一步乘以遗忘门 "
+        "f；GRU 则通过更新门 z。门在 ½ 附近（偏置为 0）时，它们遗忘得和 RNN 一样快；把保持门偏置"
+        "调高，它们的线就会变平。叉号标出每条线第一次离开两条点线之间区间的位置：从下方离开是梯度"
+        "消失，从上方离开是梯度爆炸。"
+    ),
+    # part 2
+    "h_cost": "2 · 各自的代价",
+    "bars_span": "在 θ … 1/θ 之内往回的步数",
+    "bars_params": "参数量",
+    "bars_ms": "展开 + BPTT（ms）",
+    "cost_text": (
+        "PyTorch 给每个门分配 W_ih 的一个分块（H × I）、W_hh 的一个分块（H × H）和两个偏置向量"
+        "（b_ih 和 b_hh）：G 个门分块共有 G·H·(I + H + 2) 个数。RNN 的 G = 1，GRU 为 3（r、z、n），"
+        "LSTM 为 4（i、f、g、o）；所以 GRU 的参数量恰好是 LSTM 的 ¾，也就是原文说的“有更少的参数”。"
+        "时间是在这台服务器上、用本页自己的 float64 代码测得的（计算曲线时最多运行 3 次，取中位数），"
+        "所以只能相互比较，不能拿去和 GPU 比。"
+    ),
+    "source": (
+        "来源：原文中 RNN 的 BPTT 递推式，LSTM 的 δᵏ⁻¹ = δᵏ (fᵏ + …)（原文写作 fᵗ，是笔误：这里的"
+        "门应是第 k 步的门），以及原文的 GRU 公式；参数量与 torch.nn.RNN / LSTM / GRU 一致。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("T", TEXT["T"], "int", 200, min=10, max=2000, step=10),
@@ -150,7 +250,8 @@ def member(kind: str, T: int, H: int, I: int, scale: float, input_kind: str, kee
 # `_members`, `_spans`, `_below` are the cached results of those settings; cache_resource:
 # figures are only read afterwards.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def curves_figure(settings: tuple, show_c: bool, _members: dict, _below: dict):
+def curves_figure(settings: tuple, show_c: bool, lang: str, _members: dict, _below: dict):
+    """The gradient-norm curves; `lang` keys the cache (the labels are TEXT's, in that language)."""
     log_thr = settings[-1]
     theta = f"1e{round(log_thr)}"
     names = {k: TEXT[f"name_{k}"] for k in lc.KINDS}
@@ -162,6 +263,7 @@ def curves_figure(settings: tuple, show_c: bool, _members: dict, _below: dict):
     fig = figs.norm_curves_figure(curves, threshold=log_thr, labels={
         "title": TEXT["fig_title"], "x": TEXT["fig_x"], "y": TEXT["fig_y"],
         "threshold": TEXT["fig_thr"].format(theta=theta), "below": TEXT["fig_below"],
+        "hover_y": TEXT["fig_hover_y"],
     })
     if log_thr < 0:  # the band's upper edge, 1/θ: leaving above it is exploding
         fig.add_hline(y=-log_thr, line=dict(color=figs.THRESHOLD_COLOR, dash="dot", width=2),
@@ -171,7 +273,8 @@ def curves_figure(settings: tuple, show_c: bool, _members: dict, _below: dict):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def bars_figure(settings: tuple, _members: dict, _spans: dict):
+def bars_figure(settings: tuple, lang: str, _members: dict, _spans: dict):
+    """Steps, parameters and time as bars; `lang` keys the cache (TEXT's labels)."""
     kinds = list(_members)
     return figs.family_bars_figure(kinds, [TEXT[f"name_{k}"] for k in kinds], [
         (TEXT["bars_span"], [_spans[k] for k in kinds], "{:,.0f}"),
@@ -206,7 +309,7 @@ for col, (kind, m) in zip(cols, members.items()):
 
 st.header(TEXT["h_curves"])
 settings = (s.T, s.H, s.I, s.scale, s.input, s.keep, s.seed, log_thr)
-ui.plot(curves_figure(settings, s.show_c, members, below), key="fig_curves")
+ui.plot(curves_figure(settings, s.show_c, i18n.lang(), members, below), key="fig_curves")
 st.markdown(TEXT["verdict"].format(theta=theta, last=s.T - 1, **spans,
                                    **{f"{k}_how": TEXT[f"how_{how}"] for k, (_, how) in bands.items()}))
 ui.equation(r"\text{RNN:}\quad \delta^{k-1} = \bigl(W_{hh}^\top \delta^k\bigr) \odot "
@@ -218,12 +321,12 @@ ui.equation(r"\text{GRU:}\quad h^t = \bigl(1 - z^t\bigr) \odot n^t + z^t \odot h
             r"\;\Rightarrow\; \frac{\partial h^t}{\partial h^{t-1}} = \operatorname{diag}(z^t) + \ldots")
 ui.equation(r"n(\theta) = \max\Bigl\{\, n : \theta \le \bigl\lVert \tfrac{\partial C}"
             r"{\partial h_{T-1-j}} \bigr\rVert \big/ \bigl\lVert \tfrac{\partial C}{\partial h_{T-1}}"
-            r" \bigr\rVert \le \tfrac{1}{\theta} \ \text{for } j = 0, \dots, n \Bigr\}")
+            r" \bigr\rVert \le \tfrac{1}{\theta}" + TEXT["eq_for"] + r" \Bigr\}")
 st.markdown(TEXT["curves_text"])
 
 st.header(TEXT["h_cost"])
 ms = tuple(m.ms for m in members.values())  # measured: part of the key, so bars and metrics agree
-ui.plot(bars_figure(settings + ms, members, spans), key="fig_bars")
+ui.plot(bars_figure(settings + ms, i18n.lang(), members, spans), key="fig_bars")
 ui.equation(r"N_{\text{RNN}} = H(I+H+2),\qquad N_{\text{GRU}} = 3H(I+H+2),\qquad "
             r"N_{\text{LSTM}} = 4H(I+H+2)")
 st.markdown(TEXT["cost_text"])

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates as gfig
@@ -71,6 +71,7 @@ TEXT = {
     "bar_gate": "σ gate",
     "bar_tanh": "tanh",
     "bar_state": "state",
+    "hover_value": "value",
     "panel_i": "i — input gate",
     "panel_f": "f — forget gate",
     "panel_o": "o — output gate",
@@ -145,6 +146,134 @@ TEXT = {
     ),
 }
 
+TEXT_ZH = {
+    "title": "LSTM 与 GRU 的门",
+    "intro": (
+        "LSTM 多了一个细胞状态 c：它从一步传到下一步，靠的是与遗忘门 f 逐元素相乘，而不是乘一个"
+        "矩阵。f 接近 1 的地方，c 上的梯度往回传一步几乎原封不动。本页画出每个门和状态随时间的变化、"
+        "c 与 h 上的梯度，并与一个 W_hh 尺度相同、输入也相同的普通 tanh RNN 对比。"
+    ),
+    # controls
+    "cell": "单元",
+    "cell_lstm": "LSTM：输入门 i、遗忘门 f、输出门 o，候选值 g，细胞状态 c",
+    "cell_gru": "GRU：重置门 r、更新门 z，候选值 n",
+    "T": "序列长度 T（步）",
+    "H": "隐藏层大小 H（单元数）",
+    "init": "W_hh 的初始化",
+    "init_gaussian": "高斯分布 N(0, 1/H)",
+    "init_orthogonal": "随机正交矩阵",
+    "init_torch": "PyTorch 默认 U(−1/√H, 1/√H)",
+    "scale": "W_hh 的尺度（每个门的分块）",
+    "scale_help": "W_hh 中每个门的 (H × H) 分块，以及 RNN 的 W_hh，都缩放到这个值。",
+    "by": "尺度的度量方式",
+    "by_radius": "谱半径 ρ = max |λᵢ|",
+    "by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "fb": "遗忘门偏置 b_f（GRU：更新门偏置 b_z）",
+    "fb_help": (
+        "遗忘门（LSTM）或更新门（GRU）的偏置；其余偏置为 0。PyTorch 的每个偏置都从 "
+        "U(−1/√H, 1/√H) 中随机抽取，分布在 0 附近；Keras 的 unit_forget_bias 则把遗忘门偏置设为 1。"
+    ),
+    "xs": "输入尺度（x ~ N(0, s²)）",
+    "loss": "损失",
+    "loss_last": "只在最后一步，C = vᵀh_{T−1}",
+    "loss_all": "每一步都有，C = Σ_t vᵀh_t",
+    "seed": "随机种子",
+    # preset buttons sit two to a row in the sidebar: about 6 Chinese characters fit
+    "preset_keep": "LSTM 记得住",
+    "preset_closed": "遗忘门关闭",
+    "preset_gru": "GRU",
+    "preset_long": "T=1000",
+    "presets_help": (
+        "**LSTM 记得住**：遗忘门偏置 3，f 的均值 0.92：细胞状态的梯度传到第 0 步时，仍有第 T−1 步时"
+        "的 0.38，RNN 的却只剩 2.1 × 10⁻³⁸。**遗忘门关闭**：遗忘门偏置 −3，f 的均值 0.07：只剩 "
+        "2.5 × 10⁻¹²¹。**GRU**：更新门偏置 1：9.0 × 10⁻¹⁹。**T=1000**（长序列）：遗忘门偏置 5，"
+        "f 的均值 0.99：细胞状态的梯度甚至变大了，是原来的 53 倍，而 RNN 的是 3.1 × 10⁻¹⁹²。"
+        "每个预设都会设定所有控件。"
+    ),
+    # part 1
+    "h_gates": "1 · 各个门随时间的变化",
+    "gates_text": (
+        "每一行是一个门，纵向是各个单元，横向是时间。σ 门的取值从 0（关闭）到 1（打开）；g 和 n "
+        "是 tanh 的输出，在 (−1, 1) 之间。把遗忘门偏置调高，看 f 那一行变亮：细胞状态把已有的内容"
+        "保留了下来。"
+    ),
+    "fig_gates_title": "门的激活值与状态（T = {T}，H = {H}）",
+    "fig_x": "时间步 t",
+    "fig_unit": "单元 j",
+    "bar_gate": "σ 门",
+    "bar_tanh": "tanh",
+    "bar_state": "状态",
+    "hover_value": "值",
+    "panel_i": "i — 输入门",
+    "panel_f": "f — 遗忘门",
+    "panel_o": "o — 输出门",
+    "panel_g": "g — 候选值（tanh）",
+    "panel_c": "c — 细胞状态",
+    "panel_r": "r — 重置门",
+    "panel_z": "z — 更新门",
+    "panel_n": "n — 候选值（tanh）",
+    "panel_h": "h — 隐藏状态",
+    # part 2
+    "h_norms": "2 · 梯度能往回传多远",
+    "norms_text": (
+        "每一步 k 上梯度范数的 log10（−40 表示 10⁻⁴⁰）。实线：精确的梯度。虚线：只沿门这一条路径"
+        "传回的梯度，LSTM 为 $\\delta^{k-1} = \\delta^k \\odot f_k$（GRU 为 $\\odot\\, z_k$），"
+        "所有“…”项都略去。普通 RNN 的 W_hh 尺度、初始化、随机种子和输入都与之相同。"
+    ),
+    "fig_norms_title": "第 k 步的梯度范数（log10）",
+    "fig_norms_y": "log10 ‖梯度‖（数量级）",
+    "fig_step": "时间步 k",
+    "curve_c": "LSTM ‖∂C/∂cₖ‖（细胞状态）",
+    "curve_h_lstm": "LSTM ‖∂C/∂hₖ‖",
+    "curve_h_gru": "GRU ‖∂C/∂hₖ‖",
+    "curve_path_lstm": "只走 f 路径：δᵏ ⊙ fₖ",
+    "curve_path_gru": "只走 z 路径：δᵏ ⊙ zₖ",
+    "curve_rnn": "普通 tanh RNN ‖∂C/∂hₖ‖",
+    "m_reach": "{what}：第 0 步 ÷ 第 T−1 步",
+    "m_c": "LSTM 细胞状态 c",
+    "m_h": "{cell} 隐藏状态 h",
+    "m_rnn": "普通 RNN 的 h",
+    "m_help": "‖第 0 步的梯度‖ ÷ ‖第 T−1 步的梯度‖。",
+    # part 3
+    "h_step": "3 · 往回一步：$\\delta^{k-1} = \\delta^k\\,(f + \\dots)$",
+    "step_text_lstm": (
+        "把原文的论证放到每一步上实测。蓝线：遗忘门的均值 $f_k$。橙色虚线：单靠 f 这一项能把 "
+        "$\\delta^k$ 传回多少，即 $\\lVert f_k \\odot \\delta^k\\rVert / \\lVert \\delta^k\\rVert$。"
+        "绿线：完整的一步 $\\lVert \\delta^{k-1}\\rVert / \\lVert \\delta^k\\rVert$，包括经过 h 的"
+        "“…”项。f 接近 1 时，三条线都在 1 附近，梯度不会消失；遗忘门关闭（f 接近 0）时只剩下"
+        "“…”项，而它们会越来越小。"
+    ),
+    "step_text_gru": (
+        "GRU 版本的论证：由 $h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}$ 得到 "
+        "$\\delta^{k-1} = \\delta^k \\odot z_k + \\dots$，其中 $\\delta^k = \\partial C/\\partial h_k$。"
+        "蓝线：更新门的均值 $z_k$。橙色虚线：$\\lVert z_k \\odot \\delta^k\\rVert / \\lVert \\delta^k\\rVert$。"
+        "绿线：完整的一步 $\\lVert \\delta^{k-1}\\rVert / \\lVert \\delta^k\\rVert$。"
+    ),
+    "step_loss_all": (
+        "损失设在每一步时，每一步都有新的梯度注入，所以完整一步的比值也算进了在该步新加入的部分；"
+        "把损失设为只在最后一步，才能单独看到梯度的传播。"
+    ),
+    "fig_step_title": "每一步的因子随 k 的变化",
+    "fig_step_y": "每往回一步乘的因子",
+    "curve_mean_f": "fₖ 的均值（遗忘门）",
+    "curve_mean_z": "zₖ 的均值（更新门）",
+    "curve_fterm": "f 项 ‖fₖ ⊙ δᵏ‖ / ‖δᵏ‖",
+    "curve_zterm": "z 项 ‖zₖ ⊙ δᵏ‖ / ‖δᵏ‖",
+    "curve_ratio": "完整一步 ‖δᵏ⁻¹‖ / ‖δᵏ‖",
+    "gaps": "橙色曲线的断处：这些步上的 δᵏ 超出了 float64 的范围（上图中它的 log10 范数仍是精确的）。",
+    "takeaway": (
+        "决定一步之后还剩多少梯度的是门，而不是矩阵。RNN 每一步都要乘以 diag(σ′) W_hh；LSTM 的"
+        "细胞状态乘的是 f，即网络自己学出来的、(0, 1) 之间的数；GRU 的状态乘的是 z。正因如此，"
+        "实践中常把遗忘门偏置设为 1 到 3。"
+    ),
+    "source": (
+        "Hochreiter & Schmidhuber (1997)；Gers, Schmidhuber & Cummins (2000), Learning to "
+        "Forget；Cho et al. (2014)。Jozefowicz, Zaremba & Sutskever (2015) 推荐了 Keras 所用的"
+        "遗忘门偏置 1。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
+
 CONTROLS = [
     ui.Control("cell", TEXT["cell"], "select", "lstm",
                options={"lstm": TEXT["cell_lstm"], "gru": TEXT["cell_gru"]}),
@@ -204,18 +333,20 @@ def rnn_twin(T: int, H: int, init: str, scale: float, by: str, xs: float, loss: 
 # loss), so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_run`,
 # `_rnn` are the cached results of those settings; cache_resource: figures are only read.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def gates_figure(forward: tuple, _run: lg.GatedRun):
+def gates_figure(forward: tuple, lang: str, _run: lg.GatedRun):
+    """The gate heatmaps; `lang` keys the cache (the labels are TEXT's, in that language)."""
     kind, T, H = forward[0], forward[1], forward[2]
     panels = [(TEXT[f"panel_{n}"], _run.heat[n], k) for n, k in PANELS[kind]]
     return gfig.gate_heatmaps(_run.heat_steps, _run.heat_units, panels, labels={
         "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"],
         "y": TEXT["fig_unit"], "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"],
-        "bar_state": TEXT["bar_state"]})
+        "bar_state": TEXT["bar_state"], "value": TEXT["hover_value"]})
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def gradient_figures(settings: tuple, _run: lg.GatedRun, _rnn):
-    """The gradient norms against k, and the per-step factors of the source's argument."""
+def gradient_figures(settings: tuple, lang: str, _run: lg.GatedRun, _rnn):
+    """The gradient norms against k, and the per-step factors of the source's argument
+    (`lang` keys the cache: the labels are TEXT's, in that language)."""
     lstm, T = settings[0] == "lstm", settings[1]
     k = np.arange(T)
     series = []
@@ -267,8 +398,8 @@ else:
     ui.equation(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
 st.markdown(TEXT["gates_text"])
 forward = (s.cell, s.T, s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed)  # what the gates show
-fig_norms, fig_step = gradient_figures(forward + (s.loss,), run, rnn)
-ui.plot(gates_figure(forward, run), key="fig_gates")
+fig_norms, fig_step = gradient_figures(forward + (s.loss,), i18n.lang(), run, rnn)
+ui.plot(gates_figure(forward, i18n.lang(), run), key="fig_gates")
 
 # 2 · gradient norms
 st.header(TEXT["h_norms"])

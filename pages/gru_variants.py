@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates as gfig
@@ -67,6 +67,7 @@ TEXT = {
     "bar_gate": "σ gate",
     "bar_tanh": "tanh",
     "bar_state": "state",
+    "hover_value": "value",
     "panel_r": "r — reset gate",
     "panel_z": "z — update gate",
     "panel_n": "n — candidate (tanh)",
@@ -80,6 +81,7 @@ TEXT = {
         "gradient; move the update-gate bias and watch both the mean z and the curves. "
         "Dashed: the gradient carried by the z path alone (every “…” term cut)."
     ),
+    "eq_dots": r"\text{(the “…” run through } r_k, z_k, n_k \text{ and } W_{hh})",
     "fig_norms_title": "Gradient norm at step k (log10)",
     "fig_norms_y": "log10 ‖gradient‖ (decades)",
     "fig_step": "step k",
@@ -125,6 +127,115 @@ TEXT = {
         "documentation."
     ),
 }
+
+TEXT_ZH = {
+    "title": "GRU 的变体",
+    "intro": (
+        "GRU 有两种形式。Cho et al. (2014) 和原文先把重置门 r 作用在 $h_{t-1}$ 上，再乘以 "
+        "$W_{nh}$；PyTorch、cuDNN 以及 Keras 的默认设置（reset_after=True）则在相乘之后才作用 r。"
+        "两种形式都保留了更新门 z：它把旧状态直接混入新状态，为梯度提供了一条既不乘矩阵、"
+        "也不经过激活函数压缩的通路。"
+    ),
+    # controls
+    "T": "序列长度 T（步）",
+    "H": "隐藏层大小 H（单元数）",
+    "init": "W_hh 的初始化",
+    "init_gaussian": "高斯分布 N(0, 1/H)",
+    "init_orthogonal": "随机正交矩阵（Keras 循环权重的默认值）",
+    "init_torch": "PyTorch 默认 U(−1/√H, 1/√H)",
+    "scale": "W_hh 的尺度（每个门的分块）",
+    "by": "尺度的度量方式",
+    "by_radius": "谱半径 ρ = max |λᵢ|",
+    "by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "zb": "更新门偏置 b_z（加到 z 分块上）",
+    "zb_help": "加到 bias_ih 的 z 分块上。b_z 大：z 接近 1，h 被保留。b_z 为负：z 接近 0，h 被覆盖。",
+    "xs": "输入尺度（x ~ N(0, s²)）",
+    "loss": "损失",
+    "loss_last": "只在最后一步",
+    "loss_all": "每一步都有",
+    "seed": "随机种子",
+    # preset buttons sit two to a row in the sidebar: about 6 Chinese characters fit
+    "preset_keep": "保留 h",
+    "preset_overwrite": "覆盖 h",
+    "preset_big": "W_hh 较大",
+    "preset_long": "T=1000",
+    "presets_help": (
+        "**保留 h**：b_z = 3，z 接近 1，h 被保留。**覆盖 h**：b_z = −3，z 接近 0，h 被覆盖。"
+        "**W_hh 较大**：尺度 2。**T=1000**（长序列）：b_z = 4。每个预设都会设定所有控件。"
+    ),
+    # variants
+    "v_before": "重置在前（Cho 2014、原文；Keras reset_after=False）",
+    "v_after": "重置在后（PyTorch、cuDNN；Keras reset_after=True）",
+    "short_before": "重置在前",
+    "short_after": "重置在后",
+    # part 1
+    "h_side": "1 · 同一组权重，两种 GRU",
+    "side_text": (
+        "两列用的是同一组 W_ih、W_hh 和偏置，唯一的差别是 r 作用的位置。结果各个门的取值不同，"
+        "状态也不同：整段运行中 |h_before − h_after| 的最大值为 {dh:.3g}。"
+    ),
+    "fig_gates_title": "门与状态（T = {T}，H = {H}）",
+    "fig_x": "时间步 t",
+    "fig_unit": "单元 j",
+    "bar_gate": "σ 门",
+    "bar_tanh": "tanh",
+    "bar_state": "状态",
+    "hover_value": "值",
+    "panel_r": "r — 重置门",
+    "panel_z": "z — 更新门",
+    "panel_n": "n — 候选值（tanh）",
+    "panel_h": "h — 隐藏状态",
+    # part 2
+    "h_z": "2 · 更新门对梯度做了什么",
+    "z_text": (
+        "往回一步时，$\\partial C/\\partial h_{k-1}$ 直接得到 $z_k \\odot \\partial C/\\partial h_k$，"
+        "再加上经过 r、z、n 和 W_hh 的那些项。z 接近 1 的地方，单是第一项就能把梯度保住；调节"
+        "更新门偏置，看 z 的均值和各条曲线怎样变化。虚线：只沿 z 路径传回的梯度（所有“…”项都"
+        "截掉）。"
+    ),
+    "eq_dots": r"\text{（“…”项经过 } r_k, z_k, n_k \text{ 和 } W_{hh}\text{）}",
+    "fig_norms_title": "第 k 步的梯度范数（log10）",
+    "fig_norms_y": "log10 ‖梯度‖（数量级）",
+    "fig_step": "时间步 k",
+    "curve_full": "{v}：‖∂C/∂hₖ‖",
+    "curve_path": "{v}：只走 z 路径",
+    "m_reach": "{v}：第 0 步 ÷ 第 T−1 步",
+    "m_path": "只走 z 路径（{v}）",
+    "m_help": "‖∂C/∂h₀‖ ÷ ‖∂C/∂h_T₋₁‖：最后一步的梯度有多少能传到第一步。",
+    "fig_means_title": "每一步的门激活均值",
+    "fig_means_y": "所有单元的均值",
+    "mean_z": "z（更新门）",  # two panels share a half-width figure: short titles
+    "mean_r": "r（重置门）",
+    # part 3
+    "h_fw": "3 · PyTorch 与 Keras",
+    "fw_order": (
+        "**门的顺序。** PyTorch 按 r、z、n 堆叠（weight_ih_l0，3H × I）；Keras 按 z、r、h 堆叠"
+        "（kernel，I × 3H）：更新门在前。重新排序并转置之后，同一组权重用 Keras 自己的公式运行，"
+        "得到的 h 相同：在前 {n} 步上，max |Δh| = {after}（重置在后）、{before}（重置在前）。"
+    ),
+    "fw_bias": (
+        "**偏置。** 重置在矩阵乘法之后时，$b_{{hn}}$ 位于 "
+        "$r_t \\odot (W_{{hn}} h_{{t-1}} + b_{{hn}})$ 之内，"
+        "所以它不等同于 b_in：在前 {n} 步上、两个偏置都不为零时，∂C/∂b_in 与 ∂C/∂b_hn 最多相差 "
+        "{dn:.3g}，而对 r 和 z 分块，max |∂C/∂b_ih − ∂C/∂b_hh| = {drz}。这就是 Keras 的 "
+        "reset_after=True GRU 要保留形状为 (2, 3H) 的偏置的原因。重置在前时，两个偏置实际上是"
+        "一个（合并为 b_ih + b_hh：max |Δh| = {dh_before}），Keras 也只保留一个形状为 (3H,) "
+        "的偏置。"
+    ),
+    "fw_z": (
+        "Keras 写作 h_t = z ⊙ h_t₋₁ + (1 − z) ⊙ n_t，与 PyTorch 和原文一致；有些教材把 z 与 "
+        "1 − z 的角色对调。"
+    ),
+    "takeaway": (
+        "r 放在哪里，改变的是函数，而不是思路：两种 GRU 里，都是更新门 z 决定有多少梯度直接往回"
+        "传一步。GRU 把 LSTM 的输入门和遗忘门融合成了 z，也没有单独的细胞状态。"
+    ),
+    "source": (
+        "Cho et al. (2014), Learning Phrase Representations using RNN Encoder–Decoder"
+        "（arXiv:1406.1078 的 v1 把 r 放在之后，v3 放在之前）；PyTorch nn.GRU 与 Keras GRU 文档。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("T", TEXT["T"], "int", 200, min=2, max=1000),
@@ -188,19 +299,22 @@ def framework_checks(n: int, H: int, init: str, scale: float, by: str, zb: float
 # so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_runs` is the
 # cached result of those settings; cache_resource: figures are only read.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def gates_figure(forward: tuple, _runs):
-    """Both variants' gates side by side in one figure (one chart redraws faster than two)."""
+def gates_figure(forward: tuple, lang: str, _runs):
+    """Both variants' gates side by side in one figure (one chart redraws faster than two);
+    `lang` keys the cache (the labels are TEXT's, in that language)."""
     T, H, r = forward[0], forward[1], _runs[VARIANTS[0]]
     columns = [(TEXT[f"short_{v}"], [(TEXT[f"panel_{n}"], _runs[v].heat[n], kind)
                                      for n, kind in PANELS]) for v in VARIANTS]
     return gfig.gate_heatmap_columns(r.heat_steps, r.heat_units, columns, labels={
         "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"], "y": TEXT["fig_unit"],
-        "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"], "bar_state": TEXT["bar_state"]})
+        "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"], "bar_state": TEXT["bar_state"],
+        "value": TEXT["hover_value"]})
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def gradient_figures(settings: tuple, _runs):
-    """The gradient norms against k (both variants, full and z path) and the mean gates."""
+def gradient_figures(settings: tuple, lang: str, _runs):
+    """The gradient norms against k (both variants, full and z path) and the mean gates
+    (`lang` keys the cache: the labels are TEXT's, in that language)."""
     k = np.arange(settings[0])
     series = []
     for v in VARIANTS:
@@ -244,14 +358,14 @@ for col, v in zip(cols, VARIANTS):
     with col:
         st.subheader(TEXT[f"v_{v}"])
         ui.equation(eqs[v])
-ui.plot(gates_figure(forward, runs), key="fig_gates")
+ui.plot(gates_figure(forward, i18n.lang(), runs), key="fig_gates")
 ui.equation(r"r_t, z_t = \sigma(W_{\cdot x}x_t + W_{\cdot h}h_{t-1} + b_\cdot),\qquad "
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
 
 # 2 · the update gate and the gradient
 st.header(TEXT["h_z"])
 ui.equation(r"\frac{\partial C}{\partial h_{k-1}} = z_k \odot \frac{\partial C}{\partial h_k} + \ldots"
-            r"\qquad\text{(the “…” run through } r_k, z_k, n_k \text{ and } W_{hh})")
+            r"\qquad" + TEXT["eq_dots"])
 st.markdown(TEXT["z_text"])
 cols = st.columns(2)  # one column per variant, as in part 1 (four in a row cut the labels)
 for col, v in zip(cols, VARIANTS):
@@ -260,7 +374,7 @@ for col, v in zip(cols, VARIANTS):
                help=TEXT["m_help"])
     col.metric(TEXT["m_path"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_path)),
                help=TEXT["m_help"])
-fig_norms, fig_means = gradient_figures(args, runs)
+fig_norms, fig_means = gradient_figures(args, i18n.lang(), runs)
 left, right = st.columns(2)
 with left:
     ui.plot(fig_norms, key="fig_norms")

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import ui
+from pages import i18n, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_input
 from rnnviz.figures import gates as gfig
@@ -135,6 +135,121 @@ TEXT = {
         "and Keras LSTMCell documentation."
     ),
 }
+
+TEXT_ZH = {
+    "title": "LSTM 的变体",
+    "intro": (
+        "“LSTM”其实指好几种单元。1997 年的原始版本没有遗忘门；遗忘门是 2000 年才加上的，窥视孔"
+        "连接（peephole）也在同一年提出（Gers & Schmidhuber, IJCNN 2000），早于原文引用的 2001 年"
+        "论文和 2002 年的 JMLR 论文。PyTorch 与 TF/Keras 之间也有一些细小的差别，在两者之间迁移"
+        "权重时就要当心。本页让它们全部在同一组权重、同一个输入上运行。"
+    ),
+    # controls
+    "T": "序列长度 T（步）",
+    "H": "隐藏层大小 H（单元数）",
+    "init": "W_hh 的初始化",
+    "init_gaussian": "高斯分布 N(0, 1/H)",
+    "init_orthogonal": "随机正交矩阵（Keras 循环权重的默认值）",
+    "init_torch": "PyTorch 默认 U(−1/√H, 1/√H)",
+    "scale": "W_hh 的尺度（每个门的分块）",
+    "by": "尺度的度量方式",
+    "by_radius": "谱半径 ρ = max |λᵢ|",
+    "by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "fb": "遗忘门偏置 b_f（Keras 单元除外）",
+    "fb_help": (
+        "除 Keras 单元外，每个单元初始时的遗忘门偏置（其余偏置为 0）。PyTorch 的偏置从 "
+        "U(−1/√H, 1/√H) 中随机抽取，分布在 0 附近；Keras 设置 unit_forget_bias=True 时把 b_f "
+        "设为恰好 1（其余偏置为 0），所以 Keras 的曲线始终是 b_f = 1，不随这个滑块变化。"
+    ),
+    "xs": "输入尺度（x ~ N(0, s²)）",
+    "loss": "损失",
+    "loss_last": "只在最后一步",
+    "loss_all": "每一步都有",
+    "seed": "随机种子",
+    # preset buttons sit two to a row in the sidebar: about 6 Chinese characters fit
+    "preset_closed": "遗忘门关闭",
+    "preset_long": "长序列 b_f=1",
+    "preset_open": "遗忘门打开",
+    "preset_big": "W_hh 较大",
+    "presets_help": (
+        "**遗忘门关闭**：b_f = −3。**遗忘门打开**：b_f = 3。**长序列 b_f=1**：T = 1000，b_f = 1，"
+        "即 Keras 的初始值。**W_hh 较大**：尺度 2。每个预设都会设定所有控件。"
+    ),
+    # variants
+    "v_nofg": "1997 年，没有遗忘门",
+    "v_forget": "2000 年，有遗忘门（PyTorch）",
+    "v_peephole": "2000 年，窥视孔连接",
+    "v_keras": "Keras 的 unit_forget_bias",
+    "v_one": "PyTorch，单个偏置 b_ih + b_hh",
+    # part 1
+    "h_eq": "1 · 四种单元，同一组权重",
+    "eq_text": (
+        "下面每个单元都用同一组 W_ih、W_hh 和偏置（窥视孔单元另外多三个对角权重 w_ci、w_cf、"
+        "w_co）。不同的只是公式。"
+    ),
+    # part 2
+    "h_norms": "2 · 各个单元里的梯度",
+    "fig_c_title": "细胞状态：log10 ‖∂C/∂cₖ‖",
+    "fig_h_title": "隐藏状态：log10 ‖∂C/∂hₖ‖",
+    "fig_norm_y": "log10 ‖梯度‖（数量级）",
+    "fig_step": "时间步 k",
+    "norms_text": "虚线是把两个偏置合并成一个的 PyTorch 单元：它与 PyTorch 的曲线完全重合。",
+    "h_means": "3 · 各个门在所有单元上的平均",
+    "fig_means_title": "每一步的门激活均值",
+    "fig_means_y": "所有单元的均值",
+    "panel_i": "i — 输入门",
+    "panel_f": "f — 遗忘门",
+    "panel_o": "o — 输出门",
+    # part 4
+    "h_diff": "4 · 每处差别起什么作用",
+    "d_nofg": (
+        "**1997 → 2000：遗忘门。** 没有遗忘门时，$c_t = c_{{t-1}} + i_t \\odot g_t$，细胞状态这条"
+        "路径把 δ 恰好乘以 1（图中 f ≡ 1）："
+        "$\\lVert\\partial C/\\partial c_0\\rVert \\,/\\, \\lVert\\partial C/\\partial c_{{T-1}}\\rVert$ "
+        "在没有遗忘门时为 {nofg}，有遗忘门时为 {forget}。"
+    ),
+    "d_peephole": (
+        "**2000 年，窥视孔连接**（Gers & Schmidhuber, IJCNN 2000；2001 年和 2002 年的论文中再次"
+        "使用）。i 和 f 还通过对角权重看到 $c_{{t-1}}$，o 看到 $c_t$；上面那个比值从 {forget} "
+        "变为 {peephole}。"
+    ),
+    "d_two": (
+        "**PyTorch 的两个偏置。** nn.LSTM 有 b_ih 和 b_hh 两个偏置，Keras 只有一个；进入单元的只是"
+        "它们的和。在本次运行上与单偏置单元 b = b_ih + b_hh 对照检验：max |Δh| = {dh}；"
+        "∂C/∂b_ih = ∂C/∂b_hh（最大差 {db}）= ∂C/∂b（最大差 {db1}）。训练时却有区别：普通 SGD "
+        "让这个和以两倍的速度移动，权重衰减看到的也是两个向量。"
+    ),
+    "d_keras": (
+        "**Keras 的 unit_forget_bias=True** 在初始化时把遗忘门偏置设为恰好 1（偏置初始化器是全零，"
+        "并不是在什么值上再加 1：make_cell(forget_bias=1) 给出的正是 Keras 的初始偏置 "
+        "[0, 1, 0, 0]：{ufb}）。与 b_f = {fb:g} 的 PyTorch 单元相比，f 的均值从 {f0:.2f} 变为 "
+        "{f1:.2f}（b_f = 1），比值从 {forget} 变为 {keras}。"
+    ),
+    "d_order": (
+        "**门的顺序与布局。** PyTorch 在 weight_ih_l0（4H × I）中按行堆叠 i、f、g、o；Keras 在 "
+        "kernel（I × 4H）中按列堆叠 i、f、c、o：顺序相同，只是转置了。把 Keras 单元的权重按 Keras "
+        "的布局、用 Keras 自己的公式运行，得到的 h 与这里相同：max |Δh| = {dk}（前 {n} 步）。"
+    ),
+    "d_other": (
+        "默认值也不一样：Keras 用 Glorot 均匀分布初始化 W_ih、用正交矩阵初始化 W_hh，PyTorch 则"
+        "全部用 U(−1/√H, 1/√H)；Keras 2.3 之前的版本对门使用 hard_sigmoid。"
+    ),
+    "ufb_yes": "完全相同",
+    "ufb_no": "不同",
+    "takeaway": (
+        "让 LSTM 能够遗忘的是遗忘门，让它的梯度会变小的也是遗忘门；1997 年的单元保住了所有梯度，"
+        "却放不下它存过的任何东西。遗忘门偏置取 1 左右，是大多数库起步时的折中。"
+    ),
+    "source": (
+        "Hochreiter & Schmidhuber (1997), Long Short-Term Memory；Gers, Schmidhuber & Cummins "
+        "(2000), Learning to Forget；Gers & Schmidhuber (2000), Recurrent nets that time and "
+        "count, IJCNN（窥视孔连接）；Gers & Schmidhuber (2001), LSTM recurrent networks learn "
+        "simple context-free and context-sensitive languages；Gers, Schraudolph & Schmidhuber "
+        "(2002), Learning precise timing with LSTM recurrent networks, JMLR；PyTorch nn.LSTM "
+        "与 Keras LSTMCell 文档。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("T", TEXT["T"], "int", 200, min=2, max=1000),
