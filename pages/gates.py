@@ -9,6 +9,7 @@ import streamlit as st
 from pages import ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
+from rnnviz.figures import diagrams
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
 
@@ -131,6 +132,27 @@ TEXT = {
     "curve_fterm": "f term ‖fₖ ⊙ δᵏ‖ / ‖δᵏ‖",
     "curve_zterm": "z term ‖zₖ ⊙ δᵏ‖ / ‖δᵏ‖",
     "curve_ratio": "whole step ‖δᵏ⁻¹‖ / ‖δᵏ‖",
+    "block_text": (
+        "The same backward pass inside one LSTM memory block, at step {k}, drawn as the "
+        "source draws the cell: each edge is coloured and sized by the gradient that flows "
+        "back along it (hover for the number). Along the top, the cell state: $\\delta^k$ "
+        "reaches $c_{{k-1}}$ through × f alone. Everything that enters the gates leaves the "
+        "block through $W_{{hh}}$ into $h_{{k-1}}$, where the RNN's matrix product starts again."
+    ),
+    "block_gru": "The memory-block diagram is drawn for the LSTM (choose Cell: LSTM).",
+    "blk_title": "The LSTM memory block at step {k}",
+    "blk_colorbar": "log₁₀ ‖gradient‖",
+    "blk_hover": "%{text}<br>log₁₀ ‖gradient‖ = %{customdata:.2f}<extra></extra>",
+    "blk_edge_h_c": "h_k → c_k (through o ⊙ tanh′)",
+    "blk_edge_c_prev": "c_k → c_{k−1} (× f)",
+    "blk_edge_o": "h_k → output gate o",
+    "blk_edge_i": "c_k → input gate i",
+    "blk_edge_f": "c_k → forget gate f",
+    "blk_edge_g": "c_k → cell input g",
+    "blk_edge_h_prev": "gates → h_{k−1} (through W_hh)",
+    "blk_edge_x": "gates → x_k (through W_ih)",
+    "blk_node_c": "‖∂C/∂c_k‖ in total",
+    "blk_node_h": "‖∂C/∂h_k‖ in total",
     "gaps": "Gaps in the orange curve: steps where δᵏ is beyond float64 (its log10 norm above is still exact).",
     "takeaway": (
         "The gate, not the matrix, decides how much gradient survives a step. The RNN "
@@ -244,6 +266,17 @@ def gradient_figures(settings: tuple, _run: lg.GatedRun, _rnn):
     return norms, step
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def block_figure(settings: tuple, _run: lg.GatedRun):
+    """The LSTM memory block at the run's block step, edges coloured by their gradient."""
+    keys = ("edge_h_c", "edge_c_prev", "edge_o", "edge_i", "edge_f", "edge_g", "edge_h_prev",
+            "edge_x", "node_c", "node_h")
+    labels = {k: TEXT[f"blk_{k}"] for k in keys}
+    labels.update(title=TEXT["blk_title"], colorbar=TEXT["blk_colorbar"], hover=TEXT["blk_hover"])
+    return diagrams.lstm_cell_figure(_run.block_nodes, list(_run.block_edges), _run.block_step,
+                                     labels=labels)
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -292,6 +325,11 @@ else:
     ui.equation(r"\delta^{k-1} = \frac{\partial C}{\partial h_{k-1}} = "
                 r"\delta^k \frac{\partial h_k}{\partial h_{k-1}} = \delta^k\,(z_k + \ldots)")
 st.markdown(TEXT["step_text_lstm"] if lstm else TEXT["step_text_gru"])
+if run.block_step is not None:
+    st.markdown(TEXT["block_text"].format(k=run.block_step))
+    ui.plot(block_figure(forward + (s.loss,), run), key="fig_block")
+else:
+    st.caption(TEXT["block_gru"])
 ui.plot(fig_step, key="fig_step")
 if s.loss == "all":
     st.caption(TEXT["step_loss_all"])
