@@ -136,8 +136,9 @@ TEXT = {
         "The same backward pass inside one LSTM memory block, at step {k}, drawn as the "
         "source draws the cell: each edge is coloured and sized by the gradient that flows "
         "back along it (hover for the number). Along the top, the cell state: $\\delta^k$ "
-        "reaches $c_{{k-1}}$ through × f alone. Everything that enters the gates leaves the "
-        "block through $W_{{hh}}$ into $h_{{k-1}}$, where the RNN's matrix product starts again."
+        "reaches $c_{{k-1}}$ through × f alone. What enters the gates leaves the block through "
+        "$W_{{hh}}$ into $h_{{k-1}}$, where the RNN's matrix product starts again (and through "
+        "$W_{{ih}}$ into $x_k$)."
     ),
     "block_gru": "The memory-block diagram is drawn for the LSTM (choose Cell: LSTM).",
     "blk_title": "The LSTM memory block at step {k}",
