@@ -114,6 +114,17 @@ TEXT = {
         "through Keras's own equations in Keras's layout, the Keras cell's weights give the "
         "same h as here: max |Δh| = {dk} (first {n} steps)."
     ),
+    "d_tf1": (
+        "**TensorFlow 1's LSTMCell** (tf.nn.rnn_cell.LSTMCell and BasicLSTMCell, the "
+        "TensorFlow of the source article's time): one kernel acting on $[x_t, h_{{t-1}}]$, gates "
+        "in the order i, j, f, o (j is the cell input, PyTorch's g), and forget_bias = 1.0 added "
+        "to f's pre-activation inside every step, $f_t = \\sigma(z_f + 1)$, not stored in the "
+        "bias. Its trainable bias starts at zeros, so at the start it is the Keras cell: run "
+        "through TF1's own equations in TF1's layout, the Keras cell's weights give the same h: "
+        "max |Δh| = {dtf} (first {n} steps). What differs is training: TF1's +1 is a constant "
+        "that no gradient and no weight decay touches; Keras's 1 is a parameter learning can "
+        "move."
+    ),
     "d_other": (
         "Defaults that differ too: Keras initialises W_ih with Glorot-uniform and W_hh "
         "orthogonal, PyTorch everything U(−1/√H, 1/√H); Keras before 2.3 used hard_sigmoid "
@@ -132,7 +143,7 @@ TEXT = {
         "count, IJCNN (peepholes); Gers & Schmidhuber (2001), LSTM recurrent networks learn "
         "simple context-free and context-sensitive languages; Gers, Schraudolph & Schmidhuber "
         "(2002), Learning precise timing with LSTM recurrent networks, JMLR; PyTorch nn.LSTM "
-        "and Keras LSTMCell documentation."
+        "and Keras LSTMCell documentation; TensorFlow 1's rnn_cell_impl.py (BasicLSTMCell, LSTMCell)."
     ),
 }
 
@@ -188,11 +199,14 @@ def pytorch_runs(T: int, H: int, init: str, scale: float, by: str, fb: float, xs
 @st.cache_data(max_entries=32, show_spinner=False)
 def keras_checks(H: int, init: str, scale: float, by: str, fb: float, xs: float, seed: int,
                  n: int):
-    """(Keras-layout max |Δh| on the first n steps, Keras unit_forget_bias == forget_bias=1)."""
+    """(Keras-layout max |Δh| on the first n steps, Keras unit_forget_bias == forget_bias=1,
+    TF1-layout max |Δh| of the same cell through TF1's LSTMCell with forget_bias = 1)."""
     x = make_input(n, 1, scale=xs, seed=seed)
-    keras = lg.keras_check(variant_cells(H, init, scale, by, fb, seed)["keras"], x)
+    cell = variant_cells(H, init, scale, by, fb, seed)["keras"]
+    keras = lg.keras_check(cell, x)
     ufb = variant_cells(H, init, scale, by, 0.0, seed)["keras"]
-    return keras, bool(np.array_equal(lg.to_keras(ufb)["bias"], lg.keras_unit_forget_bias(H)))
+    return (keras, bool(np.array_equal(lg.to_keras(ufb)["bias"], lg.keras_unit_forget_bias(H))),
+            lg.tf1_check(cell, x))
 
 
 # ------------------------------------------------------------------------------ page
@@ -206,7 +220,7 @@ n_check = min(s.T, lg.CHECK_STEPS)
 with ui.guard():
     bias, pytorch, one = pytorch_runs(*args)
     runs = {v: pytorch if v == "forget" else variant_run(v, *args) for v in lg.LSTM_VARIANTS}
-    keras_dh, ufb_same = keras_checks(s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed, n_check)
+    keras_dh, ufb_same, tf1_dh = keras_checks(s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed, n_check)
 
 st.header(TEXT["h_eq"])
 st.markdown(TEXT["eq_text"])
@@ -263,6 +277,7 @@ st.markdown("- " + TEXT["d_keras"].format(
     ufb=TEXT["ufb_yes"] if ufb_same else TEXT["ufb_no"], fb=s.fb, f0=float(runs["forget"].means["f"].mean()),
     f1=float(runs["keras"].means["f"].mean()), **reach))
 st.markdown("- " + TEXT["d_order"].format(dk=lg.small_text(keras_dh), n=n_check))
+st.markdown("- " + TEXT["d_tf1"].format(dtf=lg.small_text(tf1_dh), n=n_check))
 st.caption(TEXT["d_other"])
 st.info(TEXT["takeaway"])
 st.caption(TEXT["source"])
