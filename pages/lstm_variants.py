@@ -115,8 +115,8 @@ TEXT = {
         "same h as here: max |Δh| = {dk} (first {n} steps)."
     ),
     "d_tf1": (
-        "**TensorFlow 1's LSTMCell** (tf.nn.rnn_cell.LSTMCell and BasicLSTMCell, the "
-        "TensorFlow of the source article's time): one kernel acting on $[x_t, h_{{t-1}}]$, gates "
+        "**TensorFlow 1's LSTMCell** (tf.nn.rnn_cell.LSTMCell and BasicLSTMCell, most likely the "
+        "TensorFlow the source article means by its \"small differences\"): one kernel acting on $[x_t, h_{{t-1}}]$, gates "
         "in the order i, j, f, o (j is the cell input, PyTorch's g), and forget_bias = 1.0 added "
         "to f's pre-activation inside every step, $f_t = \\sigma(z_f + 1)$, not stored in the "
         "bias. Its trainable bias starts at zeros, so at the start it is the Keras cell: run "
