@@ -8,7 +8,8 @@ import streamlit as st
 
 from pages import i18n, ui
 from rnnviz import lesson_bptt
-from rnnviz.figures import gradients
+from rnnviz.figures import diagrams, gradients
+from rnnviz.figures import flow as flow_fig
 from rnnviz.weights import INITS
 
 TEXT = {
@@ -51,11 +52,20 @@ TEXT = {
     "loss_last": "at the last step only: C = C^{T−1}",
     "loss_all": "at every step: C = Σ_t C^t",
     "seed": "Random seed",
+    "out": "Output layer",
+    "out_help": (
+        "The source's output layer o = θ(W_oh h + b_o) with 4 outputs and seeded random "
+        "targets, or none: a fixed read-out C = vᵀh (v a seeded unit vector)."
+    ),
+    "out_linear": "none: C = vᵀh",
+    "out_mse": "o = W_oh h + b_o, squared error ½‖o − y‖²",
+    "out_xent": "o = softmax(W_oh h + b_o), cross-entropy −log o_y",
     # preset buttons sit two to a row in the sidebar: about 11 characters fit
     "preset_vanish_tanh": "Vanishing",  # with tanh
     "preset_explode_relu": "Exploding",  # with ReLU
     "preset_orthogonal_linear": "Orthogonal",  # + linear keeps the norm
     "preset_non_normal": "Non-normal",  # trap: ρ < 1 yet the gradient grows
+    "preset_irnn": "IRNN",  # ReLU + identity W_hh (Le, Jaitly & Hinton 2015)
     "presets_help": (
         "**Vanishing**: tanh with an orthogonal W_hh, so ‖W_hh‖₂γ = 1 and the bound stays flat; "
         "yet after 299 steps back the gradient is 10⁻⁴⁴ of its size at the loss. Few units "
@@ -65,7 +75,13 @@ TEXT = {
         "W_hh keep the norm exactly over 1000 steps. **Non-normal**: a linear RNN whose W_hh "
         "has ρ = 0.9 < 1 but ‖W_hh‖₂ = 1.9; going back, the gradient grows 10⁸-fold over 230 "
         "steps and only then decays, so at T = 600 it still reaches step 0 10⁴ times larger: "
-        "exploded. Each preset sets every control."
+        "exploded. **IRNN** (Le, Jaitly & Hinton 2015, the source's \"switch to ReLU\"): "
+        "ReLU with W_hh = I. One step back multiplies the gradient of a unit that is on by "
+        "exactly 1: for 103 steps back it keeps 0.72 or more of its size. But a unit that is "
+        "off at even one step passes nothing back from there (σ′ = 0), and before step 196 "
+        "every unit has been off once: from there on the gradient is exactly zero. Set the "
+        "scale to 1.02 and the same network explodes, 260-fold over 299 steps. Each preset "
+        "sets every control."
     ),
     # numbers
     "m_rho": "Spectral radius ρ",
@@ -115,6 +131,38 @@ TEXT = {
         "when W_hh is non-normal, that is W_hh W_hhᵀ ≠ W_hhᵀ W_hh: its eigenvectors are far "
         "from orthogonal and ‖W_hh‖₂ can be much larger than ρ (try the Non-normal preset)."
     ),
+    "m_loss": "Loss C through the output layer",
+    # the unrolled network
+    "diagram_text": (
+        "The same run on the network unrolled in time, as the source draws it: each edge is "
+        "coloured and sized by the gradient that flows back along it (hover for the number). "
+        "A dashed edge stands for the steps between two columns; its colour is what arrives "
+        "at its left end."
+    ),
+    "dia_title": "The unrolled RNN: the gradient on every edge",
+    "dia_colorbar": "log₁₀ ‖gradient‖",
+    "dia_hover": "%{text}<br>log₁₀ ‖gradient‖ = %{customdata:.2f}<extra></extra>",
+    "dia_gap": "⋯ {n} steps",
+    "dia_loss": "C<sup>{t}</sup>",
+    "dia_edge_loss": "loss C^{t} → h_{t}",
+    "dia_edge_rec": "h_{b} → h_{a} through W_hh",
+    "dia_edge_x": "h_{t} → x_{t} through W_ih",
+    "dia_node_h": "‖∂C/∂h_{t}‖",
+    # the Jacobian
+    "h_jac": "The Jacobian itself beside its bound",
+    "jac_text": (
+        "The bound holds for the Jacobian $\\partial h_{T-1}/\\partial h_k$ of the hidden state "
+        "itself, whatever the loss: its largest singular value is at most "
+        "$(\\lVert W_{hh}\\rVert_2\\,\\gamma)^n$, n = T−1−k steps back. The curve above is one "
+        "direction through this matrix (the loss's); this one is the largest stretch over every "
+        "direction."
+    ),
+    "jac_span": "The Jacobian is swept over the last {span} steps only (each step back costs H³ at H = {H}).",
+    "fig_jac_title": "‖∂h<sub>T−1</sub>/∂h<sub>k</sub>‖₂ and its bound, log scale",
+    "fig_jac_x": "steps back n = T−1−k",
+    "fig_jac_y": "log₁₀ ‖∂h<sub>T−1</sub>/∂h<sub>k</sub>‖₂",
+    "fig_jac_norm": "‖∂h<sub>T−1</sub>/∂h<sub>k</sub>‖₂ (exact)",
+    "fig_jac_bound": "(‖W_hh‖₂γ)<sup>n</sup>",
     # part 2
     "h_terms": "2 · Where ∂C/∂W_hh comes from",
     "fig_terms_title": "Size of each step's term in ∂C/∂W_hh, log scale",
@@ -194,19 +242,34 @@ TEXT_ZH = {
     "loss_last": "只在最后一步：C = C^{T−1}",
     "loss_all": "每一步都有：C = Σ_t C^t",
     "seed": "随机种子",
+    "out": "输出层",
+    'out_help': (
+        '原文的输出层 o = θ(W_oh h + b_o)，4 个输出、随机（按种子）生成的目标；'
+        '或者不用输出层：固定读出 C = vᵀh（v 为按种子生成的单位向量）。'
+    ),
+    "out_linear": "无：C = vᵀh",
+    "out_mse": "o = W_oh h + b_o，平方误差 ½‖o − y‖²",
+    "out_xent": "o = softmax(W_oh h + b_o)，交叉熵 −log o_y",
     # 预设按钮在侧边栏里两个一行：大约放得下 6 个汉字
     "preset_vanish_tanh": "梯度消失",
     "preset_explode_relu": "梯度爆炸",
     "preset_orthogonal_linear": "正交不变",
     "preset_non_normal": "非正规矩阵",
-    "presets_help": (
-        "**梯度消失**：tanh 配正交的 W_hh，‖W_hh‖₂γ = 1，上界是一条水平线；可是往回传 299 步之后，"
-        "梯度只剩损失处的 10⁻⁴⁴。真正饱和的单元很少（σ′ 中位数 0.76，只有 7 % 低于 0.1）："
-        "造成消失的是几乎每个单元、每一步都有 σ′ < 1，在 299 步里不断累乘。"
-        "**梯度爆炸**：ReLU，ρ = 1.5；传到第 0 步的梯度大了 10⁷ 倍。**正交不变**：线性单元配正交的 "
-        "W_hh，1000 步里梯度范数分毫不差。**非正规矩阵**：一个线性 RNN，W_hh 的 ρ = 0.9 < 1，但 "
-        "‖W_hh‖₂ = 1.9；往回传时梯度先在 230 步里增长 10⁸ 倍，然后才开始衰减，所以 T = 600 时"
-        "传到第 0 步的梯度仍大了 10⁴ 倍：梯度爆炸。每个预设都会重设所有控件。"
+    "preset_irnn": "IRNN",
+    'presets_help': (
+        '**梯度消失**：tanh 配正交的 W_hh，‖W_hh‖₂γ = 1，上界是一条水平线；'
+        '可是往回传 299 步之后，梯度只剩损失处的 10⁻⁴⁴。真正饱和的单元很少（σ′ 中位数 '
+        '0.76，只有 7 % 低于 0.1）：造成消失的是几乎每个单元、每一步都有 σ′ < '
+        '1，在 299 步里不断累乘。**梯度爆炸**：ReLU，ρ = 1.5；传到第 0 步的梯度大了 '
+        '10⁷ 倍。**正交不变**：线性单元配正交的 W_hh，1000 步里梯度范数分毫不差。'
+        '**非正规矩阵**：一个线性 RNN，W_hh 的 ρ = 0.9 < 1，但 ‖W_hh‖₂ '
+        '= 1.9；往回传时梯度先在 230 步里增长 10⁸ 倍，然后才开始衰减，所以 T = '
+        '600 时传到第 0 步的梯度仍大了 10⁴ 倍：梯度爆炸。**IRNN**（Le, Jaitly '
+        '& Hinton 2015，即原文说的“换成 ReLU”）：ReLU 加 W_hh = '
+        'I。对处于激活状态的单元，往回一步梯度恰好乘以 1：往回 103 步内梯度保持在原大小的 '
+        '0.72 以上。但一个单元只要有一步处于关闭状态（σ′ = 0），从那一步起就什么也传不回去；'
+        '在第 196 步之前，每个单元都至少关闭过一次：再往前梯度恰好为零。把缩放调到 1.02，'
+        '同一个网络就会爆炸，往回 299 步放大 260 倍。每个预设都会重设所有控件。'
     ),
     # numbers
     "m_rho": "谱半径 ρ",
@@ -253,6 +316,33 @@ TEXT_ZH = {
         "是非正规矩阵，即 W_hh W_hhᵀ ≠ W_hhᵀ W_hh：它的特征向量远非正交，‖W_hh‖₂ 可以比 ρ "
         "大得多（试试“非正规矩阵”预设）。"
     ),
+    "m_loss": "经输出层的损失 C",
+    'diagram_text': (
+        '同一次运行，画在按时间展开的网络上，和原文的示意图一样：每条边的颜色和粗细表示沿它反向流过的梯度（鼠标悬停可看数值）'
+        '。虚线边代表两列之间省略的若干步，它的颜色是到达其左端的梯度。'
+    ),
+    "dia_title": "展开的 RNN：每条边上的梯度",
+    "dia_colorbar": "log₁₀ ‖梯度‖",
+    "dia_hover": "%{text}<br>log₁₀ ‖梯度‖ = %{customdata:.2f}<extra></extra>",
+    "dia_gap": "⋯ {n} 步",
+    "dia_loss": "C<sup>{t}</sup>",
+    "dia_edge_loss": "损失 C^{t} → h_{t}",
+    "dia_edge_rec": "h_{b} → h_{a}，经 W_hh",
+    "dia_edge_x": "h_{t} → x_{t}，经 W_ih",
+    "dia_node_h": "‖∂C/∂h_{t}‖",
+    "h_jac": "雅可比矩阵本身与它的上界",
+    'jac_text': (
+        '这个上界对隐藏状态的雅可比矩阵 $\\partial h_{T-1}/\\partial h_k$ '
+        '本身就成立，与损失无关：它的最大奇异值不超过 $(\\lVert W_{hh}\\rVert_2\\,\\gamma)^n$，'
+        'n = T−1−k 为往回的步数。上面的曲线只是这个矩阵沿一个方向（损失给出的方向）的作用；'
+        '这里是所有方向中最大的拉伸。'
+    ),
+    "jac_span": "雅可比矩阵只沿最后 {span} 步计算（H = {H} 时，每往回一步要花 H³ 的计算量）。",
+    "fig_jac_title": "‖∂h<sub>T−1</sub>/∂h<sub>k</sub>‖₂ 与它的上界（对数坐标）",
+    "fig_jac_x": "往回的步数 n = T−1−k",
+    "fig_jac_y": "log₁₀ ‖∂h<sub>T−1</sub>/∂h<sub>k</sub>‖₂",
+    "fig_jac_norm": "‖∂h<sub>T−1</sub>/∂h<sub>k</sub>‖₂（精确值）",
+    "fig_jac_bound": "(‖W_hh‖₂γ)<sup>n</sup>",
     # part 2
     "h_terms": "2 · ∂C/∂W_hh 从哪里来",
     "fig_terms_title": "∂C/∂W_hh 中每一步那一项的大小（对数坐标）",
@@ -306,6 +396,8 @@ CONTROLS = [
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
     ui.Control("loss", TEXT["loss"], "select", "last",
                options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
+    ui.Control("out", TEXT["out"], "select", "linear",
+               options={o: TEXT[f"out_{o}"] for o in lesson_bptt.READOUTS}, help=TEXT["out_help"]),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
 # Each preset sets every control, so its description (presets_help, checked by
@@ -313,17 +405,20 @@ CONTROLS = [
 PRESETS = {
     # ‖W_hh‖₂γ = 1: the bound is flat, yet σ′ < 1 compounding takes it to 10⁻⁴⁴.
     "vanish_tanh": {"T": 300, "H": 32, "act": "tanh", "init": "orthogonal", "scale": 1.0,
-                    "by": "sigma", "xs": 1.0, "loss": "last", "seed": 0},
+                    "by": "sigma", "xs": 1.0, "loss": "last", "out": "linear", "seed": 0},
     # ρ = 1.5 with ReLU: the active units grow the gradient ~10⁷ over 300 steps.
     "explode_relu": {"T": 300, "H": 32, "act": "relu", "init": "gaussian", "scale": 1.5,
-                     "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
+                     "by": "radius", "xs": 1.0, "loss": "last", "out": "linear", "seed": 0},
     # An orthogonal W_hh with no squashing keeps ‖∂C/∂h_k‖ exactly over 1000 steps.
     "orthogonal_linear": {"T": 1000, "H": 32, "act": "linear", "init": "orthogonal",
-                          "scale": 1.0, "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
+                          "scale": 1.0, "by": "radius", "xs": 1.0, "loss": "last", "out": "linear", "seed": 0},
     # ρ = 0.9 promises vanishing; ‖W_hh‖₂ ≈ 1.9 and non-normality grow the gradient 10⁸ first,
     # and at T = 600 it has not decayed back: 10⁴ at step 0.
     "non_normal": {"T": 600, "H": 64, "act": "linear", "init": "triangular", "scale": 0.9,
-                   "by": "radius", "xs": 1.0, "loss": "last", "seed": 0},
+                   "by": "radius", "xs": 1.0, "loss": "last", "out": "linear", "seed": 0},
+    # ReLU + W_hh = I: exact for units that stay on, exactly zero once every unit was off once.
+    "irnn": {"T": 300, "H": 32, "act": "relu", "init": "identity", "scale": 1.0, "by": "radius",
+             "xs": 1.0, "loss": "last", "out": "linear", "seed": 0},
 }
 NORMAL_INITS = ("orthogonal", "identity", "diagonal")  # normal matrices: ρ = ‖W_hh‖₂
 
@@ -346,9 +441,9 @@ def lesson_cell(H: int, act: str, init: str, scale: float, by: str, seed: int):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def lesson(T: int, H: int, act: str, init: str, scale: float, by: str, xs: float, loss: str,
-           seed: int) -> lesson_bptt.BpttLesson:
+           seed: int, out: str = "linear") -> lesson_bptt.BpttLesson:
     """Unroll, exact BPTT, and the screen-sized heatmaps (small float arrays only)."""
-    return lesson_bptt.compute(T, H, act, init, scale, by, xs, loss, seed,
+    return lesson_bptt.compute(T, H, act, init, scale, by, xs, loss, seed, out,
                                max_steps_shown=MAP_STEPS, max_units_shown=MAP_UNITS,
                                cell_and_spectrum=lesson_cell(H, act, init, scale, by, seed))
 
@@ -371,6 +466,25 @@ def gradient_figures(settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
                 "late": TEXT["fig_late"], "curve": TEXT["fig_term"],
                 "hover": TEXT["fig_term_hover"]})
     return curve, terms
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def flow_figures(settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
+    """The unrolled diagram (depends on the loss) and the Jacobian beside its bound (does not,
+    but is cheap to draw)."""
+    dia = diagrams.unrolled_figure(
+        _r.diagram_nodes, list(_r.diagram_edges), _r.diagram_steps,
+        labels={"title": TEXT["dia_title"], "colorbar": TEXT["dia_colorbar"], "hover": TEXT["dia_hover"],
+                "gap": TEXT["dia_gap"], "loss": TEXT["dia_loss"], "edge_loss": TEXT["dia_edge_loss"],
+                "edge_rec": TEXT["dia_edge_rec"], "edge_x": TEXT["dia_edge_x"],
+                "node_h": TEXT["dia_node_h"]})
+    jac = None
+    if _r.jacobian_n is not None:
+        jac = flow_fig.jacobian_bound_figure(
+            _r.jacobian_n, _r.jacobian_log10, _r.jacobian_bound,
+            labels={"title": TEXT["fig_jac_title"], "x": TEXT["fig_jac_x"], "y": TEXT["fig_jac_y"],
+                    "norm": TEXT["fig_jac_norm"], "bound": TEXT["fig_jac_bound"]})
+    return dia, jac
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -405,9 +519,10 @@ s = ui.controls("bptt", CONTROLS, presets=PRESETS, text=TEXT, inactive=inactive)
 st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
-    r = lesson(s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.loss, s.seed)
+    r = lesson(s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.loss, s.seed, s.out)
 forward = (s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.seed)  # what the heatmaps depend on
-fig_curve, fig_terms = gradient_figures(forward + (s.loss,), i18n.lang(), r)
+fig_curve, fig_terms = gradient_figures(forward + (s.loss, s.out), i18n.lang(), r)
+fig_diagram, fig_jac = flow_figures(forward + (s.loss, s.out), i18n.lang(), r)
 fig_maps = state_figure(forward, i18n.lang(), r)
 last = r.n - 1
 
@@ -421,6 +536,9 @@ c1.metric(TEXT["m_rho"], f"{sp.rho:.3g}")
 c2.metric(TEXT["m_sigma"], f"{sp.sigma_max:.3g}")
 c3.metric(TEXT["m_gamma"], f"{sp.gamma:g}")
 c4.metric(TEXT["m_rate"], f"{sp.rate:.3g}")
+if r.loss_value is not None:
+    ui.equation(r"o^t = \theta\!\left(W_{oh}\,h^t + b_o\right)")
+    st.metric(TEXT["m_loss"], f"{r.loss_value:.4g}")
 
 # 1 · the gradient norm against the step, with Pascanu's bound
 st.header(TEXT["h_curve"])
@@ -428,6 +546,8 @@ st.markdown(TEXT[f"verdict_{r.verdict}"].format(ratio=ratio_text(r.exponent), la
 st.markdown(TEXT["dact_line"].format(median=f"{r.dact_median:.2f}", share=f"{r.dact_saturated:.0%}"))
 if r.loss == "all":
     st.caption(TEXT["all_note"])
+st.markdown(TEXT["diagram_text"])
+ui.plot(fig_diagram, key="fig_diagram")
 ui.plot(fig_curve, key="fig_curve")
 ui.equation(r"\delta^{k-1} = \frac{\partial C^t}{\partial h_*^{k-1}} = "
             r"\left(W_{hh}^{T}\,\delta^{k}\right) \odot \sigma'\!\left(h_*^{k-1}\right)")
@@ -436,6 +556,12 @@ ui.equation(r"\Bigl\lVert \frac{\partial C}{\partial h_k} \Bigr\rVert \;\le\; "
             r"\frac{\partial C}{\partial h_{T-1}}\Bigr\rVert,\qquad "
             r"\gamma = \sup_x \sigma'(x)")
 st.markdown(TEXT["curve_text"])
+if fig_jac is not None:
+    st.subheader(TEXT["h_jac"])
+    st.markdown(TEXT["jac_text"])
+    if r.jacobian_span < r.n - 1:
+        st.caption(TEXT["jac_span"].format(span=r.jacobian_span, H=s.H))
+    ui.plot(fig_jac, key="fig_jac")
 
 # 2 · each step's term of ∂C/∂W_hh
 st.header(TEXT["h_terms"])

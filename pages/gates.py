@@ -9,6 +9,7 @@ import streamlit as st
 from pages import i18n, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
+from rnnviz.figures import diagrams
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
 
@@ -132,6 +133,28 @@ TEXT = {
     "curve_fterm": "f term ‖fₖ ⊙ δᵏ‖ / ‖δᵏ‖",
     "curve_zterm": "z term ‖zₖ ⊙ δᵏ‖ / ‖δᵏ‖",
     "curve_ratio": "whole step ‖δᵏ⁻¹‖ / ‖δᵏ‖",
+    "block_text": (
+        "The same backward pass inside one LSTM memory block, at step {k}, drawn as the "
+        "source draws the cell: each edge is coloured and sized by the gradient that flows "
+        "back along it (hover for the number). Along the top, the cell state: $\\delta^k$ "
+        "reaches $c_{{k-1}}$ through × f alone. What enters the gates leaves the block through "
+        "$W_{{hh}}$ into $h_{{k-1}}$, where the RNN's matrix product starts again (and through "
+        "$W_{{ih}}$ into $x_k$)."
+    ),
+    "block_gru": "The memory-block diagram is drawn for the LSTM (choose Cell: LSTM).",
+    "blk_title": "The LSTM memory block at step {k}",
+    "blk_colorbar": "log₁₀ ‖gradient‖",
+    "blk_hover": "%{text}<br>log₁₀ ‖gradient‖ = %{customdata:.2f}<extra></extra>",
+    "blk_edge_h_c": "h_k → c_k (through o ⊙ tanh′)",
+    "blk_edge_c_prev": "c_k → c_{k−1} (× f)",
+    "blk_edge_o": "h_k → output gate o",
+    "blk_edge_i": "c_k → input gate i",
+    "blk_edge_f": "c_k → forget gate f",
+    "blk_edge_g": "c_k → cell input g",
+    "blk_edge_h_prev": "gates → h_{k−1} (through W_hh)",
+    "blk_edge_x": "gates → x_k (through W_ih)",
+    "blk_node_c": "‖∂C/∂c_k‖ in total",
+    "blk_node_h": "‖∂C/∂h_k‖ in total",
     "gaps": "Gaps in the orange curve: steps where δᵏ is beyond float64 (its log10 norm above is still exact).",
     "takeaway": (
         "The gate, not the matrix, decides how much gradient survives a step. The RNN "
@@ -260,6 +283,27 @@ TEXT_ZH = {
     "curve_fterm": "f 项 ‖fₖ ⊙ δᵏ‖ / ‖δᵏ‖",
     "curve_zterm": "z 项 ‖zₖ ⊙ δᵏ‖ / ‖δᵏ‖",
     "curve_ratio": "完整一步 ‖δᵏ⁻¹‖ / ‖δᵏ‖",
+    'block_text': (
+        '同一次反向传播，放到一个 LSTM 记忆单元内部看，取第 {k} 步，按原文画细胞的方式画出：'
+        '每条边的颜色和粗细表示沿它反向流过的梯度（鼠标悬停可看数值）。上方是细胞状态：$\\delta^k$ '
+        '只经过 × f 就到达 $c_{{k-1}}$。进入各个门的梯度经 $W_{{hh}}$ '
+        '离开记忆单元、流向 $h_{{k-1}}$，在那里 RNN 式的矩阵连乘又开始了（另有一部分经 '
+        '$W_{{ih}}$ 流向 $x_k$）。'
+    ),
+    "block_gru": "记忆单元示意图只为 LSTM 绘制（请把“单元”选为 LSTM）。",
+    "blk_title": "第 {k} 步的 LSTM 记忆单元",
+    "blk_colorbar": "log₁₀ ‖梯度‖",
+    "blk_hover": "%{text}<br>log₁₀ ‖梯度‖ = %{customdata:.2f}<extra></extra>",
+    "blk_edge_h_c": "h_k → c_k（经 o ⊙ tanh′）",
+    "blk_edge_c_prev": "c_k → c_{k−1}（× f）",
+    "blk_edge_o": "h_k → 输出门 o",
+    "blk_edge_i": "c_k → 输入门 i",
+    "blk_edge_f": "c_k → 遗忘门 f",
+    "blk_edge_g": "c_k → 候选值 g",
+    "blk_edge_h_prev": "各门 → h_{k−1}（经 W_hh）",
+    "blk_edge_x": "各门 → x_k（经 W_ih）",
+    "blk_node_c": "‖∂C/∂c_k‖（总梯度）",
+    "blk_node_h": "‖∂C/∂h_k‖（总梯度）",
     "gaps": "橙色曲线的断处：这些步上的 δᵏ 超出了 float64 的范围（上图中它的 log10 范数仍是精确的）。",
     "takeaway": (
         "决定一步之后还剩多少梯度的是门，而不是矩阵。RNN 每一步都要乘以 diag(σ′) W_hh；LSTM 的"
@@ -375,6 +419,17 @@ def gradient_figures(settings: tuple, lang: str, _run: lg.GatedRun, _rnn):
     return norms, step
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def block_figure(settings: tuple, lang: str, _run: lg.GatedRun):
+    """The LSTM memory block at the run's block step, edges coloured by their gradient."""
+    keys = ("edge_h_c", "edge_c_prev", "edge_o", "edge_i", "edge_f", "edge_g", "edge_h_prev",
+            "edge_x", "node_c", "node_h")
+    labels = {k: TEXT[f"blk_{k}"] for k in keys}
+    labels.update(title=TEXT["blk_title"], colorbar=TEXT["blk_colorbar"], hover=TEXT["blk_hover"])
+    return diagrams.lstm_cell_figure(_run.block_nodes, list(_run.block_edges), _run.block_step,
+                                     labels=labels)
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -423,6 +478,11 @@ else:
     ui.equation(r"\delta^{k-1} = \frac{\partial C}{\partial h_{k-1}} = "
                 r"\delta^k \frac{\partial h_k}{\partial h_{k-1}} = \delta^k\,(z_k + \ldots)")
 st.markdown(TEXT["step_text_lstm"] if lstm else TEXT["step_text_gru"])
+if run.block_step is not None:
+    st.markdown(TEXT["block_text"].format(k=run.block_step))
+    ui.plot(block_figure(forward + (s.loss,), i18n.lang(), run), key="fig_block")
+else:
+    st.caption(TEXT["block_gru"])
 ui.plot(fig_step, key="fig_step")
 if s.loss == "all":
     st.caption(TEXT["step_loss_all"])

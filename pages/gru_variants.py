@@ -116,6 +116,21 @@ TEXT = {
         "Keras writes h_t = z ⊙ h_t₋₁ + (1 − z) ⊙ n_t, as PyTorch and the source do; some texts "
         "swap the roles of z and 1 − z."
     ),
+    # part 4
+    "h_lstm": "4 · From the LSTM to the GRU",
+    "lstm_text": (
+        "The source article compares the two cells in three points: the LSTM has three gates "
+        "and the GRU two; the GRU has no cell and computes its output directly; and the GRU's "
+        "update gate is the LSTM's input and forget gates fused into one, while the LSTM's "
+        "forget gate, looking at the gates that touch the previous step, splits into the GRU's "
+        "update and reset gates. In equations: the LSTM's cell update with f = z and i = 1 − z "
+        "is the GRU's state update: one gate where the LSTM has two, tied so that what is kept "
+        "and what is written add up to 1. The state is the output (no o, no tanh on the way "
+        "out); r takes over the rest of the forget gate's job, deciding how much of h_t₋₁ "
+        "the candidate n sees. For the gradient this means: $z_k \\odot \\partial C/\\partial "
+        "h_k$, the dashed z-path curve in part 2, is the LSTM's $f_k \\odot \\delta^k$, the "
+        "path the LSTM and GRU gates lesson follows."
+    ),
     "takeaway": (
         "Where r sits changes the function, not the idea: in both GRUs the update gate z "
         "decides how much of the gradient goes straight back a step. The GRU fuses the LSTM's "
@@ -225,6 +240,17 @@ TEXT_ZH = {
     "fw_z": (
         "Keras 写作 h_t = z ⊙ h_t₋₁ + (1 − z) ⊙ n_t，与 PyTorch 和原文一致；有些教材把 z 与 "
         "1 − z 的角色对调。"
+    ),
+    "h_lstm": "4 · 从 LSTM 到 GRU",
+    'lstm_text': (
+        '原文从三点比较这两种单元：LSTM 有三个门，GRU 只有两个；GRU 没有 LSTM '
+        '中的细胞，而是直接计算输出；GRU 的更新门相当于 LSTM 中输入门和遗忘门的融合，而看与上一时刻相连的门，'
+        'LSTM 的遗忘门其实分裂成了 GRU 的更新门和重置门。写成公式：在 LSTM 的细胞更新里令 '
+        'f = z、i = 1 − z，就得到 GRU 的状态更新：LSTM 用两个门的地方 GRU '
+        '只用一个，并且把“保留多少”和“写入多少”绑定成和为 1。状态就是输出（没有 o，出去时也没有 '
+        'tanh）；遗忘门剩下的工作交给 r，它决定候选值 n 能看到多少 h_t₋₁。对梯度来说：'
+        '$z_k \\odot \\partial C/\\partial h_k$，也就是第 2 部分中 '
+        'z 路径的虚线，正是 LSTM 的 $f_k \\odot \\delta^k$，门控单元那一课逐步追踪的就是这条路径。'
     ),
     "takeaway": (
         "r 放在哪里，改变的是函数，而不是思路：两种 GRU 里，都是更新门 z 决定有多少梯度直接往回"
@@ -390,5 +416,11 @@ st.markdown("- " + TEXT["fw_bias"].format(
     dn=b_after.db_ih_hh_per_gate[2], drz=lg.small_text(max(b_after.db_ih_hh_per_gate[:2])),
     dh_before=lg.small_text(b_before.max_dh), n=n_check))
 st.caption(TEXT["fw_z"])
+# 4 · the GRU from the LSTM (the source's comparison)
+st.header(TEXT["h_lstm"])
+ui.equation(r"\underbrace{c_t = f_t \odot c_{t-1} + i_t \odot g_t}_{\text{LSTM}}"
+            r"\quad\xrightarrow{\;f_t = z_t,\; i_t = 1 - z_t\;}\quad"
+            r"\underbrace{h_t = z_t \odot h_{t-1} + (1 - z_t) \odot n_t}_{\text{GRU}}")
+st.markdown(TEXT["lstm_text"])
 st.info(TEXT["takeaway"])
 st.caption(TEXT["source"])

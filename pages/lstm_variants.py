@@ -114,6 +114,17 @@ TEXT = {
         "through Keras's own equations in Keras's layout, the Keras cell's weights give the "
         "same h as here: max |Δh| = {dk} (first {n} steps)."
     ),
+    "d_tf1": (
+        "**TensorFlow 1's LSTMCell** (tf.nn.rnn_cell.LSTMCell and BasicLSTMCell, most likely the "
+        "TensorFlow the source article means by its \"small differences\"): one kernel acting on $[x_t, h_{{t-1}}]$, gates "
+        "in the order i, j, f, o (j is the cell input, PyTorch's g), and forget_bias = 1.0 added "
+        "to f's pre-activation inside every step, $f_t = \\sigma(z_f + 1)$, not stored in the "
+        "bias. Its trainable bias starts at zeros, so at the start it is the Keras cell: run "
+        "through TF1's own equations in TF1's layout, the Keras cell's weights give the same h: "
+        "max |Δh| = {dtf} (first {n} steps). What differs is training: TF1's +1 is a constant "
+        "that no gradient and no weight decay touches; Keras's 1 is a parameter learning can "
+        "move."
+    ),
     "d_other": (
         "Defaults that differ too: Keras initialises W_ih with Glorot-uniform and W_hh "
         "orthogonal, PyTorch everything U(−1/√H, 1/√H); Keras before 2.3 used hard_sigmoid "
@@ -132,7 +143,7 @@ TEXT = {
         "count, IJCNN (peepholes); Gers & Schmidhuber (2001), LSTM recurrent networks learn "
         "simple context-free and context-sensitive languages; Gers, Schraudolph & Schmidhuber "
         "(2002), Learning precise timing with LSTM recurrent networks, JMLR; PyTorch nn.LSTM "
-        "and Keras LSTMCell documentation."
+        "and Keras LSTMCell documentation; TensorFlow 1's rnn_cell_impl.py (BasicLSTMCell, LSTMCell)."
     ),
 }
 
@@ -230,6 +241,17 @@ TEXT_ZH = {
         "kernel（I × 4H）中按列堆叠 i、f、c、o：顺序相同，只是转置了。把 Keras 单元的权重按 Keras "
         "的布局、用 Keras 自己的公式运行，得到的 h 与这里相同：max |Δh| = {dk}（前 {n} 步）。"
     ),
+    'd_tf1': (
+        '**TensorFlow 1 的 LSTMCell**（tf.nn.rnn_cell.LSTMCell '
+        '与 BasicLSTMCell，原文说的“细微的区别”多半指的就是这个 TensorFlow）'
+        '：一个 kernel 作用在 $[x_t, h_{{t-1}}]$ 上，门的顺序是 i, '
+        'j, f, o（j 是细胞输入，即 PyTorch 的 g），并且在每一步都把 forget_bias '
+        '= 1.0 加到 f 的预激活上，$f_t = \\sigma(z_f + 1)$，而不是存进偏置里。'
+        '它可训练的偏置初始为零，所以一开始它就是 Keras 的单元：按 TF1 自己的公式、用 '
+        'TF1 的存储布局运行，Keras 单元的权重给出同样的 h：max |Δh| = {dtf}（前 '
+        '{n} 步）。区别在训练：TF1 的 +1 是常数，梯度和权重衰减都碰不到它；Keras '
+        '的 1 是参数，学习可以改变它。'
+    ),
     "d_other": (
         "默认值也不一样：Keras 用 Glorot 均匀分布初始化 W_ih、用正交矩阵初始化 W_hh，PyTorch 则"
         "全部用 U(−1/√H, 1/√H)；Keras 2.3 之前的版本对门使用 hard_sigmoid。"
@@ -240,13 +262,18 @@ TEXT_ZH = {
         "让 LSTM 能够遗忘的是遗忘门，让它的梯度会变小的也是遗忘门；1997 年的单元保住了所有梯度，"
         "却放不下它存过的任何东西。遗忘门偏置取 1 左右，是大多数库起步时的折中。"
     ),
-    "source": (
-        "Hochreiter & Schmidhuber (1997), Long Short-Term Memory；Gers, Schmidhuber & Cummins "
-        "(2000), Learning to Forget；Gers & Schmidhuber (2000), Recurrent nets that time and "
-        "count, IJCNN（窥视孔连接）；Gers & Schmidhuber (2001), LSTM recurrent networks learn "
-        "simple context-free and context-sensitive languages；Gers, Schraudolph & Schmidhuber "
-        "(2002), Learning precise timing with LSTM recurrent networks, JMLR；PyTorch nn.LSTM "
-        "与 Keras LSTMCell 文档。"
+    'source': (
+        'Hochreiter & Schmidhuber (1997), Long Short-Term '
+        'Memory；Gers, Schmidhuber & Cummins (2000), Learning '
+        'to Forget；Gers & Schmidhuber (2000), Recurrent '
+        'nets that time and count, IJCNN（窥视孔连接）；Gers '
+        '& Schmidhuber (2001), LSTM recurrent networks '
+        'learn simple context-free and context-sensitive '
+        'languages；Gers, Schraudolph & Schmidhuber (2002), '
+        'Learning precise timing with LSTM recurrent '
+        'networks, JMLR；PyTorch nn.LSTM 与 Keras LSTMCell '
+        '文档；TensorFlow 1 的 rnn_cell_impl.py（BasicLSTMCell、'
+        'LSTMCell）。'
     ),
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
@@ -303,11 +330,14 @@ def pytorch_runs(T: int, H: int, init: str, scale: float, by: str, fb: float, xs
 @st.cache_data(max_entries=32, show_spinner=False)
 def keras_checks(H: int, init: str, scale: float, by: str, fb: float, xs: float, seed: int,
                  n: int):
-    """(Keras-layout max |Δh| on the first n steps, Keras unit_forget_bias == forget_bias=1)."""
+    """(Keras-layout max |Δh| on the first n steps, Keras unit_forget_bias == forget_bias=1,
+    TF1-layout max |Δh| of the same cell through TF1's LSTMCell with forget_bias = 1)."""
     x = make_input(n, 1, scale=xs, seed=seed)
-    keras = lg.keras_check(variant_cells(H, init, scale, by, fb, seed)["keras"], x)
+    cell = variant_cells(H, init, scale, by, fb, seed)["keras"]
+    keras = lg.keras_check(cell, x)
     ufb = variant_cells(H, init, scale, by, 0.0, seed)["keras"]
-    return keras, bool(np.array_equal(lg.to_keras(ufb)["bias"], lg.keras_unit_forget_bias(H)))
+    return (keras, bool(np.array_equal(lg.to_keras(ufb)["bias"], lg.keras_unit_forget_bias(H))),
+            lg.tf1_check(cell, x))
 
 
 # ------------------------------------------------------------------------------ page
@@ -321,7 +351,7 @@ n_check = min(s.T, lg.CHECK_STEPS)
 with ui.guard():
     bias, pytorch, one = pytorch_runs(*args)
     runs = {v: pytorch if v == "forget" else variant_run(v, *args) for v in lg.LSTM_VARIANTS}
-    keras_dh, ufb_same = keras_checks(s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed, n_check)
+    keras_dh, ufb_same, tf1_dh = keras_checks(s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed, n_check)
 
 st.header(TEXT["h_eq"])
 st.markdown(TEXT["eq_text"])
@@ -378,6 +408,7 @@ st.markdown("- " + TEXT["d_keras"].format(
     ufb=TEXT["ufb_yes"] if ufb_same else TEXT["ufb_no"], fb=s.fb, f0=float(runs["forget"].means["f"].mean()),
     f1=float(runs["keras"].means["f"].mean()), **reach))
 st.markdown("- " + TEXT["d_order"].format(dk=lg.small_text(keras_dh), n=n_check))
+st.markdown("- " + TEXT["d_tf1"].format(dtf=lg.small_text(tf1_dh), n=n_check))
 st.caption(TEXT["d_other"])
 st.info(TEXT["takeaway"])
 st.caption(TEXT["source"])

@@ -73,6 +73,12 @@ TEXT = {
     "steps_y": "log₁₀ ‖term k‖",
     "full": "full BPTT",
     "trunc": "truncated, w = {w}",
+    "cec": "1997 LSTM truncation (cut on h)",
+    "m_cec": "1997 truncation: relative difference",
+    "m_cec_help": (
+        "‖g₁₉₉₇ − g‖ / ‖g‖ with g the full ∂C/∂W_hh and g₁₉₉₇ the one of Hochreiter & "
+        "Schmidhuber's truncation (the error flows back through the cell state only)."
+    ),
     "map_title": "What truncation cuts",
     "map_x": "hidden-state step k",
     "map_y": "loss at step t",
@@ -110,12 +116,15 @@ TEXT = {
         "chunks, a loss term early in its chunk sees even less than w steps."
     ),
     "lstm_1997": (
-        "**Not the 1997 LSTM's truncation.** The window here cuts every path longer than w "
-        "steps. Hochreiter & Schmidhuber (1997) truncated differently, as the source article "
-        "says: the error is cut where it would leave a memory cell through the hidden state h "
-        "(the recurrent inputs of the gates and the cell input), and flows back without limit "
-        "through the cell state c. Graves & Schmidhuber (2005) trained the LSTM with the full "
-        "gradient, as every autograd framework does today."
+        "**The 1997 LSTM's truncation, beside the window.** The window cuts every path longer "
+        "than w steps. Hochreiter & Schmidhuber (1997, section 4) truncated differently, as "
+        "the source article says: the error is cut where it would leave a memory cell through "
+        "the hidden state h (the recurrent inputs of the gates and the cell input), and flows "
+        "back without limit through the cell state c. With Cell: LSTM the page runs it on the "
+        "same network (the dotted curve, and its own relative difference): the window keeps "
+        "every path shorter than w steps and nothing longer; the 1997 truncation keeps only "
+        "the cell-state path, however long. Graves & Schmidhuber (2005) trained the LSTM with "
+        "the full gradient, as every autograd framework does today."
     ),
     "source": (
         "Source article: *LSTM and BPTT*. Williams & Peng (1990) on truncated BPTT; "
@@ -181,6 +190,12 @@ TEXT_ZH = {
     "steps_y": "log₁₀ ‖第 k 项‖",
     "full": "完整 BPTT",
     "trunc": "截断，w = {w}",
+    "cec": "1997 年 LSTM 的截断（在 h 处截断）",
+    "m_cec": "1997 年截断：相对差",
+    'm_cec_help': (
+        '‖g₁₉₉₇ − g‖ / ‖g‖，g 为完整的 ∂C/∂W_hh，g₁₉₉₇ 为 Hochreiter '
+        '& Schmidhuber 截断下的梯度（误差只沿细胞状态往回流）。'
+    ),
     "map_title": "截断切掉了什么",
     "map_x": "隐藏状态所在的时间步 k",
     "map_y": "损失所在的时间步 t",
@@ -214,12 +229,13 @@ TEXT_ZH = {
         "多长，网络都学不到跨度超过 w 步的依赖。分块时，位于块开头附近的损失项能看到的甚至"
         "不到 w 步。"
     ),
-    "lstm_1997": (
-        "**这不是 1997 年 LSTM 的截断方式。** 这里的窗口切断所有长于 w 步的路径。而 "
-        "Hochreiter & Schmidhuber (1997) 的截断方式不同，正如原文所说：误差在要经由隐藏状态 h "
-        "离开记忆单元的地方被截断（即各个门的循环输入和单元输入），沿着细胞状态 c 则可以不受"
-        "限制地一直往回传。Graves & Schmidhuber (2005) 用完整梯度训练 LSTM，如今所有带自动"
-        "求导的框架也都是这样做的。"
+    'lstm_1997': (
+        '**1997 年 LSTM 的截断，与窗口并排。** 窗口截掉所有长于 w 步的路径。Hochreiter '
+        '& Schmidhuber（1997，第 4 节）的截断方式不同，原文也提到：误差在将要经隐藏状态 '
+        'h 离开记忆单元的地方被截断（即各个门和细胞输入的循环输入），而沿细胞状态 c 可以无限地往回流。'
+        '把“单元”选为 LSTM，本页就在同一个网络上运行它（点线，以及它自己的相对差）：窗口保留所有短于 '
+        'w 步的路径、更长的一概不要；1997 年的截断只保留细胞状态这一条路径，但不论多长。Graves '
+        '& Schmidhuber（2005）用完整梯度训练 LSTM，今天所有自动微分框架也都是这样做的。'
     ),
     "source": (
         "原文：“LSTM 与 BPTT”一节。Williams & Peng (1990) 论截断 BPTT；Hochreiter & "
@@ -287,13 +303,21 @@ def gradients(kind: str, T: int, H: int, scale: float, fb: float, w: int, mode: 
     name = "weight_hh_l0"
     a, b = trunc.params[name], full.params[name]
     if not math.isfinite(full.log10_norm_params[name]):
-        return full.step_log10_norm[name], trunc.step_log10_norm[name], None
+        return full.step_log10_norm[name], trunc.step_log10_norm[name], None, None
     rel = None
     if np.isfinite(a).all() and np.isfinite(b).all() and np.linalg.norm(b) > 0:
         rel = float(np.linalg.norm(a - b) / np.linalg.norm(b))
     if rel is None or rel < 1e-12:  # beyond float64, or below rounding: the scale-free sum
         rel = float(flow.truncation_errors(trace, g, [w], mode=mode)[0])
-    return full.step_log10_norm[name], trunc.step_log10_norm[name], rel
+    return (full.step_log10_norm[name], trunc.step_log10_norm[name], rel,
+            flow.cec_error(trace, g) if kind == "lstm" else None)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cec_steps(T: int, H: int, scale: float, fb: float, loss: str, seed: int):
+    """Per-step log10 norms of ∂C/∂W_hh's terms under the 1997 LSTM truncation."""
+    trace, g = problem("lstm", T, H, scale, fb, loss, seed)
+    return rnnviz.bptt(trace, g, mode="cec").step_log10_norm["weight_hh_l0"]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -319,7 +343,7 @@ s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT, relations=REL
 st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
-    steps_full, steps_trunc, rel = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode,
+    steps_full, steps_trunc, rel, rel_cec = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode,
                                                 s.loss, s.seed)
     M = flow_map(s.cell, s.T, s.H, s.scale, s.fb, s.seed)
     windows, errors = error_curve(s.cell, s.T, s.H, s.scale, s.fb, s.mode, s.loss, s.seed)
@@ -341,10 +365,16 @@ def steps_text(n):
     return TEXT["m_none"] if n is None else TEXT["m_steps"].format(n=n)
 
 
-c1, c2, c3 = st.columns(3)
-c1.metric(TEXT["m_rel"], "—" if rel is None else f"{rel:.3g}", help=TEXT["m_rel_help"])
-c2.metric(TEXT["m_full"], steps_text(reach_full))
-c3.metric(TEXT["m_trunc"], steps_text(reach_trunc))
+cols = st.columns(4 if s.cell == "lstm" else 3)
+cols[0].metric(TEXT["m_rel"], "—" if rel is None else f"{rel:.3g}", help=TEXT["m_rel_help"])
+cols[1].metric(TEXT["m_full"], steps_text(reach_full))
+cols[2].metric(TEXT["m_trunc"], steps_text(reach_trunc))
+if s.cell == "lstm":
+    cols[3].metric(TEXT["m_cec"], "—" if rel_cec is None else f"{rel_cec:.3g}", help=TEXT["m_cec_help"])
+step_curves = {TEXT["full"]: steps_full, TEXT["trunc"].format(w=s.w): steps_trunc}
+if s.cell == "lstm":
+    with ui.guard():
+        step_curves[TEXT["cec"]] = cec_steps(s.T, s.H, s.scale, s.fb, s.loss, s.seed)
 if rel is None:
     st.info(TEXT["zero_grad"])
 
@@ -362,9 +392,9 @@ with left:
         st.caption(TEXT["shrunk"].format(T=s.T, n=math.ceil(s.T / block)))
 with right:
     ui.plot(flow_fig.curves_figure(
-        np.arange(s.T), {TEXT["full"]: steps_full, TEXT["trunc"].format(w=s.w): steps_trunc},
+        np.arange(s.T), step_curves,
         title=TEXT["steps_title"], x_title=TEXT["steps_x"], y_title=TEXT["steps_y"],
-        dashes=["solid", "dash"], height=360), key="fig_steps")
+        dashes=["solid", "dash", "dot"], height=360), key="fig_steps")
     ui.plot(flow_fig.curves_figure(
         windows, {TEXT["err_curve"]: log10_or_gap(errors)}, title=TEXT["err_title"],
         x_title=TEXT["err_x"], y_title=TEXT["err_y"], vline=s.w,

@@ -297,6 +297,22 @@ def _rel(a, b):
     return float(np.linalg.norm(a - b) / nb) if nb > 0 else 0.0
 
 
+def cec_error(trace: Trace, grad_h, *, param: str = "weight_hh") -> float:
+    """||g_1997 − g_full|| / ||g_full|| for the gradient of C with respect to `param`, where
+    g_1997 is Hochreiter & Schmidhuber's 1997 truncation (bptt(mode="cec"): the error flows
+    back through the LSTM's cell state only). Scale-free like truncation_errors: the loss is
+    rescaled first when the gradient lies beyond float64. 0 where the full gradient is 0."""
+    trace = _check_trace(trace)
+    g = _check_grad_h(trace, grad_h)
+    name = param + "_l0"
+    if name not in trace.cell.params:
+        raise RnnvizError(f"This cell has no parameter {name!r}.")
+    scale = bptt(trace, g).log10_norm_params[name]
+    if math.isfinite(scale) and abs(scale) > 200:  # bptt is linear in grad_h: rescale
+        g = g * 10.0 ** -round(scale)
+    return _rel(bptt(trace, g, mode="cec").params[name], bptt(trace, g).params[name])
+
+
 def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
                       param: str = "weight_hh") -> np.ndarray:
     """||g_trunc(w) − g_full|| / ||g_full|| for each window w, g the gradient of C with

@@ -31,6 +31,7 @@ from .bptt import Grads, bptt
 from .build import loss_grad, make_cell, make_input
 from .cell import GATES, Cell
 from .cells.rnn import sigmoid
+from .edges import lstm_cell_edges
 from .errors import RnnvizError
 from .figures.style import downsample
 from .logmath import log10_norms
@@ -223,6 +224,9 @@ class GatedRun:
     path_factor: np.ndarray  # (T,) ‖gate_k ⊙ δ^k‖/‖δ^k‖
     h_last: np.ndarray  # (H,) the final hidden state (to compare runs)
     bias_grads: dict  # {"bias_ih_l0", "bias_hh_l0": (G·H,)} ∂C/∂b (empty without biases)
+    block_step: int | None = None  # the step the memory-block diagram shows (LSTM, no peepholes)
+    block_nodes: dict | None = None  # rnnviz.edges.lstm_cell_edges at block_step
+    block_edges: tuple = ()
 
 
 def run_gated(cell: Cell, x, loss: str = "last", loss_seed: int = 0) -> GatedRun:
@@ -261,6 +265,10 @@ def summarise(trace: Trace, grads: Grads, grad_h) -> GatedRun:
         small, steps, units = downsample(a, HEAT_STEPS, HEAT_UNITS)  # (T, H) -> (S, U)
         heat[name] = small.T  # (U, S): units down, time across
     gate = trace.gates[CARRY_GATE[cell.kind]]
+    k, nodes, edges = None, None, ()
+    if cell.kind == "lstm" and cell.variant != "peephole" and cell.directions == 1:
+        k = trace.T // 2  # the memory block in mid-sequence
+        nodes, edges = lstm_cell_edges(trace, grads, k)
     return GatedRun(
         kind=cell.kind, variant=cell.variant, T=trace.T, H=cell.hidden_size,
         heat_steps=steps, heat_units=units, heat=heat, means=gate_means(trace),
@@ -268,7 +276,8 @@ def summarise(trace: Trace, grads: Grads, grad_h) -> GatedRun:
         log10_path=gate_path_log10_norm(trace, grad_h),
         log10_ratio=log10_step_ratio(l_delta), path_factor=path_factor(delta, gate),
         h_last=trace.h[-1].copy(),
-        bias_grads={n: grads.params[n] for n in ("bias_ih_l0", "bias_hh_l0") if n in grads.params})
+        bias_grads={n: grads.params[n] for n in ("bias_ih_l0", "bias_hh_l0") if n in grads.params},
+        block_step=k, block_nodes=nodes, block_edges=tuple(edges))
 
 
 def rnn_twin_cell(H: int, *, init: str = "gaussian", scale: float = 1.0,

@@ -390,3 +390,19 @@ def test_figures_share_one_colour_scale_and_keep_step_units():
     n = np.arange(5)
     fig = flow_fig.jacobian_bound_figure(n, -0.1 * n, -0.05 * n)
     assert [t.name for t in fig.data] == ["‖∂h_t/∂h_k‖₂", "bound (λ₁γ)ⁿ"]
+
+
+def test_cec_error_is_the_relative_difference_and_scale_free():
+    """flow.cec_error: ||g_1997 − g|| / ||g|| of ∂C/∂W_hh (bptt(mode="cec") is checked against
+    autograd in tests/test_lesson_gates.py), the same for a loss 10³⁰⁰ times larger."""
+    cell = rnnviz.make_cell("lstm", 6, 2, forget_bias=1.0, seed=1)
+    tr = rnnviz.unroll(cell, rnnviz.make_input(30, 2, seed=2))
+    g = rnnviz.loss_grad(30, 6, where="all", seed=3)
+    a = rnnviz.bptt(tr, g, mode="cec").params["weight_hh_l0"]
+    b = rnnviz.bptt(tr, g).params["weight_hh_l0"]
+    want = np.linalg.norm(a - b) / np.linalg.norm(b)
+    assert 0.01 < want < 1
+    assert flow.cec_error(tr, g) == pytest.approx(want, rel=1e-12)
+    assert flow.cec_error(tr, g * 1e300) == pytest.approx(want, rel=1e-9)
+    with pytest.raises(rnnviz.RnnvizError):
+        flow.cec_error(rnnviz.unroll(rnnviz.make_cell("rnn", 6, 2), tr.x), g)

@@ -121,6 +121,7 @@ NAMES = {
     "ijcnn", "glorot", "kernel", "true", "false", "max", "log", "diag", "ms", "gpu", "float",
     "torch", "nn", "lstmcell", "arxiv", "et", "al", "peephole", "hochreiter", "schmidhuber",
     "gers", "cummins", "cho", "jozefowicz", "zaremba", "sutskever", "schraudolph",
+    "tensorflow", "basiclstmcell", "py",  # TensorFlow 1's rnn_cell_impl.py (issue 15)
 }
 TITLE_WORDS = {  # Learning to Forget; Long Short-Term Memory; ... (the `source` entries)
     "learning", "to", "forget", "long", "short", "term", "memory", "recurrent", "nets", "that",

@@ -69,7 +69,7 @@ def test_non_normal_is_defined_where_it_first_appears():
 def bptt_preset(name):
     p = tables("bptt").PRESETS[name]
     return lesson_bptt.compute(p["T"], p["H"], p["act"], p["init"], p["scale"], p["by"], p["xs"],
-                               p["loss"], p["seed"])
+                               p["loss"], p["seed"], p["out"])
 
 
 def test_bptt_vanishing_preset_says_what_its_numbers_say():
@@ -104,6 +104,23 @@ def test_bptt_non_normal_preset_matches_the_verdict():
     assert f"grows {pow10(l[peak] - l[-1])}-fold over {r.n - 1 - peak} steps" in text
     assert f"ρ = {r.spectrum.rho:.1f} < 1 but ‖W_hh‖₂ = {r.spectrum.sigma_max:.1f}" in text
     assert f"T = {r.T}" in text
+
+
+def test_bptt_irnn_preset_says_what_its_numbers_say():
+    """Issue 15: ReLU with W_hh = I keeps the gradient exactly on units that stay on, and
+    cuts it exactly where a unit was off once; a scale of 1.02 explodes."""
+    r = bptt_preset("irnn")
+    text = tables("bptt").TEXT["presets_help"]
+    l = r.log10_norm_h
+    first = int(np.argmax(np.isfinite(l)))  # before it, the gradient is exactly zero
+    assert r.verdict == "zero" and first > 0 and np.all(np.isneginf(l[:first]))
+    assert f"before step {first} every unit has been off once" in text
+    assert f"for {r.n - 1 - first} steps back it keeps {10 ** l[first:].min():.2f} or more" in text
+    p = dict(tables("bptt").PRESETS["irnn"], scale=1.02)
+    big = lesson_bptt.compute(p["T"], p["H"], p["act"], p["init"], p["scale"], p["by"], p["xs"],
+                              p["loss"], p["seed"], p["out"])
+    assert big.verdict == "exploded"
+    assert f"explodes, {10 ** big.exponent:.0f}-fold over {big.n - 1} steps" in text
 
 
 def test_bptt_page_shows_median_and_saturated_share():

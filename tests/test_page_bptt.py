@@ -8,7 +8,7 @@ from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 from rnnviz import lesson_bptt
 
 PAGE = "pages/bptt.py"
-N_CHARTS = 3  # gradient norm, step terms, heatmaps of h and σ'
+N_CHARTS = 5  # unrolled diagram, gradient norm, Jacobian, step terms, heatmaps of h and σ'
 SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
@@ -28,10 +28,10 @@ def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
-def check(at, charts=N_CHARTS):
+def check(at, charts=N_CHARTS, latex=4):
     assert_ok(at)
     assert len(charts_of(at)) == charts
-    assert len(at.latex) == 4
+    assert len(at.latex) == latex
 
 
 def test_defaults():
@@ -54,13 +54,13 @@ def test_defaults():
     {"init": "orthogonal"}, {"init": "identity"}, {"init": "diagonal"}, {"init": "torch"},
     {"init": "triangular"},
     {"scale": "0.1"}, {"scale": "3", "by": "sigma"}, {"xs": "0"}, {"xs": "5"},
-    {"loss": "all"}, {"seed": "2147483647"},
+    {"loss": "all"}, {"seed": "2147483647"}, {"out": "mse"}, {"out": "xent", "loss": "all"},
     {"T": "2", "H": "1", "act": "linear", "scale": "0.1", "xs": "0"},
     {"T": "2000", "H": "256", "act": "sigmoid", "init": "torch", "xs": "5", "loss": "all"},
 ])
 def test_extremes_render(query):
     at = run_page(PAGE, query)
-    check(at)
+    check(at, latex=5 if query.get("out", "linear") != "linear" else 4)
     assert not at.warning
     assert "The gradient reaching step 0" in verdict(at)
 
@@ -121,3 +121,39 @@ def test_moving_T_reruns():
     at = set_widget(run_page(PAGE), "T", 50)
     check(at)
     assert "step 49" in verdict(at)  # (AppTest has no browser: the URL is the browser test's)
+
+
+def test_output_layer_shows_its_loss():
+    at = run_page(PAGE, {"out": "xent"})
+    check(at, latex=5)
+    r = lesson_bptt.compute(100, 32, readout="xent")
+    assert metrics(at)["Loss C through the output layer"] == f"{r.loss_value:.4g}"
+    assert verdict_exponent(at) == round(r.exponent)
+
+
+def test_diagram_and_jacobian_draw_the_lessons_numbers():
+    at = run_page(PAGE, {"T": "60", "H": "8"})
+    check(at)
+    r = lesson_bptt.compute(60, 8)
+    dia, jac = charts_of(at)[0].figure, charts_of(at)[2].figure
+    shown = {t["meta"]["edge"]: t["customdata"][0] for t in dia["data"]
+             if isinstance(t.get("meta"), dict) and "edge" in t["meta"]}
+    assert len(shown) == len([e for e in r.diagram_edges if not e.src.startswith("C_")]) + 1
+    assert "h_0 → x_0 through W_ih" in shown  # the page's own labels
+    finite = sorted(e.log10 for e in r.diagram_edges if e.log10 != float("-inf"))
+    assert sorted(v for v in shown.values() if v is not None) == pytest.approx(finite, abs=1e-12)
+    assert "unrolled" in dia["layout"]["title"]["text"]
+    assert "bound" in jac["data"][1]["name"] or "W_hh" in jac["data"][1]["name"]
+    assert not any("swept over the last" in c.value for c in at.caption)
+
+
+def test_big_links_sweep_the_jacobian_over_the_last_steps_only():
+    at = run_page(PAGE, {"T": "2000", "H": "256"})
+    check(at)
+    assert any("last 31 steps" in c.value for c in at.caption)
+
+
+def test_irnn_preset_is_what_its_description_says():
+    at = click(run_page(PAGE), "_ui.bptt.preset.irnn")
+    check(at)
+    assert "exactly zero" in verdict(at)

@@ -42,7 +42,7 @@ def test_defaults():
     at = run_page(PAGE)
     assert_ok(at)
     assert not at.warning
-    assert len(charts_of(at)) == 3
+    assert len(charts_of(at)) == 4  # gates, norms, the memory block, the step factors
     assert len(at.latex) >= 3
     assert metrics(at) == expected()
     # the lesson's point at the defaults: the LSTM cell keeps far more than the RNN
@@ -100,3 +100,24 @@ def test_slider_change_updates_the_page():
     assert_ok(at)
     assert metrics(at) != before
     assert metrics(at) == expected(fb=3.0)
+
+
+def test_memory_block_draws_the_runs_edges():
+    """The diagram's edge numbers are the run's (rnnviz.edges, checked against autograd in
+    tests/test_diagrams.py); a GRU gets a note instead."""
+    at = run_page(PAGE, {"T": "40", "H": "8", "fb": "2"})
+    assert_ok(at)
+    block = charts_of(at)[2].figure
+    assert "memory block at step 20" in block["layout"]["title"]["text"]
+    s = dict(DEFAULTS, T=40, H=8, fb=2.0)
+    cell = lg.add_gate_bias(rnnviz.make_cell("lstm", 8, 1, init=s["init"], scale=s["scale"], scale_by=s["by"],
+                                      seed=s["seed"]), "f", 2.0)
+    run = lg.run_gated(cell, rnnviz.make_input(40, 1, scale=s["xs"], seed=s["seed"]), loss=s["loss"],
+                       loss_seed=s["seed"])
+    shown = sorted(t["customdata"][0] for t in block["data"]
+                   if isinstance(t.get("meta"), dict) and "edge" in t["meta"])
+    want = sorted([e.log10 for e in run.block_edges] + [run.block_nodes["c"]] * 2 + [run.block_nodes["h"]])
+    assert shown == pytest.approx(want, abs=1e-12)
+    gru = run_page(PAGE, {"cell": "gru"})
+    assert len(charts_of(gru)) == 3
+    assert any("drawn for the LSTM" in c.value for c in gru.caption)

@@ -108,3 +108,20 @@ def test_slider_change_updates_the_page():
     at = run_page(PAGE)
     at = set_widget(at, "zb", 3.0)
     check_page(at, zb=3.0)
+
+
+def test_the_lstm_to_gru_paragraph_matches_the_gru_we_run():
+    """Part 4 says the LSTM's c_t = f ⊙ c_{t−1} + i ⊙ g with f = z, i = 1 − z is the GRU's
+    state update: true of rnnviz's GRU (z keeps the old state; some texts swap z and 1 − z)."""
+    import numpy as np
+
+    at = run_page(PAGE)
+    assert any(h.value == "4 · From the LSTM to the GRU" for h in at.header)
+    assert any("f_t = z_t" in x.value for x in at.latex)
+    for variant in ("after", "before"):
+        cell = rnnviz.make_cell("gru", 5, 1, variant=variant, seed=2)
+        tr = rnnviz.unroll(cell, rnnviz.make_input(30, 1, seed=1))
+        z, n = tr.gates["z"], tr.gates["n"]
+        h_prev = np.vstack([np.zeros((1, 5)), tr.h[:-1]])
+        f, i, g, c_prev = z, 1 - z, n, h_prev  # the LSTM's cell update, with the GRU's gates
+        np.testing.assert_allclose(f * c_prev + i * g, tr.h, rtol=1e-12, atol=1e-15)

@@ -49,7 +49,8 @@ def check_page(at, **settings):
     assert len(charts_of(at)) == 3
     b = bullets(at)
     assert set(b) == {"1997 → 2000, the forget gate.", "2000, peepholes", "PyTorch's two biases.",
-                      "Keras's unit_forget_bias=True", "Gate order and layout."}
+                      "Keras's unit_forget_bias=True", "Gate order and layout.",
+                      "TensorFlow 1's LSTMCell"}
     r = expected_ratios(**settings)
     assert f"is {r['nofg']} without a forget gate and {r['forget']} with one" in b["1997 → 2000, the forget gate."]
     assert f"from {r['forget']} to {r['peephole']}" in b["2000, peepholes"]
@@ -61,6 +62,14 @@ def check_page(at, **settings):
     assert "identical" in b["Keras's unit_forget_bias=True"]
     dk = number(re.search(r"max \|Δh\| = (.+?) \(first", b["Gate order and layout."]).group(1))
     assert dk < 1e-13
+    # TF1's own equations (lesson_gates.tf1_lstm_forward, checked against torch) on this run
+    s = {**DEFAULTS, **settings}
+    keras = lg.lstm_variant_cells(s["H"], init=s["init"], scale=s["scale"], scale_by=s["by"],
+                                  forget_bias=s["fb"], seed=s["seed"])["keras"]
+    n = min(s["T"], lg.CHECK_STEPS)
+    want = lg.small_text(lg.tf1_check(keras, rnnviz.make_input(n, 1, scale=s["xs"], seed=s["seed"])))
+    assert f"max |Δh| = {want} (first {n} steps)" in b["TensorFlow 1's LSTMCell"]
+    assert number(want) < 1e-13
 
 
 def test_defaults():

@@ -23,7 +23,8 @@ def check(at):
     assert_ok(at)
     assert len(charts_of(at)) == N_CHARTS
     assert len(at.latex) == 3
-    assert len(at.metric) == 3
+    lstm = at.session_state["cell"] == "lstm"  # the LSTM adds the 1997 truncation's difference
+    assert len(at.metric) == (4 if lstm else 3)
 
 
 def expected(kind="rnn", T=100, H=32, scale=1.0, fb=0.0, w=10, mode="window", loss="last",
@@ -93,6 +94,13 @@ def test_presets(preset):
         assert steps(m["Full BPTT learns from up to"]) > 100
         assert steps(m["Truncated BPTT learns from up to"]) == 19
         assert float(m["Relative difference of ∂C/∂W_hh"]) > 0.01
+        p = dict(T=200, H=32, scale=1.0, fb=3.0, seed=0)
+        cell = rnnviz.make_cell("lstm", p["H"], 4, scale=p["scale"], forget_bias=p["fb"], seed=0)
+        tr = rnnviz.unroll(cell, rnnviz.make_input(p["T"], 4, seed=0))
+        g = rnnviz.loss_grad(p["T"], p["H"], where="last", seed=0)
+        assert m["1997 truncation: relative difference"] == f"{flow.cec_error(tr, g):.3g}"
+        steps_fig = charts_of(at)[1].figure
+        assert [t["name"] for t in steps_fig["data"]][-1] == "1997 LSTM truncation (cut on h)"
     if preset == "vanish":  # nothing left to cut: tiny difference
         assert float(m["Relative difference of ∂C/∂W_hh"]) < 1e-3
 
