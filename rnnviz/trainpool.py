@@ -324,13 +324,17 @@ class Pool:
             self._cond.notify_all()
 
     def _worker_died(self, worker: _Worker) -> None:
+        try:  # its pipe closed: the process is ending; its exit code, once it has (reader thread)
+            code = worker.proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            code = None
         with self._cond:
             worker.alive = False
             for rid in list(worker.runs):
                 rec = self._records.get(rid)
                 if rec is not None and rec.worker is worker:
                     rec.status, rec.worker = FAILED, None
-                    rec.exit_code = worker.proc.poll()
+                    rec.exit_code = code
                     rec.error = f"the training process ended (exit code {rec.exit_code})"
             worker.runs.clear()
             if worker in self._workers:
