@@ -51,10 +51,12 @@ def norm_curves_figure(
     Each curve: {"name", "y" (T,) log10 values in time order, optional "x" (its steps, default
     0 … T−1), "color", "dash", "below" (the step where it first falls under the threshold, or
     None; drawn as a marker)}. `threshold`: the log10 level drawn as a dotted line.
-    ``labels`` keys: title, x, y, threshold, below (hover text of a marker, with {name}, {k}).
+    ``labels`` keys: title, x, y, threshold, below (hover text of a marker, with {name}, {k}),
+    hover_y (the hover label's name of y).
     """
     lab = {"title": "How much gradient reaches each step", "x": "time step k",
            "y": "log₁₀ ‖∂C/∂h_k‖", "threshold": "threshold θ", "below": "{name} falls below θ at k = {k}",
+           "hover_y": "log₁₀ norm",
            **(labels or {})}
     fig = go.Figure()
     for i, c in enumerate(curves):
@@ -64,7 +66,7 @@ def norm_curves_figure(
         fig.add_trace(go.Scatter(
             x=f32(x), y=_gaps(y), mode="lines", name=c["name"],
             line=dict(color=color, dash=c.get("dash")),
-            hovertemplate=f"{c['name']}<br>k = %{{x:.0f}}<br>log₁₀ norm = %{{y:.2f}}<extra></extra>",
+            hovertemplate=f"{c['name']}<br>k = %{{x:.0f}}<br>{lab['hover_y']} = %{{y:.2f}}<extra></extra>",
         ))
         k = c.get("below")
         if k is not None and 0 <= k < y.shape[0] and np.isfinite(y[k]):

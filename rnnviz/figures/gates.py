@@ -37,7 +37,8 @@ def gate_heatmaps(
     """Heatmaps stacked over one time axis, one band per panel (label, z (U, S), kind).
 
     kind is a key of PANEL_KINDS; rows of one kind share a colour bar, drawn beside them.
-    ``labels`` keys: title, x, y, and "bar_gate", "bar_tanh", "bar_state" (colour-bar titles).
+    ``labels`` keys: title, x, y, and "bar_gate", "bar_tanh", "bar_state" (colour-bar titles),
+    "value" (the hover label's name of a value).
     All bands sit on one pair of axes (each band's units shifted up by its offset, the y
     ticks labelled with the units themselves): plotly.js lays out and draws two axes, not
     two per band, which is most of what a redraw of this figure costs. The hover label
@@ -59,7 +60,8 @@ def gate_heatmap_columns(
     their colours compare), each has its own time axis. One figure, not one per run: each
     chart costs chromium a fixed amount of work on every redraw."""
     lab = {"title": "Gates over time", "x": "time step t", "y": "unit j",
-           "bar_gate": "gate", "bar_tanh": "value", "bar_state": "state", **(labels or {})}
+           "bar_gate": "gate", "bar_tanh": "value", "bar_state": "state", "value": "value",
+           **(labels or {})}
     kinds = [[(name, kind) for name, _, kind in panels] for _, panels in columns]
     if any(len(k) != len(kinds[0]) or [x[1] for x in k] != [x[1] for x in kinds[0]] for k in kinds):
         raise ValueError("Every column needs the same kinds of panels in the same order.")
@@ -94,7 +96,7 @@ def gate_heatmap_columns(
                 coloraxis=PANEL_KINDS[kind][0], name=name,
                 xaxis=f"x{ax}", yaxis="y",
                 hovertemplate=(f"{title + ': ' if title else ''}{name}<br>{lab['x']} "
-                               "%{x:.0f}<br>value %{z:.3f}<extra></extra>")))
+                               f"%{{x:.0f}}<br>{lab['value']} %{{z:.3f}}<extra></extra>")))
             top = off + lo_all + span
             annotations.append(dict(text=name, x=left, xanchor="left", y=top, yanchor="bottom",
                                     xref="paper", yref="y", showarrow=False,
