@@ -124,11 +124,11 @@ TEXT_ZH = {
     "seed": "随机种子",
     # preset buttons sit two to a row in the sidebar: about 6 Chinese characters fit
     "preset_vanish": "小 W_hh",
-    "preset_lstm": "LSTM 门开",
+    "preset_lstm": "遗忘门常开",
     "preset_long": "GRU, T=500",
     "preset_states": "状态 h",
     "presets_help": (
-        "**小 W_hh**：缩放为 0.7 的 tanh RNN，只剩一条窄带。**LSTM 门开**：遗忘门偏置为 3，"
+        "**小 W_hh**：缩放为 0.7 的 tanh RNN，只剩一条窄带。**遗忘门常开**：LSTM 的遗忘门偏置为 3，"
         "带子一直很宽。**GRU, T=500**：H = 64。**状态 h**：对隐藏状态而不是对输入求梯度。"
         "每个预设都会设定全部控件。"
     ),

@@ -179,7 +179,7 @@ TEXT_ZH = {
     "resume": "继续",
     "stop": "停止",
     "restart": "重新开始",
-    "clear": "清除之前的训练",
+    "clear": "清除之前的训练记录",
     "progress": "第 {step} / {total} 步 · 已训练 {seconds:.1f} 秒",
     "status_ready": "准备就绪：请按“开始”。不按就不会训练。",
     "status_running": "正在训练……页面照常可用，随时可以停止。",
