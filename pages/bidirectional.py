@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from pages import ui
+from pages import i18n, ui
 from rnnviz import flow
 from rnnviz.figures import flow as flow_fig
 
@@ -94,6 +94,85 @@ TEXT = {
         "*Visualizing memorization in RNNs* calls connectivity."
     ),
 }
+
+TEXT_ZH = {
+    "title": "双向 RNN：损失能追溯到哪些时间步？",
+    "intro": (
+        "双向 RNN（Schuster & Paliwal 1997）在同一个序列上同时运行两个 RNN，一个从前往后，"
+        "一个从后往前，时刻 *t* 的输出同时取用两者的状态。下面的图对每一项损失 Cᵗ 和每一个"
+        "时间步 *k* 给出：时间步 *k* 能在多大程度上改变 Cᵗ，也就是梯度 ∂Cᵗ/∂xₖ（或 ∂Cᵗ/∂hₖ）"
+        "的大小。空白表示两者之间根本没有通路。"
+    ),
+    # controls
+    "cell": "单元类型",
+    "cell_rnn": "原始 RNN（tanh）",
+    "cell_lstm": "LSTM（带遗忘门）",
+    "cell_gru": "GRU（PyTorch 式：重置门在矩阵乘法之后）",
+    "T": "序列长度 T（时间步）",
+    "H": "隐藏层大小 H（每个方向的单元数）",
+    "scale": "W_hh 缩放（谱半径）",
+    "scale_help": "W_hh 的每个 (H × H) 块都被缩放到这个谱半径。",
+    "fb": "LSTM 遗忘门偏置",
+    "fb_help": (
+        "遗忘门的偏置（仅对 LSTM 有效；其余偏置为 0）。PyTorch 从 U(−1/√H, 1/√H) 中随机抽取"
+        "每个偏置，在 0 附近；Keras 的 unit_forget_bias 把它设为 1；偏置越大，f 越接近 1，"
+        "细胞状态就记得越久。"
+    ),
+    "wrt": "对谁求梯度",
+    "wrt_x": "输入 xₖ",
+    "wrt_h": "隐藏状态 hₖ",
+    "seed": "随机种子",
+    # preset buttons sit two to a row in the sidebar: about 6 Chinese characters fit
+    "preset_vanish": "小 W_hh",
+    "preset_lstm": "遗忘门常开",
+    "preset_long": "GRU, T=500",
+    "preset_states": "状态 h",
+    "presets_help": (
+        "**小 W_hh**：缩放为 0.7 的 tanh RNN，只剩一条窄带。**遗忘门常开**：LSTM 的遗忘门偏置为 3，"
+        "带子一直很宽。**GRU, T=500**：H = 64。**状态 h**：对隐藏状态而不是对输入求梯度。"
+        "每个预设都会设定全部控件。"
+    ),
+    # figures
+    "map_title": "梯度流图：同一个单元，单向与双向对比",
+    "map_uni": "单向（只看上文）",
+    "map_bi": "双向（同时看上下文）",
+    "x_title": "输入时间步 k",
+    "x_title_h": "隐藏状态时间步 k",
+    "y_title": "损失所在时间步 t",
+    "cbar_x": "log₁₀ ‖∂Cᵗ/∂xₖ‖",
+    "cbar_h": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
+    "hover": "损失时间步 t = %{y:.0f}<br>时间步 k = %{x:.0f}<br>log₁₀ ‖∂Cᵗ/∂·‖ = %{z:.2f}<extra></extra>",
+    "row_title": "每张图中的一行：中间时间步 t = {t} 处的损失",
+    "row_x": "时间步 k",
+    "row_y_x": "log₁₀ ‖∂Cᵗ/∂xₖ‖",
+    "row_y_h": "log₁₀ ‖∂Cᵗ/∂hₖ‖",
+    "row_uni": "单向",
+    "row_bi": "双向",
+    "row_now": "t",
+    "m_reach": "{name}：从 t = {t} 往前 / 往后能看到的步数",
+    "m_reach_help": (
+        "在 t = {t} 之前 / 之后，还有多少个时间步能影响损失项 Cᵗ：即梯度不小于 10⁻³ 的"
+        "最远的 k。"
+    ),
+    "m_none": "无",
+    "shrunk": "T = {T} 步的图按 {n} × {n} 个块绘制（每块取 log₁₀ 的平均值）。",
+    # explanation
+    "eq_head": "公式",
+    "look": (
+        "**看什么。** 对角线以下，两张图完全相同：那是同一个前向 RNN、同一组权重，时刻 *t* 的"
+        "损失要经过 *t − k* 个雅可比矩阵的累乘才能到达时间步 *k* < *t*。对角线以上，单向图是"
+        "空白的——前向 RNN 无法知道未来；双向图则由反向 RNN 填满，它的梯度随 *k − t* 以同样的"
+        "方式衰减。W_hh 缩放较小时，两个三角都衰减得很快，所以即使是双向网络，也只能看到对角线"
+        "附近的一条窄带；遗忘门保持打开的 LSTM（遗忘门偏置为 3）则让这条带子保持宽阔。在对角线上，"
+        "两个方向同时到达 xₜ，它们的贡献相加。"
+    ),
+    "source": (
+        "Schuster & Paliwal (1997), *Bidirectional recurrent neural networks*, IEEE Trans. "
+        "Signal Processing 45(11)。这张图就是 Distill 的 *Visualizing memorization in RNNs* "
+        "中称为 connectivity（连通度）的逐对梯度范数。"
+    ),
+}
+TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CONTROLS = [
     ui.Control("cell", TEXT["cell"], "select", "rnn",

@@ -85,6 +85,7 @@ class RunView:
     held_out: float | None
     grad_norms: tuple | None  # ‖∂L/∂h_t‖, t = 1 … T
     error: str = ""
+    exit_code: int | None = None  # FAILED because the worker process died: its exit code
 
     @property
     def active(self) -> bool:
@@ -107,6 +108,7 @@ class _Record:
     held_out: float | None = None
     grad_norms: tuple | None = None
     error: str = ""
+    exit_code: int | None = None
 
 
 class _Worker:
@@ -234,7 +236,8 @@ class Pool:
                 rec.last_seen = time.monotonic()
             pos = self._queue.index(rid) + 1 if rec.status == QUEUED else 0
             return RunView(rec.status, pos, rec.steps, tuple(rec.losses), rec.last_grad_norm,
-                           rec.seconds, rec.measured_step, rec.held_out, rec.grad_norms, rec.error)
+                           rec.seconds, rec.measured_step, rec.held_out, rec.grad_norms, rec.error,
+                           rec.exit_code)
 
     def counts(self) -> dict[str, int]:
         """{status: number of runs}, and "workers": live worker processes."""
@@ -263,7 +266,7 @@ class Pool:
 
     def _enqueue(self, rid: int) -> None:
         rec = self._records[rid]
-        rec.status, rec.error = QUEUED, ""
+        rec.status, rec.error, rec.exit_code = QUEUED, "", None
         self._queue.append(rid)
         self._dispatch()
 
@@ -321,13 +324,18 @@ class Pool:
             self._cond.notify_all()
 
     def _worker_died(self, worker: _Worker) -> None:
+        try:  # its pipe closed: the process is ending; its exit code, once it has (reader thread)
+            code = worker.proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            code = None
         with self._cond:
             worker.alive = False
             for rid in list(worker.runs):
                 rec = self._records.get(rid)
                 if rec is not None and rec.worker is worker:
                     rec.status, rec.worker = FAILED, None
-                    rec.error = f"the training process ended (exit code {worker.proc.poll()})"
+                    rec.exit_code = code
+                    rec.error = f"the training process ended (exit code {rec.exit_code})"
             worker.runs.clear()
             if worker in self._workers:
                 self._workers.remove(worker)

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
-from .errors import RnnvizError
+from .errors import Note, RnnvizError
 from .torch_io import from_state_dict
 from .unroll import unroll
 
@@ -137,7 +137,11 @@ class Model:
                 f"Drawing layer {layer} of this model on {steps:,} steps costs {cost:,} units of work"
                 f"{below} (multiply-adds, plus {STEP_OVERHEAD[self.kind]:,} per layer and step), more "
                 f"than the {DRAW_BUDGET:,} (about 2 s of the server's CPU) one view may cost, so it was "
-                f"not drawn. Use at most {self.max_steps(layer):,} steps for this layer.")
+                f"not drawn. Use at most {self.max_steps(layer):,} steps for this layer.",
+                code="cost_layers" if layer else "cost",
+                params=dict(layer=layer, steps=f"{steps:,}", cost=f"{cost:,}",
+                            overhead=f"{STEP_OVERHEAD[self.kind]:,}", budget=f"{DRAW_BUDGET:,}",
+                            max=f"{self.max_steps(layer):,}"))
 
     def cell(self, layer: int = 0, activation: str = "tanh") -> Cell:
         """Layer `layer` as a one-layer Cell. `activation` is an RNN's (tanh or relu): a
@@ -235,9 +239,11 @@ def _check_size(data: bytes) -> None:
         raise RnnvizError("The upload must be bytes.")
     if len(data) > MAX_BYTES:
         raise RnnvizError(f"The file is {len(data) / 2**20:.1f} MiB; the limit is {_mib(MAX_BYTES)}. "
-                          "Upload the state_dict of the recurrent layer only.")
+                          "Upload the state_dict of the recurrent layer only.",
+                          code="too_big", params=dict(size=f"{len(data) / 2**20:.1f}",
+                                                      limit=_mib(MAX_BYTES)))
     if len(data) == 0:
-        raise RnnvizError("The file is empty.")
+        raise RnnvizError("The file is empty.", code="empty")
 
 
 def _zip_members(data: bytes) -> dict[str, int] | None:
@@ -250,11 +256,13 @@ def _zip_members(data: bytes) -> dict[str, int] | None:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise RnnvizError(f"The file looks like a zip archive (.pt or .npz) but cannot be opened "
-                          f"({_short(exc)}): it may be corrupt or truncated.") from None
+                          f"({_short(exc)}): it may be corrupt or truncated.",
+                          code="zip_broken", params=dict(detail=_short(exc))) from None
     if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
         raise RnnvizError(f"The archive unpacks to more than {_mib(MAX_UNPACKED)} (its members are "
                           "compressed); refused before unpacking. Save the state_dict with "
-                          "torch.save or np.savez, which do not compress.")
+                          "torch.save or np.savez, which do not compress.",
+                          code="zip_bomb", params=dict(limit=_mib(MAX_UNPACKED)))
     return {i.filename: i.file_size for i in infos}
 
 
@@ -262,6 +270,11 @@ def _short(exc: BaseException, limit: int = 160) -> str:
     text = _ANSI.sub("", str(exc)).strip() or type(exc).__name__
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _listed(names, n: int = 5) -> tuple:
+    """The first n names, shortened, and "…" when there are more: a list in a message's params."""
+    return tuple(clip_name(str(k)) for k in list(names)[:n]) + (("…",) if len(names) > n else ())
 
 
 def clip_name(text: str, limit: int = 60) -> str:
@@ -318,7 +331,8 @@ def _read_torch(data: bytes):
         if isinstance(exc, pickle.UnpicklingError) or "Weights only load failed" in str(exc):
             raise RnnvizError(_refusal(str(exc), _pickle_bytes(data))) from None
         raise RnnvizError(f"The file could not be read as a PyTorch file ({_short(exc)}): it may "
-                          "be corrupt, truncated or of another format.") from None
+                          "be corrupt, truncated or of another format.",
+                          code="torch_unreadable", params=dict(detail=_short(exc))) from None
 
 
 _PY2_NAMES = {"__builtin__": "builtins", "copy_reg": "copyreg"}
@@ -343,38 +357,42 @@ def _refusal(message: str, pkl: bytes = b"") -> str:
     message = _ANSI.sub("", message)
     protocol = _pickle_protocol(pkl)
     if protocol is not None and protocol >= 4 and "Unsupported operand" in message:
-        return (f"This file is a pickle of protocol {protocol} (written by pickle.dump, or by "
-                f"torch.save with pickle_protocol={protocol}); the safe reader used here "
-                "(torch.load with weights_only=True) reads protocols 2 and 3 only, so nothing in it "
-                "was read or run. Save it again with torch.save(model.state_dict(), 'model.pt'), "
-                "whose default protocol is 2.")
+        return Note(f"This file is a pickle of protocol {protocol} (written by pickle.dump, or by "
+                    f"torch.save with pickle_protocol={protocol}); the safe reader used here "
+                    "(torch.load with weights_only=True) reads protocols 2 and 3 only, so nothing in it "
+                    "was read or run. Save it again with torch.save(model.state_dict(), 'model.pt'), "
+                    "whose default protocol is 2.", "pickle_protocol", protocol=protocol)
     m = _GLOBAL.search(message)
     name = _refused_global(pkl) if m else None
     name = name or (m.group(1) if m else None)
     if not name:
         lines = [ln.strip() for ln in message.splitlines() if ln.strip()] or [""]
         line = next((ln for ln in lines if "Unsupported" in ln or "Invalid" in ln), lines[-1])
-        return ("The file could not be read as plain weights: torch.load with weights_only=True "
-                f"stopped at \"{_short(line.replace('WeightsUnpickler error:', ''), 100)}\". It is "
-                "corrupt, not a PyTorch file, or a pickle of something other than tensors; nothing "
-                "in it was run. Upload a state_dict saved with torch.save(model.state_dict(), "
-                "'model.pt').")
+        stopped = _short(line.replace('WeightsUnpickler error:', ''), 100)
+        return Note("The file could not be read as plain weights: torch.load with weights_only=True "
+                    f"stopped at \"{stopped}\". It is "
+                    "corrupt, not a PyTorch file, or a pickle of something other than tensors; "
+                    "nothing in it was run. Upload a state_dict saved with "
+                    "torch.save(model.state_dict(), 'model.pt').", "pickle_unreadable", stopped=stopped)
     name = clip_name(name, 100)
     said = f"(torch.load with weights_only=True blocks the global {name})"
     module = name.split(".")[0]
     if name.startswith("torch.nn."):
-        return (f"This file is a whole pickled model ({name}), not a state_dict: loading it "
-                f"would run code from the file, so it was refused {said}. Save the weights "
-                "instead: torch.save(model.state_dict(), 'model.pt').")
+        return Note(f"This file is a whole pickled model ({name}), not a state_dict: loading it "
+                    f"would run code from the file, so it was refused {said}. Save the weights "
+                    "instead: torch.save(model.state_dict(), 'model.pt').", "whole_model", name=name)
     if module in _CODE_MODULES:
-        return (f"This file contains code: unpickling it would call {name}. It was refused and "
-                f"nothing in it was run {said}. Upload a state_dict of tensors only.")
+        return Note(f"This file contains code: unpickling it would call {name}. It was refused and "
+                    f"nothing in it was run {said}. Upload a state_dict of tensors only.", "code",
+                    name=name)
     if module == "numpy":
-        return ("This file holds numpy objects pickled inside a .pt, which cannot be read safely "
-                f"{said}. Save torch tensors, or save the arrays with np.savez as an .npz.")
-    return (f"This file refers to the Python object {name} (a class or function of the code that "
-            f"saved it), so it was refused and nothing in it was run {said}. If it is a whole "
-            "model, save its weights instead: torch.save(model.state_dict(), 'model.pt').")
+        return Note("This file holds numpy objects pickled inside a .pt, which cannot be read safely "
+                    f"{said}. Save torch tensors, or save the arrays with np.savez as an .npz.",
+                    "numpy_pickle", name=name)
+    return Note(f"This file refers to the Python object {name} (a class or function of the code that "
+                f"saved it), so it was refused and nothing in it was run {said}. If it is a whole "
+                "model, save its weights instead: torch.save(model.state_dict(), 'model.pt').",
+                "python_object", name=name)
 
 
 def _read_npz(data: bytes) -> dict:
@@ -385,11 +403,13 @@ def _read_npz(data: bytes) -> dict:
         if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
             raise RnnvizError("This .npz holds Python objects (an object array), which would have "
                               "to be unpickled; it was refused and nothing in it was run. Save "
-                              "plain number arrays.") from None
-        raise RnnvizError(f"The .npz could not be read ({_short(exc)}): it may be corrupt.") from None
+                              "plain number arrays.", code="npz_objects") from None
+        raise RnnvizError(f"The .npz could not be read ({_short(exc)}): it may be corrupt.",
+                          code="npz_broken", params=dict(detail=_short(exc))) from None
     except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, OSError, zlib.error, …
         raise RnnvizError(f"The .npz could not be read ({_short(exc)}): it may be corrupt or "
-                          "truncated.") from None
+                          "truncated.",
+                          code="npz_broken", params=dict(detail=_short(exc))) from None
 
 
 def read_file(name: str, data: bytes) -> tuple[object, str]:
@@ -406,22 +426,27 @@ def read_file(name: str, data: bytes) -> tuple[object, str]:
                 raise RnnvizError(f"The file's pickle (data.pkl) is {max(pickles) / 2**20:.1f} MiB; a "
                                   f"state_dict's takes a few kB (the limit is {_mib(MAX_PICKLE)}), the "
                                   "numbers being stored apart. It holds Python data besides the "
-                                  "tensors: save only model.state_dict().")
+                                  "tensors: save only model.state_dict().",
+                                  code="pickle_big", params=dict(size=f"{max(pickles) / 2**20:.1f}",
+                                                                 limit=_mib(MAX_PICKLE)))
             return _read_torch(data), "pt"
         if members and all(m.endswith(".npy") for m in members):
             return _read_npz(data), "npz"
         raise RnnvizError("The file is a zip archive but neither a PyTorch file (no data.pkl) "
-                          "nor an .npz (not only .npy arrays).")
+                          "nor an .npz (not only .npy arrays).", code="zip_unknown")
     if data.startswith(b"\x93NUMPY"):
         raise RnnvizError("This is a single .npy array, not named weights: save the state_dict "
-                          "with np.savez('model.npz', **arrays) instead.")
+                          "with np.savez('model.npz', **arrays) instead.", code="npy_single")
     if ext == "npz":
-        raise RnnvizError("The .npz is not a zip archive: it may be corrupt or truncated.")
+        raise RnnvizError("The .npz is not a zip archive: it may be corrupt or truncated.",
+                          code="npz_not_zip")
     if len(data) > MAX_PICKLE:  # the legacy format (before PyTorch 1.6) or a plain pickle
         raise RnnvizError(f"This file is not a zip archive, so it is PyTorch's legacy format (before "
                           f"version 1.6) or a plain pickle, which are read up to {_mib(MAX_PICKLE)} "
                           f"(it is {len(data) / 2**20:.1f} MiB). Save it again with a current "
-                          "torch.save(model.state_dict(), 'model.pt').")
+                          "torch.save(model.state_dict(), 'model.pt').",
+                          code="legacy_big", params=dict(limit=_mib(MAX_PICKLE),
+                                                         size=f"{len(data) / 2**20:.1f}"))
     return _read_torch(data), "pt"
 
 
@@ -434,7 +459,8 @@ def _flatten(obj, path=(), out=None, depth=0):
     for k, v in obj.items():
         if len(out) >= MAX_ENTRIES:
             raise RnnvizError(f"The file holds more than {MAX_ENTRIES:,} entries (counting every "
-                              "nested dict each time it appears); a state_dict has a few per layer.")
+                              "nested dict each time it appears); a state_dict has a few per layer.",
+                              code="too_many_entries", params=dict(limit=f"{MAX_ENTRIES:,}"))
         if isinstance(v, dict) and depth < 4:
             _flatten(v, path + (str(k),), out, depth + 1)
         else:
@@ -456,20 +482,23 @@ def _list_shape(value, key: str) -> tuple:
         if isinstance(v, (list, tuple)):
             if depth >= 2:
                 raise RnnvizError(f"{key} is a list nested more than two deep; a weight is a "
-                                  "matrix or a vector.")
+                                  "matrix or a vector.", code="list_deep", params=dict(key=key))
             shapes = set()
             for item in v:
                 shapes.add(walk(item, depth + 1))
                 if len(shapes) > 1:
                     raise RnnvizError(f"{key} is a ragged list (rows of different lengths), not "
-                                      "a matrix of numbers.")
+                                      "a matrix of numbers.",
+                                      code="list_ragged", params=dict(key=key))
             return (len(v),) + (shapes.pop() if shapes else ())
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise RnnvizError(f"{key} is a list holding a {type(v).__name__}, not numbers.")
+            raise RnnvizError(f"{key} is a list holding a {type(v).__name__}, not numbers.",
+                              code="list_type", params=dict(key=key, type=type(v).__name__))
         count += 1
         if count > MAX_LIST_NUMBERS:
             raise RnnvizError(f"{key} is a Python list of more than {MAX_LIST_NUMBERS:,} numbers; "
-                              "save tensors: torch.save(model.state_dict(), 'model.pt').")
+                              "save tensors: torch.save(model.state_dict(), 'model.pt').",
+                              code="list_long", params=dict(key=key, limit=f"{MAX_LIST_NUMBERS:,}"))
         return ()
 
     return walk(value, 0)
@@ -486,30 +515,40 @@ def _meta(value, key: str) -> tuple:
         dtype = str(value.dtype).replace("torch.", "")
         if value.is_complex():
             raise RnnvizError(f"{key} holds complex numbers ({dtype}); a recurrent layer's weights "
-                              "are real. Nothing was dropped: save the real weights.")
+                              "are real. Nothing was dropped: save the real weights.",
+                              code="complex", params=dict(key=key, dtype=dtype))
         if value.layout != torch.strided or value.is_quantized or value.device.type != "cpu":
             raise RnnvizError(f"{key} is a {str(value.layout).replace('torch.', '')} tensor that "
-                              "cannot be read as plain numbers; save dense tensors.")
+                              "cannot be read as plain numbers; save dense tensors.",
+                              code="layout", params=dict(key=key,
+                                                         layout=str(value.layout).replace("torch.", "")))
         if dtype not in _REAL_TORCH:
-            raise RnnvizError(f"{key} is not an array of real numbers (dtype {dtype}).")
+            raise RnnvizError(f"{key} is not an array of real numbers (dtype {dtype}).",
+                              code="dtype", params=dict(key=key, dtype=dtype))
         stored = value.untyped_storage().nbytes() // value.element_size()
         if value.numel() > stored:
             raise RnnvizError(
                 f"{key} has shape {_shape(value)} ({value.numel():,} numbers) but only {stored:,} "
                 f"{'is' if stored == 1 else 'are'} stored in the file: it repeats them by zero "
                 "strides (a view made by .expand()). Save real weights: t.contiguous() or "
-                "model.state_dict() of a trained model.")
+                "model.state_dict() of a trained model.",
+                              code="expanded", params=dict(key=key, shape=_shape(value),
+                                                           numel=f"{value.numel():,}",
+                                                           stored=f"{stored:,}"))
         return tuple(int(s) for s in value.shape)
     if isinstance(value, np.ndarray):
         if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
             why = "; a recurrent layer's weights are real" if np.iscomplexobj(value) else ""
-            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype}){why}.")
+            raise RnnvizError(f"{key} is not an array of real numbers (dtype {value.dtype}){why}.",
+                              code="complex" if why else "dtype", params=dict(key=key,
+                                                                              dtype=str(value.dtype)))
         return tuple(int(s) for s in value.shape)
     if isinstance(value, (list, tuple)):
         return _list_shape(value, key)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return ()
-    raise RnnvizError(f"{key} is a {type(value).__name__}, not an array of real numbers.")
+    raise RnnvizError(f"{key} is a {type(value).__name__}, not an array of real numbers.",
+                      code="not_array", params=dict(key=key, type=type(value).__name__))
 
 
 def _as_array(value, key: str) -> np.ndarray:
@@ -519,11 +558,13 @@ def _as_array(value, key: str) -> np.ndarray:
             import torch
             return value.detach().to("cpu", torch.float64).numpy()
         except Exception:  # noqa: BLE001 - anything _meta did not foresee
-            raise RnnvizError(f"{clip_name(key)} is a tensor that cannot be read as plain numbers.") from None
+            raise RnnvizError(f"{clip_name(key)} is a tensor that cannot be read as plain numbers.",
+                              code="tensor_unreadable", params=dict(key=clip_name(key))) from None
     try:
         return np.array(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        raise RnnvizError(f"{clip_name(key)} is not an array of real numbers.") from None
+        raise RnnvizError(f"{clip_name(key)} is not an array of real numbers.",
+                          code="not_real", params=dict(key=clip_name(key))) from None
 
 
 def _shape(value) -> str:
@@ -542,13 +583,18 @@ def _groups(entries):
         if m.group(2) and len(m.group(2).lstrip("0")) > _LAYER_DIGITS:  # int() of 5,000 digits fails
             raise RnnvizError(f"The key {clip_name(key)} names layer {clip_name(m.group(2), 20)}, "
                               f"{len(m.group(2)):,} digits long; a model here has at most "
-                              f"{MAX_LAYERS} layers.")
+                              f"{MAX_LAYERS} layers.",
+                              code="layer_digits", params=dict(key=clip_name(key),
+                                                               digits=f"{len(m.group(2)):,}",
+                                                               limit=MAX_LAYERS))
         full = ".".join(path + (key,))
         prefix = full[: len(full) - len(m.group(0))] + ("." if m.group(0).startswith(".") else "")
         short = m.group(1) + f"_l{int(m.group(2) or 0)}" + (m.group(3) or "")
         group = groups.setdefault(prefix, {})
         if short in group:
-            raise RnnvizError(f"The file has {short} twice under {clip_name(prefix) or 'the top level'}.")
+            raise RnnvizError(f"The file has {short} twice under {clip_name(prefix) or 'the top level'}.",
+                              code="twice" if prefix else "twice_top",
+                              params=dict(key=short, module=clip_name(prefix)))
         group[short] = (full, path, value, m.group(2) is None)
     return groups
 
@@ -556,14 +602,16 @@ def _groups(entries):
 def _not_recurrent(entries) -> str:
     arrays = [(p, k, v) for p, k, v in entries if hasattr(v, "shape")]
     if not arrays:
-        return ("The file holds no arrays at all, so it is not the state_dict of an nn.RNN, "
-                "nn.LSTM or nn.GRU.")
+        return Note("The file holds no arrays at all, so it is not the state_dict of an nn.RNN, "
+                    "nn.LSTM or nn.GRU.", "no_arrays")
     shown = ", ".join(f"{clip_name('.'.join(p + (k,)))} {_shape(v)}" for p, k, v in arrays[:4])
     conv = any(len(getattr(v, "shape", ())) >= 3 for _, _, v in arrays)
     guess = "a convolution's" if conv else "another kind of layer's (a Linear layer?)"
-    return ("This is not the state_dict of an nn.RNN, nn.LSTM or nn.GRU: it has no weight_ih_l0 "
-            f"/ weight_hh_l0 keys. It holds {shown}{' …' if len(arrays) > 4 else ''}, which look "
-            f"like {guess} weights.")
+    return Note("This is not the state_dict of an nn.RNN, nn.LSTM or nn.GRU: it has no weight_ih_l0 "
+                f"/ weight_hh_l0 keys. It holds {shown}{' …' if len(arrays) > 4 else ''}, which look "
+                f"like {guess} weights.", "not_recurrent_conv" if conv else "not_recurrent",
+                arrays=_listed([f"{clip_name('.'.join(p + (k,)))} {_shape(v)}" for p, k, v in arrays],
+                               4))
 
 
 def load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
@@ -580,7 +628,9 @@ def load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     except Exception as exc:  # noqa: BLE001 - the promise above (RecursionError, MemoryError too)
         raise RnnvizError(f"The file could not be read ({type(exc).__name__}: {_short(exc, 120)}). "
                           "Upload a state_dict saved with torch.save(model.state_dict(), "
-                          "'model.pt').") from None
+                          "'model.pt').",
+                          code="unreadable",
+                          params=dict(detail=f"{type(exc).__name__}: {_short(exc, 120)}")) from None
 
 
 def _load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
@@ -590,7 +640,10 @@ def _load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
         if hasattr(obj, "shape"):
             what = f"a single tensor of shape {_shape(obj)}"
         raise RnnvizError(f"The file holds {what}, not a state_dict (a dict of named weights). "
-                          "Save it with torch.save(model.state_dict(), 'model.pt').")
+                          "Save it with torch.save(model.state_dict(), 'model.pt').",
+                          code="not_dict_tensor" if hasattr(obj, "shape") else "not_dict",
+                          params=dict(type=type(obj).__name__,
+                                      shape=_shape(obj) if hasattr(obj, "shape") else ""))
     entries = _flatten(obj)
     groups = _groups(entries)
     if not groups:
@@ -599,42 +652,52 @@ def _load_model(name: str, data: bytes, *, module: str | None = None) -> Model:
     module = modules[0] if module is None else module
     if module not in groups:
         shown = ", ".join(repr(clip_name(m)) for m in modules[:5]) + (" …" if len(modules) > 5 else "")
-        raise RnnvizError(f"The file has no recurrent module {clip_name(str(module))!r}; it has {shown}.")
+        raise RnnvizError(f"The file has no recurrent module {clip_name(str(module))!r}; it has {shown}.",
+                          code="no_module",
+                          params=dict(module=clip_name(str(module)), modules=_listed(modules)))
     group = groups[module]
     notes = []
     if len(modules) > 1:
         names = ", ".join(clip_name(m.rstrip(".")) or "(top level)" for m in modules[:5])
         names += " …" if len(modules) > 5 else ""
-        notes.append(f"The file holds {len(modules)} recurrent modules ({names}); showing "
-                     f"{clip_name(module.rstrip('.')) or 'the top-level one'}.")
+        notes.append(Note(f"The file holds {len(modules)} recurrent modules ({names}); showing "
+                          f"{clip_name(module.rstrip('.')) or 'the top-level one'}.", "note_modules",
+                          n=len(modules), modules=_listed([m.rstrip(".") for m in modules]),
+                          shown=(clip_name(module.rstrip(".")),)))
     path = next(iter(group.values()))[1]
     if path:
-        notes.append(f"Read the weights nested under {clip_name('.'.join(path))!r} in the file.")
+        notes.append(Note(f"Read the weights nested under {clip_name('.'.join(path))!r} in the file.",
+                          "note_nested", path=repr(clip_name(".".join(path)))))
     rest = module[len(".".join(path)) + 1:] if path else module
     if rest:
-        notes.append(f"Stripped the prefix {clip_name(rest)!r} from the key names (the recurrent layer "
-                     "of a bigger model).")
+        notes.append(Note(f"Stripped the prefix {clip_name(rest)!r} from the key names (the recurrent "
+                          "layer of a bigger model).", "note_prefix", prefix=repr(clip_name(rest))))
     used = {full for full, _, _, _ in group.values()}
     ignored = [".".join(p + (k,)) for p, k, _ in entries if ".".join(p + (k,)) not in used]
     if ignored:
-        notes.append(f"Ignored {len(ignored)} other entr{'y' if len(ignored) == 1 else 'ies'}: "
-                     + ", ".join(clip_name(k) for k in ignored[:5])
-                     + (" …" if len(ignored) > 5 else "") + ".")
+        notes.append(Note(f"Ignored {len(ignored)} other entr{'y' if len(ignored) == 1 else 'ies'}: "
+                          + ", ".join(clip_name(k) for k in ignored[:5])
+                          + (" …" if len(ignored) > 5 else "") + ".", "note_ignored", n=len(ignored),
+                          keys=_listed(ignored)))
     if any(cell_style for _, _, _, cell_style in group.values()):
         if any(cell_style is False for _, _, _, cell_style in group.values()):
             raise RnnvizError("The file mixes keys with and without a layer number (weight_ih "
-                              "and weight_ih_l0) in one module.")
-        notes.append("Keys without a layer number (weight_ih, not weight_ih_l0): read as the "
-                     "state_dict of an nn.RNNCell / nn.LSTMCell / nn.GRUCell, one layer.")
+                              "and weight_ih_l0) in one module.", code="mixed_keys")
+        notes.append(Note("Keys without a layer number (weight_ih, not weight_ih_l0): read as the "
+                          "state_dict of an nn.RNNCell / nn.LSTMCell / nn.GRUCell, one layer.",
+                          "note_cell_keys"))
     shapes = {short: _meta(value, full) for short, (full, _, value, _) in group.items()}
     kind, H, input_size, bias, bidirectional, layers = _check_layers(shapes, notes)
     # only now, with every shape and the size checked, are the weights converted to float64
     params = {short: _as_array(value, full) for short, (full, _, value, _) in group.items()}
     for key, a in params.items():
         if a.shape != shapes[key]:  # a tensor subclass that lied about its shape
-            raise RnnvizError(f"{key} changed shape when read: {_shape(shapes[key])} → {_shape(a)}.")
+            raise RnnvizError(f"{key} changed shape when read: {_shape(shapes[key])} → {_shape(a)}.",
+                              code="changed_shape", params=dict(key=key, before=_shape(shapes[key]),
+                                                                after=_shape(a)))
         if not np.isfinite(a).all():
-            raise RnnvizError(f"{key} contains NaN or infinite values.")
+            raise RnnvizError(f"{key} contains NaN or infinite values.",
+                              code="not_finite", params=dict(key=key))
     model = Model(kind=kind, layers=layers, input_size=input_size, hidden_size=H, bias=bias,
                   bidirectional=bidirectional, params=params, notes=tuple(notes), fmt=fmt,
                   modules=modules, prefix=module)
@@ -648,27 +711,32 @@ def _check_layers(shapes: dict, notes: list) -> tuple:
     on shapes alone; (kind, H, input size, bias, bidirectional, layers) or a clear RnnvizError."""
     if any(k.startswith("weight_hr") for k in shapes):
         raise RnnvizError("This LSTM has a projection (proj_size > 0, weight_hr_l0), which rnnviz "
-                          "does not support.")
+                          "does not support.", code="projection")
     layers = sorted({_layer_of(k) for k in shapes})
     if layers != list(range(len(layers))):
         shown = ", ".join(map(str, layers[:8])) + (", …" if len(layers) > 8 else "")
-        raise RnnvizError(f"The layers are not numbered 0, 1, …: the file has layers {shown}.")
+        raise RnnvizError(f"The layers are not numbered 0, 1, …: the file has layers {shown}.",
+                          code="layer_numbers", params=dict(layers=shown))
     if len(layers) > MAX_LAYERS:
-        raise RnnvizError(f"The model has {len(layers)} layers; the limit is {MAX_LAYERS}.")
+        raise RnnvizError(f"The model has {len(layers)} layers; the limit is {MAX_LAYERS}.",
+                          code="too_many_layers", params=dict(n=len(layers), limit=MAX_LAYERS))
     first = shapes.get("weight_hh_l0")
     if first is None or "weight_ih_l0" not in shapes:
         raise RnnvizError("The recurrent weights are incomplete: weight_ih_l0 and weight_hh_l0 "
-                          "are both needed.")
+                          "are both needed.", code="incomplete")
     if len(first) != 2 or first[1] == 0 or first[0] % first[1]:
         raise RnnvizError(f"weight_hh_l0 has shape {_shape(first)}, which is not (G·H, H) for "
-                          "G = 1 (RNN), 3 (GRU) or 4 (LSTM).")
+                          "G = 1 (RNN), 3 (GRU) or 4 (LSTM).",
+                          code="hh_shape", params=dict(shape=_shape(first)))
     H = first[1]
     G = first[0] // H
     if G not in RECURRENT_KINDS:
         raise RnnvizError(f"weight_hh_l0 has shape {_shape(first)}: {G} blocks of {H} units, but an "
-                          "RNN has 1, a GRU 3 and an LSTM 4.")
+                          "RNN has 1, a GRU 3 and an LSTM 4.",
+                          code="hh_blocks", params=dict(shape=_shape(first), G=G, H=H))
     if H > MAX_HIDDEN:
-        raise RnnvizError(f"The hidden size is {H}; rnnviz handles up to {MAX_HIDDEN} units.")
+        raise RnnvizError(f"The hidden size is {H}; rnnviz handles up to {MAX_HIDDEN} units.",
+                          code="hidden_big", params=dict(H=H, limit=MAX_HIDDEN))
     kind = RECURRENT_KINDS[G]
     bias = "bias_ih_l0" in shapes
     bidirectional = "weight_hh_l0_reverse" in shapes
@@ -685,40 +753,61 @@ def _check_layers(shapes: dict, notes: list) -> tuple:
             if missing:
                 raise RnnvizError(f"The weights are incomplete: {', '.join(missing)} "
                                   f"{'is' if len(missing) == 1 else 'are'} missing"
-                                  + (f" (layer {layer} needs what layer 0 has)." if layer else "."))
+                                  + (f" (layer {layer} needs what layer 0 has)." if layer else "."),
+                                  code="missing_layer" if layer else "missing",
+                                  params=dict(keys=tuple(missing), layer=layer))
             hh, ih = shapes["weight_hh" + s], shapes["weight_ih" + s]
             if hh != (G * H, H):
                 raise RnnvizError(f"weight_hh{s} has shape {_shape(hh)}, but weight_hh_l0 {_shape(first)} "
-                                  f"means {what}, so it should be ({G * H}, {H}).")
+                                  f"means {what}, so it should be ({G * H}, {H}).",
+                                  code="hh_other", params=dict(key=f"weight_hh{s}",
+                                                               shape=_shape(hh),
+                                                               first=_shape(first), G=G, H=H,
+                                                               rows=G * H))
             if len(ih) != 2 or ih[0] != G * H:
                 raise RnnvizError(f"weight_ih{s} has shape {_shape(ih)}, but weight_hh_l0 "
-                                  f"{_shape(first)} means {what}, so it needs {G * H} rows.")
+                                  f"{_shape(first)} means {what}, so it needs {G * H} rows.",
+                                  code="ih_rows", params=dict(key=f"weight_ih{s}", shape=_shape(ih),
+                                                              first=_shape(first), G=G, H=H,
+                                                              rows=G * H))
             if layer == 0:
                 input_size = ih[1] if input_size is None else input_size
                 if ih[1] != input_size:
                     raise RnnvizError(f"weight_ih{s} has {ih[1]} columns but weight_ih_l0 has "
-                                      f"{input_size}: the two directions disagree on the input size.")
+                                      f"{input_size}: the two directions disagree on the input size.",
+                                      code="directions_input", params=dict(key=f"weight_ih{s}",
+                                                                           cols=ih[1],
+                                                                           input=input_size))
                 if not 1 <= input_size <= MAX_INPUT:
                     raise RnnvizError(f"The input size is {input_size:,} (weight_ih_l0 has "
-                                      f"{input_size:,} columns); rnnviz handles 1 to {MAX_INPUT}.")
+                                      f"{input_size:,} columns); rnnviz handles 1 to {MAX_INPUT}.",
+                                      code="input_size", params=dict(n=f"{input_size:,}",
+                                                                     limit=MAX_INPUT))
             elif ih[1] != H * D:
                 raise RnnvizError(f"weight_ih{s} has shape {_shape(ih)}: layer {layer} reads the "
-                                  f"{H * D} outputs of layer {layer - 1}, so it needs {H * D} columns.")
+                                  f"{H * D} outputs of layer {layer - 1}, so it needs {H * D} columns.",
+                                  code="ih_cols", params=dict(key=f"weight_ih{s}", shape=_shape(ih),
+                                                              layer=layer, below=layer - 1,
+                                                              n=H * D))
             for b in ("bias_ih" + s, "bias_hh" + s) if bias else ():
                 if shapes[b] != (G * H,):
-                    raise RnnvizError(f"{b} has shape {_shape(shapes[b])}; it should be ({G * H},).")
+                    raise RnnvizError(f"{b} has shape {_shape(shapes[b])}; it should be ({G * H},).",
+                                      code="bias_shape", params=dict(key=b, shape=_shape(shapes[b]),
+                                                                     rows=G * H))
         extra = sorted(k for k in shapes if _layer_of(k) == layer and k not in expected)
         if extra:
             raise RnnvizError(f"{', '.join(extra)} do{'es' if len(extra) == 1 else ''} not fit: "
                               f"layer 0 is {'bidirectional' if bidirectional else 'one-directional'}"
-                              f" and {'has' if bias else 'has no'} biases.")
+                              f" and {'has' if bias else 'has no'} biases.",
+                              code="extra", params=dict(keys=tuple(extra)))
     _check_size_caps(kind, int(input_size), int(H), len(layers), bidirectional,
                      sum(math.prod(shape) for shape in shapes.values()))
     if len(layers) > 1:
-        notes.append(f"This model has {len(layers)} layers; layer 0 is shown unless you pick another.")
+        notes.append(Note(f"This model has {len(layers)} layers; layer 0 is shown unless you pick "
+                          "another.", "note_layers", n=len(layers)))
     if kind == "rnn":
-        notes.append("A state_dict does not say whether an nn.RNN used tanh or relu: choose below "
-                     "(tanh is PyTorch's default).")
+        notes.append(Note("A state_dict does not say whether an nn.RNN used tanh or relu: choose below "
+                          "(tanh is PyTorch's default).", "note_rnn_act"))
     return kind, int(H), int(input_size), bias, bidirectional, len(layers)
 
 
@@ -734,10 +823,16 @@ def _check_size_caps(kind, input_size, H, layers, bidirectional, n_params) -> No
             f"float64) and {MAX_LAYER_UNITS:,} hidden units over all layers (layers × H"
             f"{' × 2' if D == 2 else ''}): enough to see gradients vanish or explode, and what one "
             "server can hold and draw for a class. Upload a smaller model, or fewer of its layers.")
+    caps_params = dict(kind=NAMES[kind], params=f"{n_params:,}", layers=layers,
+                       width=f"{H}{' × 2' if D == 2 else ''}", units=f"{units:,}",
+                       max_params=f"{MAX_PARAMS:,}", max_mib=_mib(MAX_PARAMS * 8),
+                       max_units=f"{MAX_LAYER_UNITS:,}")
     if n_params > MAX_PARAMS:
-        raise RnnvizError(f"{what}: too big to read here. {caps}")
+        raise RnnvizError(f"{what}: too big to read here. {caps}",
+                          code="model_params", params=caps_params)
     if units > MAX_LAYER_UNITS:
-        raise RnnvizError(f"{what}, {units:,} in all: too many to draw here. {caps}")
+        raise RnnvizError(f"{what}, {units:,} in all: too many to draw here. {caps}",
+                          code="model_units", params=caps_params)
 
 
 def load_weights(name: str, data: bytes, *, layer: int = 0, activation: str = "tanh",
@@ -757,17 +852,23 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SEP = re.compile(r"\s*[,;]\s*|\s+")
 
 
-def _numbers(tokens, where: str) -> list[float]:
+def _numbers(tokens, where: str, line: int = 0) -> list[float]:
     out = []
     for i, tok in enumerate(tokens, start=1):
         if tok == "":
-            raise RnnvizError(f"Entry {i}{where} is empty (two separators in a row?).")
+            raise RnnvizError(f"Entry {i}{where} is empty (two separators in a row?).",
+                              code="entry_empty_line" if where else "entry_empty",
+                              params=dict(i=i, line=line))
         shown = tok if len(tok) <= 20 else tok[:19] + "…"
         if not _NUMBER.fullmatch(tok):
-            raise RnnvizError(f"Entry {i}{where}, {shown!r}, is not a number (write e.g. 0.5, -2 or 1e-3).")
+            raise RnnvizError(f"Entry {i}{where}, {shown!r}, is not a number (write e.g. 0.5, -2 or 1e-3).",
+                              code="entry_nan_line" if where else "entry_nan",
+                              params=dict(i=i, line=line, token=repr(shown)))
         v = float(tok)
         if not (math.isfinite(v) and abs(v) <= MAX_ABS_INPUT):
-            raise RnnvizError(f"Entry {i}{where}, {shown!r}, is outside −1e6 … 1e6.")
+            raise RnnvizError(f"Entry {i}{where}, {shown!r}, is outside −1e6 … 1e6.",
+                              code="entry_range_line" if where else "entry_range",
+                              params=dict(i=i, line=line, token=repr(shown)))
         out.append(v)
     return out
 
@@ -782,13 +883,14 @@ def parse_sequence(text: str, input_size: int = 1, *, max_steps: int = MAX_SEQUE
     if not isinstance(text, str):
         raise RnnvizError("The pasted sequence must be text.")
     if len(text) > MAX_TEXT:
-        raise RnnvizError(f"The pasted text has {len(text):,} characters; the limit is {MAX_TEXT:,}.")
+        raise RnnvizError(f"The pasted text has {len(text):,} characters; the limit is {MAX_TEXT:,}.",
+                          code="text_long", params=dict(n=f"{len(text):,}", limit=f"{MAX_TEXT:,}"))
     max_steps = min(int(max_steps), MAX_STEPS)
     body = text.strip()
     if input_size == 1 and body.startswith("[") and body.endswith("]"):
         body = body[1:-1].strip()
     if not body:
-        raise RnnvizError("Paste at least one number.")
+        raise RnnvizError("Paste at least one number.", code="paste_empty")
     if input_size == 1:
         values = _numbers(_SEP.split(body), "")
         x = np.array(values, dtype=np.float64)[:, None]  # (T,) -> (T, 1)
@@ -796,16 +898,20 @@ def parse_sequence(text: str, input_size: int = 1, *, max_steps: int = MAX_SEQUE
         rows = []
         lines = [ln for ln in body.splitlines() if ln.strip()]
         if len(lines) > max_steps:
-            raise RnnvizError(f"The sequence has {len(lines)} steps; the limit is {max_steps}.")
+            raise RnnvizError(f"The sequence has {len(lines)} steps; the limit is {max_steps}.",
+                              code="seq_long", params=dict(n=len(lines), limit=max_steps))
         for n, line in enumerate(lines, start=1):
-            row = _numbers(_SEP.split(line.strip()), f" on line {n}")
+            row = _numbers(_SEP.split(line.strip()), f" on line {n}", n)
             if len(row) != input_size:
                 raise RnnvizError(f"Line {n} has {len(row)} number{'s' if len(row) != 1 else ''}; "
-                                  f"this model reads {input_size} per step (one step per line).")
+                                  f"this model reads {input_size} per step (one step per line).",
+                                  code="line_count", params=dict(line=n, n=len(row),
+                                                                 size=input_size))
             rows.append(row)
         x = np.array(rows, dtype=np.float64)  # (T, I)
     if x.shape[0] > max_steps:
-        raise RnnvizError(f"The sequence has {x.shape[0]} steps; the limit is {max_steps}.")
+        raise RnnvizError(f"The sequence has {x.shape[0]} steps; the limit is {max_steps}.",
+                          code="seq_long", params=dict(n=x.shape[0], limit=max_steps))
     return x
 
 
