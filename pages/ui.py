@@ -102,6 +102,10 @@ TEXT = {
     "ui_at_least": "at least",
     "ui_failed": "This setting could not be drawn.",
     "ui_failed_reset": "Open this lesson with its default settings",
+    # rnnviz errors by code (error_text), for any page; shown in Chinese runs (English runs
+    # show the library's own sentence, of which these are the templates)
+    "lib_overflow": "The forward pass overflowed at step {step}: the state stopped being "
+                    "finite (the activations grew past 1e308).",
 }
 TEXT_ZH = {
     "ui_reset": "恢复默认设置",
@@ -121,6 +125,7 @@ TEXT_ZH = {
     "ui_at_least": "不小于",
     "ui_failed": "这组设置没能画出来。",
     "ui_failed_reset": "用默认设置重新打开本课",
+    "lib_overflow": "前向计算在第 {step} 步溢出：状态不再是有限值（激活值超过了 1e308）。",
 }
 
 
@@ -820,19 +825,40 @@ def _open_bare(current: tuple[str, tuple[str, ...]] | None) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-def show_error(exc: BaseException) -> None:
-    """An error the student can read: the message in st.error, never a traceback."""
-    message = str(exc).strip() or type(exc).__name__
-    st.error(escape_md(message, limit=500))
+def error_text(exc: BaseException, text: Mapping[str, str] | None = None) -> str:
+    """An error's sentence in this run's language.
+
+    rnnviz says what went wrong in English (`str(exc)`); an error that also carries a
+    `code` and its `params` (rnnviz/errors.py) is said in Chinese from the page's
+    ``TEXT["lib_<code>"]`` (a page passes its TEXT), else from this module's own table
+    (errors any page can meet, like a forward pass that overflows). An error without a
+    code, or one no table says, keeps its English sentence.
+    """
+    code = getattr(exc, "code", "") or ""
+    params = getattr(exc, "params", None) or {}
+    if code and i18n.lang() != i18n.DEFAULT:
+        template = {**text_(), **(text or {})}.get(f"lib_{code}")
+        if template is not None:
+            try:
+                return template.format(**params)
+            except (KeyError, IndexError, ValueError):  # a table behind the library: English
+                _LOGGER.warning("lib_%s does not fit the params %s", code, sorted(params))
+    return str(exc).strip() or type(exc).__name__
+
+
+def show_error(exc: BaseException, text: Mapping[str, str] | None = None) -> None:
+    """An error the student can read, in the page's language: st.error, never a traceback."""
+    st.error(escape_md(error_text(exc, text), limit=500))
 
 
 @contextmanager
-def guard() -> Iterator[None]:
-    """`with ui.guard(): ...` shows a ValueError (rnnviz.RnnvizError is one) and stops the page."""
+def guard(text: Mapping[str, str] | None = None) -> Iterator[None]:
+    """`with ui.guard(TEXT): ...` shows a ValueError (rnnviz.RnnvizError is one) in the
+    page's language (error_text) and stops the page."""
     try:
         yield
     except ValueError as exc:
-        show_error(exc)
+        show_error(exc, text)
         st.stop()
 
 

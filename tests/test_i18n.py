@@ -400,3 +400,44 @@ def test_framework_messages_follow_the_language():
     assert "不是 2–2000 之间的整数" in at.warning[0].value
     at = run_page("pages/bptt.py", {"T": "abc", "lang": "en"})
     assert "not a whole number in 2–2000" in at.warning[0].value
+
+
+# ------------------------------------------------------------ library messages
+class _Coded(ValueError):
+    """An rnnviz error as rnnviz/errors.py makes them: English sentence, code, params."""
+
+    def __init__(self, message, code="", params=None):
+        super().__init__(message)
+        self.code, self.params = code, dict(params or {})
+
+
+ERROR_PAGE = """
+import streamlit as st
+from pages import i18n, ui
+from tests.test_i18n import _Coded
+TEXT = i18n.pick({"lib_mine": "Mine is {n}."}, {"lib_mine": "我的是 {n}。"})
+which = st.query_params.get("which")
+with ui.guard(TEXT):
+    if which == "overflow":
+        raise _Coded("The forward pass overflowed at step 7: ...", "overflow", {"step": 7})
+    if which == "mine":
+        raise _Coded("Mine is 3.", "mine", {"n": 3})
+    if which == "bad":
+        raise _Coded("Mine is 3.", "mine", {"m": 3})  # params that do not fit the table
+    raise _Coded("Nobody translated this.", "unknown")
+"""
+
+
+@pytest.mark.parametrize("which, en, zh", [
+    ("overflow", "The forward pass overflowed at step 7", "前向计算在第 7 步溢出"),
+    ("mine", "Mine is 3", "我的是 3"),
+    ("bad", "Mine is 3", "Mine is 3"),
+    ("unknown", "Nobody translated this", "Nobody translated this"),
+])
+def test_library_errors_are_said_in_the_page_language(which, en, zh):
+    """An error with a code is said from the page's TEXT["lib_<code>"] (or ui's own) in a
+    Chinese run, and in the library's English otherwise or when no table fits."""
+    for lang, want in (("en", en), ("zh", zh)):
+        at = run_script(ERROR_PAGE, {"which": which, "lang": lang})
+        assert not at.exception
+        assert [e.value for e in at.error] and want in at.error[0].value.replace("\\", ""), (lang, at.error)
