@@ -109,3 +109,20 @@ def test_without_lang_the_browser_language_decides(browser, base_url):
         assert labels(page) == EN_TITLES
     finally:
         context.close()
+
+
+def test_a_chinese_font_for_the_browser_and_the_charts():
+    """tests/run.sh installs fonts-noto-cjk (without it chromium draws the Chinese pages as
+    boxes), and the charts' font list names a Chinese font of every students' system."""
+    import shutil
+    import subprocess
+
+    from rnnviz.figures import style
+
+    if shutil.which("fc-list"):
+        families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+                                  text=True, timeout=30).stdout
+        assert "Noto Sans CJK SC" in families, "fonts-noto-cjk is not installed"
+    for font in ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC"):
+        assert f"'{font}'" in style.FONT_FAMILY, font  # macOS, Windows, Linux/Android
+    assert style.FONT_FAMILY.rstrip().endswith("sans-serif")
