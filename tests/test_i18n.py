@@ -441,3 +441,27 @@ def test_library_errors_are_said_in_the_page_language(which, en, zh):
         at = run_script(ERROR_PAGE, {"which": which, "lang": lang})
         assert not at.exception
         assert [e.value for e in at.error] and want in at.error[0].value.replace("\\", ""), (lang, at.error)
+
+
+# ------------------------------------------------------------------------- README.zh
+def _lesson_rows(path) -> list[list[str]]:
+    from tests.page_tables import ROOT
+
+    text = (ROOT / path).read_text(encoding="utf-8")
+    table = text[text.index("| --- | --- | --- |"):].split("\n\n")[0].splitlines()[1:]
+    return [[cell.strip() for cell in row.strip().strip("|").split("|")] for row in table]
+
+
+def test_the_chinese_readme_mirrors_the_lesson_table():
+    """README.zh.md's lesson table has README's rows, the lessons' Chinese titles in the
+    same order, and every number of each English row; README links to it."""
+    from pages.lessons import LESSONS
+    from tests.page_tables import ROOT
+
+    en, zh = _lesson_rows("README.md"), _lesson_rows("README.zh.md")
+    assert [row[1] for row in en] == [x.title for x in LESSONS[1:]]
+    assert [row[1] for row in zh] == [x.title_zh for x in LESSONS[1:]]
+    for e, z in zip(en, zh):
+        assert not numbers(e[2]) - numbers(z[2]), (e[1], sorted(numbers(e[2]) - numbers(z[2])))
+    assert "README.zh.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "lang=zh" in (ROOT / "README.zh.md").read_text(encoding="utf-8")
