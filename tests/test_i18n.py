@@ -19,8 +19,9 @@ English sentence, in its text or in its figures.
 What counts as English (`english`): a run of two or more plain English words (letters
 only, not an acronym like LSTM, not a CamelCase name like PyTorch, not a code name with
 `_` `.` or digits like W_hh, nn.LSTM, torch.save), after taking out LaTeX ($…$, st.latex),
-`code`, URLs, HTML tags, `{placeholders}` and plotly's `%{…}`, and quoted titles
-(“…”, "…": the article quotes paper titles in English). In figure labels one plain word
+`code`, URLs, HTML tags, `{placeholders}` and plotly's `%{…}`, and cited titles (quoted
+“…”, "…", 《…》 or in single-star italics *…*: the article quotes paper titles in English,
+and so do the pages) and VENUES. In figure labels one plain word
 of three letters or more is enough. ALLOWED lists the words that are not English prose:
 function names, proper names, units.
 """
@@ -60,7 +61,9 @@ _CODE = re.compile(r"`[^`]*`")
 _URL = re.compile(r"https?://\S+|\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _FIELD = re.compile(r"%\{[^}]*\}|(?<![A-Za-z0-9_^}\\])\{[^{}]*\}")
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|(?<![*\w])\*(?!\*)[^*\n]+(?<!\*)\*(?![*\w])")
+# venues cited beside a title (a journal's name is not translated either)
+VENUES = ("Signal Processing", "Neural Computation", "Neural Networks")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.'’-]*[A-Za-z0-9_]|[A-Za-z]")
 
 
@@ -84,6 +87,8 @@ def english(text: str, strict: bool = False) -> list[str]:
     text = text.replace("{{", " ").replace("}}", " ")
     text = _FIELD.sub(" ", text)
     text = _QUOTED.sub(" ", text)
+    for venue in VENUES:
+        text = text.replace(venue, " ")
     text = text.replace("\\", "")  # markdown escapes (ui.escape_md)
     found, run, end = [], [], None
     for m in _TOKEN.finditer(text):
@@ -106,6 +111,9 @@ def test_the_english_detector():
     assert english("上传 nn.LSTM 或 torch.save(model.state_dict(), 'model.pt') 保存的文件") == []
     assert english("$W_{hh}$ 的谱半径 ρ，tanh 与 ReLU，PyTorch 与 Keras，LSTM 与 GRU") == []
     assert english("Hochreiter & Schmidhuber 在论文“Long short-term memory”中提出") == []
+    assert english("Schuster & Paliwal (1997), *Bidirectional recurrent neural networks*, "
+                   "IEEE Trans. Signal Processing 45(11)。") == []
+    assert english("**LSTM keeps**: forget bias 3") == ["forget bias"]  # bold is not a title
     assert english("链接里的 T\\=abc 不是 2–2000 之间的整数") == []
     assert english("梯度 (steps back)") == ["steps back"]
     assert english("步数 step", strict=True) == ["step"]
