@@ -188,11 +188,27 @@ def test_page_tables_have_their_chinese_twin(page):
     assert not problems, "\n".join(problems)
 
 
-def test_framework_tables_have_their_chinese_twin():
-    from pages import chart, ui
+def _framework_modules() -> list[str]:
+    """pages/*.py that are imported, not run as pages (ui, chart, lessons, …): any of them
+    with a TEXT table shows it on every page."""
+    from tests.page_tables import ROOT
 
-    problems = table_problems("ui", ui.TEXT, ui.TEXT_ZH) + table_problems("chart", chart.TEXT, chart.TEXT_ZH)
+    return sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem not in PAGES)
+
+
+@pytest.mark.parametrize("module", _framework_modules())
+def test_framework_tables_have_their_chinese_twin(module):
+    import importlib
+
+    m = importlib.import_module(f"pages.{module}")
+    if not hasattr(m, "TEXT"):
+        return
+    problems = table_problems(module, m.TEXT, getattr(m, "TEXT_ZH", None))
     assert not problems, "\n".join(problems)
+
+
+def test_framework_modules_include_ui_and_chart():
+    assert {"ui", "chart", "i18n", "lessons"} <= set(_framework_modules())
 
 
 def test_lessons_table_in_both_languages():
