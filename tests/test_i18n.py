@@ -20,8 +20,8 @@ What counts as English (`english`): a run of two or more plain English words (le
 only, not an acronym like LSTM, not a CamelCase name like PyTorch, not a code name with
 `_` `.` or digits like W_hh, nn.LSTM, torch.save), after taking out LaTeX ($…$, st.latex),
 `code`, URLs, HTML tags, `{placeholders}` and plotly's `%{…}`, and cited titles (quoted
-“…”, "…", 《…》 or in single-star italics *…*: the article quotes paper titles in English,
-and so do the pages) and VENUES. In figure labels one plain word
+“…”, "…", 《…》, in single-star italics *…*, or after a reference's year "(2000), …" up to
+the next ；/。/(: the article quotes paper titles in English, and so do the pages) and VENUES. In figure labels one plain word
 of three letters or more is enough. ALLOWED lists the words that are not English prose:
 function names, proper names, units.
 """
@@ -62,6 +62,8 @@ _URL = re.compile(r"https?://\S+|\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _FIELD = re.compile(r"%\{[^}]*\}|(?<![A-Za-z0-9_^}\\])\{[^{}]*\}")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|(?<![*\w])\*(?!\*)[^*\n]+(?<!\*)\*(?![*\w])")
+# a reference's title after its year: "Gers, Schmidhuber & Cummins (2000), Learning to Forget；"
+_CITED = re.compile(r"\(\d{4}[a-z]?\)[,，]\s*[^；;。（(\n]+")
 # venues cited beside a title (a journal's name is not translated either)
 VENUES = ("Signal Processing", "Neural Computation", "Neural Networks")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.'’-]*[A-Za-z0-9_]|[A-Za-z]")
@@ -87,6 +89,7 @@ def english(text: str, strict: bool = False) -> list[str]:
     text = text.replace("{{", " ").replace("}}", " ")
     text = _FIELD.sub(" ", text)
     text = _QUOTED.sub(" ", text)
+    text = _CITED.sub(" ", text)
     for venue in VENUES:
         text = text.replace(venue, " ")
     text = text.replace("\\", "")  # markdown escapes (ui.escape_md)
@@ -114,6 +117,8 @@ def test_the_english_detector():
     assert english("Schuster & Paliwal (1997), *Bidirectional recurrent neural networks*, "
                    "IEEE Trans. Signal Processing 45(11)。") == []
     assert english("**LSTM keeps**: forget bias 3") == ["forget bias"]  # bold is not a title
+    assert english("Gers, Schmidhuber & Cummins (2000), Learning to Forget；Cho et al. (2014)。") == []
+    assert english("Cho et al. (2014) showed that the gate helps。") == ["showed that the gate helps"]
     assert english("链接里的 T\\=abc 不是 2–2000 之间的整数") == []
     assert english("梯度 (steps back)") == ["steps back"]
     assert english("步数 step", strict=True) == ["step"]
