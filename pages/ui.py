@@ -36,7 +36,8 @@ markdown. Parameters that are not controls of the page are ignored. A page may d
 relations between its controls (``relations=[ui.Relation("w", "<=", "T")]``): a link or a
 slider that breaks one moves the first key to the other's value, with the same note.
 
-Across pages, nothing follows a student from lesson to lesson, not even the seed or T.
+Across pages, nothing follows a student from lesson to lesson, not even the seed or T
+(the language, `lang`, is the one exception: pages/i18n.py keeps it in every page's URL).
 Pages share keys (T, H, cell, lr, seed, …) with different limits, options and defaults,
 and Streamlit 1.67 hands a bound widget's value to the next page's widget of the same key
 (it keeps it under the key in session state and writes it into the new page's URL); on
