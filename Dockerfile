@@ -13,6 +13,13 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 
+# A CJK font: the app draws nothing itself (charts render in the students' browsers, which
+# bring their own fonts), but screenshots or image exports made inside the container would
+# show the Chinese pages (lang=zh) as empty boxes without one.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 # torch first, from PyTorch's CPU-only index: PyPI's torch wheel pulls ~3 GB of CUDA
 # libraries no lesson uses. requirements.txt then finds torch==2.13.0 satisfied
 # (2.13.0+cpu) and installs the other exact pins.

@@ -5,8 +5,8 @@ Run with ``streamlit run app.py``. Pages and sections come from pages/lessons.py
 
 import streamlit as st
 
-from pages import ui
-from pages.lessons import LESSONS, SECTIONS
+from pages import i18n, ui
+from pages.lessons import LESSONS, SECTIONS, section_title
 
 st.set_page_config(layout="wide", page_title="rnnviz", page_icon=":material/timeline:")
 
@@ -22,17 +22,19 @@ def _one_blas_thread():
 
 
 _one_blas_thread()
+i18n.start_run()  # the language of this run, decided before any title is drawn
 
 nav = {}
 for section in SECTIONS:
     pages = [
-        st.Page(lesson.file, title=lesson.title, icon=lesson.icon, default=(i == 0 and section == SECTIONS[0]))
+        st.Page(lesson.file, title=lesson.shown_title(), icon=lesson.icon, default=(i == 0 and section == SECTIONS[0]))
         for i, lesson in enumerate(x for x in LESSONS if x.section == section)
     ]
     if pages:
-        nav[section] = pages
+        nav[section_title(section)] = pages
 
 page = st.navigation(nav)
+i18n.switch(st.sidebar)  # English | 中文, above the page's controls
 ui.entered_page(page.url_path)  # a new page opens on its own settings, not the last page's
 try:
     page.run()

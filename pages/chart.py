@@ -36,9 +36,14 @@ import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+from pages import i18n
+
 TEXT = {
     # shown in the chart's place when plotly.js fails to load or to draw the figure
     "failed": "This chart could not be drawn ({reason}). Reload the page to try again.",
+}
+TEXT_ZH = {
+    "failed": "这张图没能画出来（{reason}）。请刷新页面再试一次。",
 }
 
 PLOT_CONFIG = {
@@ -88,15 +93,16 @@ _plotly_src()
 def payload(fig: go.Figure, src: str) -> bytes:
     """The bytes the chart's JavaScript gets for ``fig``, made once per figure object.
     A figure is not changed after it has been plotted (cached figures are shared)."""
+    failed = i18n.pick(TEXT, TEXT_ZH)["failed"]  # this module is imported once: pick per call
     cached = getattr(fig, "_rnnviz_chart", None)
-    if cached is not None and cached[0] == src:
+    if cached is not None and cached[0] == (src, failed):
         return cached[1]
     height = int(fig.layout.height or DEFAULT_HEIGHT)
     head = json.dumps({"height": height, "src": src, "config": PLOT_CONFIG,
-                       "text": TEXT["failed"]})
+                       "text": failed})
     body = pio.to_json(fig, validate=False)  # numpy arrays as {dtype, bdata}
     data = (head[:-1] + ', "figure": ' + body + "}").encode()
-    fig._rnnviz_chart = (src, data)  # a plotly figure takes "_" attributes; same if raced
+    fig._rnnviz_chart = ((src, failed), data)  # a plotly figure takes "_" attributes; same if raced
     return data
 
 

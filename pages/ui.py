@@ -36,7 +36,8 @@ markdown. Parameters that are not controls of the page are ignored. A page may d
 relations between its controls (``relations=[ui.Relation("w", "<=", "T")]``): a link or a
 slider that breaks one moves the first key to the other's value, with the same note.
 
-Across pages, nothing follows a student from lesson to lesson, not even the seed or T.
+Across pages, nothing follows a student from lesson to lesson, not even the seed or T
+(the language, `lang`, is the one exception: pages/i18n.py keeps it in every page's URL).
 Pages share keys (T, H, cell, lr, seed, …) with different limits, options and defaults,
 and Streamlit 1.67 hands a bound widget's value to the next page's widget of the same key
 (it keeps it under the key in session state and writes it into the new page's URL); on
@@ -73,16 +74,17 @@ import streamlit as st
 
 from streamlit.logger import get_logger
 
-from pages import chart
+from pages import chart, i18n
 
 _LOGGER = get_logger(__name__)
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
 SEED_MAX = 2**31 - 1
-RESERVED = ("page", "items", "replace", "as_dict", "embed", "embed_options")  # Settings / Streamlit names
+RESERVED = ("page", "items", "replace", "as_dict", "embed", "embed_options", i18n.PARAM)  # Settings / Streamlit / i18n names
 
-# Framework strings. A page's TEXT may override "ui_reset", "ui_presets" and "ui_url_ignored";
-# the sentences about refused URL values are read from here (translate them here).
+# Framework strings, in both languages (read through text_() at each call). A page's TEXT may
+# override "ui_reset", "ui_presets" and "ui_url_ignored"; the sentences about refused URL
+# values are read from here.
 TEXT = {
     "ui_reset": "Reset to defaults",
     "ui_presets": "Presets",
@@ -101,7 +103,37 @@ TEXT = {
     "ui_at_least": "at least",
     "ui_failed": "This setting could not be drawn.",
     "ui_failed_reset": "Open this lesson with its default settings",
+    # rnnviz errors by code (error_text), for any page; shown in Chinese runs (English runs
+    # show the library's own sentence, of which these are the templates)
+    "lib_overflow": "The forward pass overflowed at step {step}: the state stopped being "
+                    "finite (the activations grew past 1e308).",
 }
+TEXT_ZH = {
+    "ui_reset": "恢复默认设置",
+    "ui_presets": "预设",
+    "ui_url_ignored": "链接里有几项设置没有采用：",
+    "ui_problem": "链接里的 {given} {why}，已改用 {default}",
+    "ui_repeated": "出现了 {n} 次",
+    "ui_not_whole": "不是 {lo}–{hi} 之间的整数",
+    "ui_not_number": "不是 {lo}–{hi} 之间的数",
+    "ui_not_option": "不在可选值 {opts} 之中",
+    "ui_not_bool": "既不是 true 也不是 false",
+    "ui_adjusted": "有几项设置做了调整，以符合本课的取值范围：",
+    "ui_off_step": "链接里的 {given} 不在滑块的刻度（步长 {step}）上，已改用最近的 {value}",
+    "ui_out_of_table": "{given} 超出了本课的设置范围，已改用 {default}",
+    "ui_relation": "{given} 必须{op} {other}，已改用 {value}",
+    "ui_at_most": "不大于",
+    "ui_at_least": "不小于",
+    "ui_failed": "这组设置没能画出来。",
+    "ui_failed_reset": "用默认设置重新打开本课",
+    "lib_overflow": "前向计算在第 {step} 步溢出：状态不再是有限值（激活值超过了 1e308）。",
+}
+
+
+def text_() -> Mapping[str, str]:
+    """The framework strings in this run's language (this module is imported once per
+    process, so the choice is made at each call, not at import)."""
+    return i18n.pick(TEXT, TEXT_ZH)
 
 
 # --------------------------------------------------------------------------- the table
@@ -256,14 +288,14 @@ class Control:
 
     def _reason(self) -> str:
         if self.kind in ("int", "seed"):
-            return TEXT["ui_not_whole"].format(lo=_fmt(self.min), hi=_fmt(self.max))
+            return text_()["ui_not_whole"].format(lo=_fmt(self.min), hi=_fmt(self.max))
         if self.kind == "float":
-            return TEXT["ui_not_number"].format(lo=_fmt(self.min), hi=_fmt(self.max))
+            return text_()["ui_not_number"].format(lo=_fmt(self.min), hi=_fmt(self.max))
         if self.kind == "toggle":
-            return TEXT["ui_not_bool"]
+            return text_()["ui_not_bool"]
         opts = [_fmt(o) if self.kind == "log" else o for o in self.option_keys]
         shown = ", ".join(opts[:8]) + (", …" if len(opts) > 8 else "")
-        return TEXT["ui_not_option"].format(opts=shown)
+        return text_()["ui_not_option"].format(opts=shown)
 
     def url_text(self, value: Any) -> str:
         """How the value is written in the URL and on the widget."""
@@ -447,9 +479,9 @@ def apply_relations(
             values[r.key] = c.default
             values[r.other] = by_key[r.other].default
             new = c.default
-        op = TEXT["ui_at_most"] if r.op == "<=" else TEXT["ui_at_least"]
+        op = text_()["ui_at_most"] if r.op == "<=" else text_()["ui_at_least"]
         other = escape_md(f"{r.other}={by_key[r.other].url_text(bound)}")
-        notes.append((r.key, TEXT["ui_relation"].format(
+        notes.append((r.key, text_()["ui_relation"].format(
             given=given, op=op, other=other, value=escape_md(c.url_text(new)))))
     return values, notes
 
@@ -490,7 +522,7 @@ def _read_url(spec, get_all):
         if not raw:
             continue
         if len(raw) > 1:
-            why = TEXT["ui_repeated"].format(n=len(raw))
+            why = text_()["ui_repeated"].format(n=len(raw))
             problems.append((c.key, _problem(c, raw[0], why)))
             continue
         ok, v = c.parse(raw[0])
@@ -501,7 +533,7 @@ def _read_url(spec, get_all):
         if snapped is not None:
             values[c.key] = snapped
             snapped_keys.add(c.key)
-            problems.append((c.key, TEXT["ui_off_step"].format(
+            problems.append((c.key, text_()["ui_off_step"].format(
                 given=escape_md(f"{c.key}={raw[0].strip()}"), step=escape_md(_fmt(c.step)),
                 value=escape_md(c.url_text(snapped)))))
         else:
@@ -510,7 +542,7 @@ def _read_url(spec, get_all):
 
 
 def _problem(c: Control, raw: str, why: str) -> str:
-    return TEXT["ui_problem"].format(
+    return text_()["ui_problem"].format(
         given=escape_md(f"{c.key}={raw}"), why=escape_md(why), default=escape_md(c.url_text(c.default))
     )
 
@@ -616,7 +648,7 @@ def controls(
     spec = _check_spec(spec)
     relations = _check_relations(spec, relations)
     presets = check_presets(spec, presets or {}, relations)
-    text = {**TEXT, **(text or {})}
+    text = {**text_(), **(text or {})}
     where = st.sidebar if where is None else where
     st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
@@ -704,7 +736,7 @@ def _values_before_widgets(
         else:  # a value no check let through: say so, use the default
             shown = st.session_state[c.key]
             shown = c.url_text(shown) if isinstance(shown, (int, float, str)) else str(type(shown))
-            notes.append(TEXT["ui_out_of_table"].format(
+            notes.append(text_()["ui_out_of_table"].format(
                 given=escape_md(f"{c.key}={shown}"), default=escape_md(c.url_text(c.default))))
             values[c.key] = c.default
             push.add(c.key)
@@ -770,13 +802,13 @@ def page_failed(page: Any, exc: Exception) -> None:
     if isinstance(exc, ScriptControlException):  # pragma: no cover - a BaseException
         raise exc
     _LOGGER.error("Page %s failed", getattr(page, "url_path", page), exc_info=exc)
-    st.error(TEXT["ui_failed"], icon=":material/error:")
-    st.button(TEXT["ui_failed_reset"], key="_ui.failed.reset", type="tertiary",
+    st.error(text_()["ui_failed"], icon=":material/error:")
+    st.button(text_()["ui_failed_reset"], key="_ui.failed.reset", type="tertiary",
               icon=":material/restart_alt:", on_click=_open_bare, args=(st.session_state.get(_CURRENT),))
 
 
 def _open_bare(current: tuple[str, tuple[str, ...]] | None) -> None:
-    """The failed page again on its bare URL: no query, no memory, its defaults."""
+    """The failed page again on its bare URL (but for `lang`): no memory, its defaults."""
     from streamlit.runtime.state.session_state_proxy import get_session_state
 
     st.session_state.pop(_DRAWN, None)  # the next run comes to the page afresh
@@ -787,25 +819,47 @@ def _open_bare(current: tuple[str, tuple[str, ...]] | None) -> None:
         st.session_state[_MEMORY] = memory
     with get_session_state().query_params() as qp:
         for key in list(qp._query_params):
-            qp.discard_param_no_forward_msg(key)
+            if key != i18n.PARAM:  # the language stays (pages/i18n.py)
+                qp.discard_param_no_forward_msg(key)
         qp._initial_query_params.clear()
         qp._send_query_param_msg()
 
 
 # --------------------------------------------------------------------------- helpers
-def show_error(exc: BaseException) -> None:
-    """An error the student can read: the message in st.error, never a traceback."""
-    message = str(exc).strip() or type(exc).__name__
-    st.error(escape_md(message, limit=500))
+def error_text(exc: BaseException, text: Mapping[str, str] | None = None) -> str:
+    """An error's sentence in this run's language.
+
+    rnnviz says what went wrong in English (`str(exc)`); an error that also carries a
+    `code` and its `params` (rnnviz/errors.py) is said in Chinese from the page's
+    ``TEXT["lib_<code>"]`` (a page passes its TEXT), else from this module's own table
+    (errors any page can meet, like a forward pass that overflows). An error without a
+    code, or one no table says, keeps its English sentence.
+    """
+    code = getattr(exc, "code", "") or ""
+    params = getattr(exc, "params", None) or {}
+    if code and i18n.lang() != i18n.DEFAULT:
+        template = {**text_(), **(text or {})}.get(f"lib_{code}")
+        if template is not None:
+            try:
+                return template.format(**params)
+            except (KeyError, IndexError, ValueError):  # a table behind the library: English
+                _LOGGER.warning("lib_%s does not fit the params %s", code, sorted(params))
+    return str(exc).strip() or type(exc).__name__
+
+
+def show_error(exc: BaseException, text: Mapping[str, str] | None = None) -> None:
+    """An error the student can read, in the page's language: st.error, never a traceback."""
+    st.error(escape_md(error_text(exc, text), limit=500))
 
 
 @contextmanager
-def guard() -> Iterator[None]:
-    """`with ui.guard(): ...` shows a ValueError (rnnviz.RnnvizError is one) and stops the page."""
+def guard(text: Mapping[str, str] | None = None) -> Iterator[None]:
+    """`with ui.guard(TEXT): ...` shows a ValueError (rnnviz.RnnvizError is one) in the
+    page's language (error_text) and stops the page."""
     try:
         yield
     except ValueError as exc:
-        show_error(exc)
+        show_error(exc, text)
         st.stop()
 
 

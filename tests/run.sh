@@ -19,20 +19,22 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 started=$(date +%s)
 say() { printf '\n== %s  [%ss]\n' "$*" "$(( $(date +%s) - started ))"; }
 
-# 1. Debian's chromium (Playwright's own browser download fails on these machines), and
-#    nginx for deploy/cluster.sh (tests/test_cluster.py).
+# 1. Debian's chromium (Playwright's own browser download fails on these machines), a CJK
+#    font so the Chinese pages (lang=zh) render in it, and nginx for deploy/cluster.sh
+#    (tests/test_cluster.py).
 apt_install() {  # as root or through password-less sudo; apt-get update retried once
   "$@" apt-get update || { sleep 10; "$@" apt-get update; }
-  "$@" apt-get install -y chromium chromium-driver nginx
+  "$@" apt-get install -y chromium chromium-driver fonts-noto-cjk nginx
 }
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/sbin/nginx ]; then
-  say "apt-get install chromium chromium-driver nginx"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/sbin/nginx ] \
+   || ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+  say "apt-get install chromium chromium-driver fonts-noto-cjk nginx"
   if [ "$(id -u)" -eq 0 ]; then
     apt_install
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
     apt_install sudo -n
   else
-    echo "tests/run.sh: cannot install chromium/nginx (not root, no sudo): browser and" \
+    echo "tests/run.sh: cannot install chromium/fonts/nginx (not root, no sudo): browser and" \
          "cluster tests will skip (and fail under CI=true)" >&2
   fi
 fi

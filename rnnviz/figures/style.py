@@ -42,7 +42,11 @@ DIVERGING = [[0.0, "#0072B2"], [0.5, "#FFFFFF"], [1.0, "#D55E00"]]
 # the same as a list of [fraction, colour], as plotly.py's validation expands the name (for
 # figures built without validation, style.figure)
 SEQUENTIAL_SCALE = [list(stop) for stop in go.layout.Coloraxis(colorscale=SEQUENTIAL).colorscale]
-FONT_FAMILY = "Inter, 'Source Sans Pro', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+# Latin fonts first, then a Simplified Chinese font of every system a student may bring (the
+# browser falls back glyph by glyph down the list): macOS/iOS, Windows, Linux and Android.
+FONT_FAMILY = ("Inter, 'Source Sans Pro', system-ui, -apple-system, 'Segoe UI', 'PingFang SC', "
+               "'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', "
+               "'Noto Sans SC', 'WenQuanYi Micro Hei', sans-serif")
 BASE_FONT = 18
 TICK_FONT = 16
 AXIS_TITLE_FONT = 20
