@@ -203,7 +203,7 @@ def _scaled(obj: Any, k: float, parent: str) -> Any:
                 or (parent == "pad" and key in ("t", "b", "l", "r"))
                 or key in _PX_KEYS
             ):
-                out[key] = v * k if isinstance(v, float) else round(v * k)
+                out[key] = v * k
             else:
                 out[key] = _scaled(v, k, key)
         return out
