@@ -141,21 +141,26 @@ def sidebar_state() -> str:
     return "collapsed" if presenting() else "auto"
 
 
-# Static CSS (no user text). Streamlit 1.67's test ids.
+# Static CSS (no user text). Streamlit 1.67's test ids; the toolbar itself stays, as it
+# holds the button that opens the collapsed sidebar (stExpandSidebarButton).
 _PRESENT_CSS = """<style>
 html { font-size: 20px !important; }
-[data-testid="stToolbar"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"],
+[data-testid="stToolbarActions"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"],
 [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
 [data-testid="stHeader"] { background: transparent !important; height: 2.5rem !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-left: 2rem !important;
   padding-right: 2rem !important; max-width: none !important; }
 </style>"""
-# Every view: on a phone (≤ 640 px) less padding, and wide tables/code scroll inside themselves.
+# Every view, on a phone (≤ 640 px wide): less padding; a chart keeps 600 px of width (its
+# title, legend and axis titles are laid out for that; at 366 px plotly cut them off) and
+# scrolls sideways in its own box, as a long equation does.
 _NARROW_CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important;
     padding-right: 0.75rem !important; }
   [data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+  [data-testid="stElementContainer"]:has([data-testid="rnnvizChart"]) { overflow-x: auto; }
+  [data-testid="rnnvizChart"] { min-width: 600px; }
 }
 </style>"""
 
