@@ -113,6 +113,86 @@ fig = gates.lines(np.arange($T), [
 fig.show()
 """
 
+_LSTM_VARIANTS = """
+import numpy as np
+from rnnviz import lesson_gates as lg
+from rnnviz import make_input
+from rnnviz.figures import gates
+
+# the four LSTMs of the lesson on the same weights, and PyTorch's with one bias b_ih + b_hh
+cells = lg.lstm_variant_cells($H, init=$init, scale=$scale, scale_by=$by, forget_bias=$fb,
+                              seed=$seed)
+x = make_input($T, 1, scale=$xs, seed=$seed)
+_, forget, one = lg.two_bias_runs(cells["forget"], x, $loss, $seed)
+runs = {v: forget if v == "forget" else lg.run_gated(cells[v], x, loss=$loss, loss_seed=$seed)
+        for v in lg.LSTM_VARIANTS}
+series = [{"name": v, "y": run.log10_norm_c} for v, run in runs.items()]
+series.append({"name": "one bias", "y": one.log10_norm_c, "dash": "dash"})
+fig = gates.lines(np.arange($T), series, title="‖∂C/∂c_k‖", x_title="step k",
+                  y_title="log10 norm", height=480, legend_below=True)
+fig.show()
+"""
+
+_GRU_VARIANTS = """
+import numpy as np
+from rnnviz import lesson_gates as lg
+from rnnviz import make_cell, make_input
+from rnnviz.figures import gates
+
+# PyTorch's GRU (reset after W_hn h) and the 2014 paper's (reset before), on the same weights
+x = make_input($T, 1, scale=$xs, seed=$seed)
+cells = [lg.add_gate_bias(make_cell("gru", $H, 1, variant=v, init=$init, scale=$scale,
+                                    scale_by=$by, seed=$seed), "z", $zb)
+         for v in ("before", "after")]
+runs, gap = lg.run_pair(*cells, x, loss=$loss, loss_seed=$seed)
+series = []
+for v, run in zip(("before", "after"), runs):
+    series.append({"name": f"{v}: ‖∂C/∂h_k‖", "y": run.log10_norm_h})
+    series.append({"name": f"{v}: through z only", "y": run.log10_path, "dash": "dash"})
+fig = gates.lines(np.arange($T), series, title="Gradient norms", x_title="step k",
+                  y_title="log10 norm", height=480, legend_below=True, bottom=200)
+fig.show()
+"""
+
+
+def _compare(values: Mapping[str, Any]) -> str:
+    c_curve = """\
+curves.append({"name": "LSTM ‖∂C/∂c_k‖", "y": members["lstm"].log10_norm_c, "dash": "dash",
+               "color": compare.CELL_COLORS["lstm"]})
+""" if values["show_c"] else ""
+    return """
+import numpy as np
+from rnnviz import lesson_compare as lc
+from rnnviz.figures import compare
+
+members = {k: lc.family_member(k, $T, $H, $I, $scale, input_kind=$input, keep_bias=$keep,
+                               seed=$seed) for k in lc.KINDS}
+log_thr = float(np.log10($thr))
+curves = [{"name": k, "y": m.log10_norm_h, "color": compare.CELL_COLORS[k],
+           "below": lc.first_outside(m.log10_norm_h, log_thr)} for k, m in members.items()]
+""" + c_curve + """\
+fig = compare.norm_curves_figure(curves, threshold=log_thr)
+fig.show()
+"""
+
+
+_BIDIRECTIONAL = """
+import numpy as np
+import rnnviz
+from rnnviz import flow
+from rnnviz.figures import flow as flow_fig
+
+# a bidirectional $cell; its forward direction is the one-directional cell
+cell = rnnviz.make_cell($cell, $H, 4, scale=$scale, forget_bias=$fb, seed=$seed,
+                        bidirectional=True)
+x = rnnviz.make_input($T, 4, seed=$seed)
+g = np.concatenate([rnnviz.loss_grad($T, $H, where="all", seed=$seed),
+                    rnnviz.loss_grad($T, $H, where="all", seed=$seed + 1)], axis=1)
+M_bi, M_uni = flow.flow_map(rnnviz.unroll(cell, x), g, wrt=$wrt, return_forward=True)
+fig = flow_fig.flow_maps_figure([M_uni, M_bi], ["one direction", "both directions"])
+fig.show()
+"""
+
 
 SNIPPETS: dict[str, Snippet] = {
     "bptt": Snippet("fig_curve", _BPTT),
@@ -120,6 +200,10 @@ SNIPPETS: dict[str, Snippet] = {
     "truncated": Snippet("fig_steps", _TRUNCATED),
     "clipping": Snippet("fig_sweep", _CLIPPING),
     "gates": Snippet("fig_norms", _gates),
+    "lstm_variants": Snippet("fig_c", _LSTM_VARIANTS),
+    "gru_variants": Snippet("fig_norms", _GRU_VARIANTS),
+    "compare": Snippet("fig_curves", _compare),
+    "bidirectional": Snippet("fig_maps", _BIDIRECTIONAL),
 }
 
 
