@@ -64,10 +64,11 @@ TEXT = {
     "bad_view": "view must be one of {opts}",
     "bad_hide": "hide must be a list of this lesson's setting names",
     "no_settings": "settings must be an object of setting name → value",
-    "snippet": "Notebook code for this figure",
+    "snippet": "Notebook code for this lesson",
     "snippet_help": (
-        "These lines of rnnviz compute the figure “{figure}” with the settings above. Run "
-        "them in Python or Jupyter in a copy of this project to continue at home."
+        "These lines of rnnviz compute the data of one of this lesson's figures with the "
+        "settings above. Run them in Python or Jupyter, in a copy of this project, to "
+        "continue at home."
     ),
 }
 TEXT_ZH = {
@@ -95,10 +96,10 @@ TEXT_ZH = {
     "bad_view": "view 只能是 {opts} 之一",
     "bad_hide": "hide 应当是本课参数名的列表",
     "no_settings": "settings 应当是“参数名 → 取值”的对象",
-    "snippet": "复现此图的 Notebook 代码",
+    "snippet": "本课的 Notebook 代码",
     "snippet_help": (
-        "下面几行 rnnviz 代码用上面的参数计算出“{figure}”这张图。在本项目的副本中用 Python "
-        "或 Jupyter 运行，回家后可以接着探索。"
+        "下面几行 rnnviz 代码按上面的参数，算出本课其中一张图的数据。在本项目的副本里用 "
+        "Python 或 Jupyter 运行，回家后可以接着探索。"
     ),
 }
 
@@ -463,7 +464,6 @@ def after_page() -> None:
     if context is None or context.page not in snippets.SNIPPETS:
         return
     T = text()
-    snippet = snippets.SNIPPETS[context.page]
     with st.expander(T["snippet"], icon=":material/code:"):
-        st.caption(T["snippet_help"].format(figure=snippet.figure_title()))
+        st.caption(T["snippet_help"])
         st.code(snippets.code(context.page, dict(context.values)), language="python")

@@ -244,3 +244,34 @@ def test_text_tables_have_the_same_keys_and_placeholders():
     for k in teacher.TEXT:
         f = lambda s: sorted(x[1] for x in string.Formatter().parse(s) if x[1])
         assert f(teacher.TEXT[k]) == f(teacher.TEXT_ZH[k]), k
+
+
+# ------------------------------------------------------------------- through app.py
+def test_app_shows_the_snippet_and_keeps_the_view_across_page_switches():
+    at = run_page("app.py", {"view": "present"})
+    assert_ok(at)
+    at.switch_page("pages/bptt.py").run()
+    assert_ok(at)
+    assert q(at).get("view") == "present"  # a page switch keeps the presentation view
+    code = [c.value for c in at.code if "lesson_bptt.compute" in c.value]
+    assert len(code) == 1 and "T=100" in code[0]
+    labels = [e.label for e in at.expander]
+    assert teacher.TEXT["snippet"] in labels and teacher.TEXT["tools"] in labels
+    # the presentation view's CSS is on the page; leaving the view drops it and the URL's view
+    assert any("stToolbarActions" in h.proto.body for h in at.get("html"))
+    click(at, "_teacher.bptt.view")
+    assert "view" not in q(at)
+    assert not any("stToolbarActions" in h.proto.body for h in at.get("html"))
+    at.query_params.clear()
+    at.switch_page("pages/gates.py").run()
+    assert "view" not in q(at)
+
+
+def test_hide_is_not_carried_to_another_lesson():
+    at = run_page("app.py")
+    at.query_params.update({"hide": "H,seed"})
+    at.switch_page("pages/bptt.py").run()
+    assert "H" not in keys_drawn(at)
+    at.query_params.clear()  # a sidebar link has no query
+    at.switch_page("pages/gates.py").run()
+    assert {"H", "seed"} <= keys_drawn(at)
