@@ -112,6 +112,7 @@ def text() -> Mapping[str, str]:
 VIEWS = ("present", "normal")
 PARAMS = ("lang", "view", "hide")  # URL parameters that are not controls (ui.RESERVED has them)
 PRESENT_SCALE = 1.4  # fonts, lines, margins and heights of charts in the presentation view
+PRESENT_MAX_HEIGHT = 960  # px: a chart fits a 1080-px screen under the page's header
 FILE_VERSION = 1
 MAX_FILE = 20_000  # bytes: a settings file is a few hundred
 
@@ -178,7 +179,8 @@ def before_page() -> None:
 
 def projector_figure(fig: go.Figure) -> go.Figure:
     """The figure for the presentation view: every font size, line width, margin, standoff
-    and the height times PRESENT_SCALE (one factor, so legends placed in pixels stay put).
+    and the height times PRESENT_SCALE (one factor, so legends placed in pixels stay put;
+    a figure that would pass PRESENT_MAX_HEIGHT grows only up to it, or not at all).
     A copy, made once per figure object and kept on it (pages cache their figures and
     never change one after plotting); the original is not touched."""
     cached = getattr(fig, "_rnnviz_present", None)
@@ -186,8 +188,10 @@ def projector_figure(fig: go.Figure) -> go.Figure:
         return cached
     k = PRESENT_SCALE
     layout = _scaled(fig.layout.to_plotly_json(), k, "")
-    height = fig.layout.height
-    layout["height"] = round((height if height else 450) * k)
+    height = fig.layout.height or 450
+    # A chart taller than the projector's screen grows less (never shrinks): the stacked
+    # heatmaps (700-1100 px) would need scrolling to see their own colour bars.
+    layout["height"] = round(height * min(k, max(1.0, PRESENT_MAX_HEIGHT / height)))
     data = [_scaled(t.to_plotly_json(), k, "") for t in fig.data]
     out = go.Figure(data=data, layout=layout, _validate=False)
     fig._rnnviz_present = out

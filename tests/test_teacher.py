@@ -86,7 +86,9 @@ def test_present_view_scales_every_chart_and_leaves_the_cached_figure_alone():
     assert len(a) == len(b) >= 3
     for ca, cb in zip(a, b):
         fa, fb = ca.figure, cb.figure
-        assert json.loads(cb.data)["height"] == round(json.loads(ca.data)["height"] * teacher.PRESENT_SCALE)
+        ha, hb = json.loads(ca.data)["height"], json.loads(cb.data)["height"]
+        assert hb == round(ha * teacher.PRESENT_SCALE) or (
+            hb == max(ha, teacher.PRESENT_MAX_HEIGHT) and ha * teacher.PRESENT_SCALE > hb)
         assert fa["data"] == fb["data"] or _same_but_sizes(fa["data"], fb["data"])
         tmpl_a, tmpl_b = fa["layout"]["template"]["layout"], fb["layout"]["template"]["layout"]
         assert tmpl_b["xaxis"]["tickfont"]["size"] >= 22  # 16 px ticks -> 22 on the projector
@@ -125,6 +127,9 @@ def test_projector_figure_scales_fonts_lines_and_height_once():
     assert big.layout.template.layout.xaxis.tickfont.size == pytest.approx(22.4)
     assert fig.layout.template.layout.xaxis.tickfont.size == 16
     assert list(big.data[0].y) == [1, 2]
+    # taller than the projector's screen: grows up to PRESENT_MAX_HEIGHT, never shrinks
+    assert teacher.projector_figure(go.Figure(layout={"height": 800})).layout.height == 960
+    assert teacher.projector_figure(go.Figure(layout={"height": 1100})).layout.height == 1100
 
 
 def test_outside_a_run_nothing_is_presented_or_hidden():
