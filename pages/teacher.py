@@ -144,14 +144,22 @@ def sidebar_state() -> str:
 
 
 # Static CSS (no user text). Streamlit 1.67's test ids; the toolbar itself stays, as it
-# holds the button that opens the collapsed sidebar (stExpandSidebarButton).
+# holds the button that opens the collapsed sidebar (stExpandSidebarButton). The larger
+# text is for screens wider than a phone: a shared link carries view=present to forty
+# phones, where it would only truncate numbers; there the charts (drawn 1.4× larger) keep
+# 840 px, the 600-px layout of the normal view times 1.4, and scroll sideways.
 _PRESENT_CSS = """<style>
-html { font-size: 20px !important; }
 [data-testid="stToolbarActions"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"],
 [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
 [data-testid="stHeader"] { background: transparent !important; height: 2.5rem !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-left: 2rem !important;
-  padding-right: 2rem !important; max-width: none !important; }
+@media (min-width: 641px) {
+  html { font-size: 20px !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-left: 2rem !important;
+    padding-right: 2rem !important; max-width: none !important; }
+}
+@media (max-width: 640px) {  /* a student's phone opening the teacher's link: see _NARROW_CSS */
+  [data-testid="rnnvizChart"] { min-width: 840px !important; }
+}
 </style>"""
 # Every view, on a phone (≤ 640 px wide): less padding; a chart keeps 600 px of width (its
 # title, legend and axis titles are laid out for that; at 366 px plotly cut them off) and

@@ -133,7 +133,7 @@ def test_share_this_view_shows_the_link_and_a_scannable_qr(browser, base_url):
         page.context.close()
 
 
-@pytest.mark.parametrize("path", ["/bptt", "/gates?lang=zh"])
+@pytest.mark.parametrize("path", ["/bptt", "/gates?lang=zh", "/compare?view=present"])
 def test_a_phone_390_wide_reaches_controls_and_whole_charts(browser, base_url, path):
     page = page_at(browser, 390, 844)
     try:
@@ -150,6 +150,10 @@ def test_a_phone_390_wide_reaches_controls_and_whole_charts(browser, base_url, p
         for gd_w, scroll_w, client_w, overflow in widths:
             # the chart keeps its layout width and its box scrolls to every part of it
             assert gd_w >= 590 and scroll_w >= gd_w and client_w <= 390 and overflow == "auto"
+        if "view=present" in path:  # a shared projector link on a phone: normal-size text,
+            size = page.evaluate("""() => parseFloat(getComputedStyle(  // charts 1.4 × 600 px
+                document.querySelector('[data-testid="stMarkdownContainer"] p')).fontSize)""")
+            assert size <= 15 and min(w[0] for w in widths) >= 830, (size, widths)
         screenshot(page, f"teacher-phone{path.replace('/', '-').replace('?', '-')}")
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
