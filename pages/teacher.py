@@ -383,20 +383,30 @@ def parse_settings(raw: bytes | str, context: Context) -> tuple[dict | None, str
     return {"values": fixed, "lang": lang, "view": view, "hide": [k for k in keys if k in hide]}, ""
 
 
+def _set_param(key: str, value: str | None) -> None:
+    """Write (or, with None, drop) a URL parameter that is not a lesson control. One bound to
+    a widget (a language switch with key "lang", say) is set through its widget's key."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        if value is not None:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+    except StreamlitAPIException:  # bound: the widget's key is the parameter's name
+        if value is not None:
+            st.session_state[key] = value
+
+
 def _apply(loaded: dict) -> None:
     """Callback: put a checked settings file into the widgets and the URL."""
     for k, v in loaded["values"].items():
         st.session_state[k] = v
     st.session_state[_VIEW] = loaded["view"]
-    st.query_params["lang"] = loaded["lang"]
-    if loaded["view"] == "present":
-        st.query_params["view"] = "present"
-    elif "view" in st.query_params:
-        del st.query_params["view"]
-    if loaded["hide"]:
-        st.query_params["hide"] = ",".join(loaded["hide"])
-    elif "hide" in st.query_params:
-        del st.query_params["hide"]
+    st.session_state[i18n._SESSION] = loaded["lang"]
+    _set_param("lang", loaded["lang"])
+    _set_param("view", "present" if loaded["view"] == "present" else None)
+    _set_param("hide", ",".join(loaded["hide"]) or None)
 
 
 def _load(raw: bytes | str | None) -> None:
@@ -423,10 +433,7 @@ def _load_paste(key: str) -> None:
 
 def _set_view(view: str) -> None:
     st.session_state[_VIEW] = view
-    if view == "present":
-        st.query_params["view"] = "present"
-    elif "view" in st.query_params:
-        del st.query_params["view"]
+    _set_param("view", "present" if view == "present" else None)
 
 
 # ------------------------------------------------------------------------------ drawing

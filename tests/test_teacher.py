@@ -195,6 +195,15 @@ def test_pasted_settings_load_into_the_page():
     assert (values["T"], values["act"], values["scale"], values["H"]) == (300, "relu", 1.5, 32)
     assert q(at)["T"] == "300" and q(at)["hide"] == "H"
     assert "H" not in keys_drawn(at)
+    # the language and the view of a file
+    data.update(lang="zh", view="present", hide=[])
+    at.text_area(key="_teacher.bptt.paste").input(json.dumps(data))
+    click(at, "_teacher.bptt.paste_load")
+    assert not at.exception
+    assert q(at)["lang"] == "zh" and q(at)["view"] == "present" and "hide" not in q(at)
+    assert [s.value for s in at.success] == [teacher.TEXT_ZH["loaded"]]
+    assert teacher.TEXT_ZH["tools"] in [e.label for e in at.expander]
+    assert "H" in keys_drawn(at)
 
 
 @pytest.mark.parametrize("data, needle", [

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from .harness import (PLOTLY_DIV, _PROBE_JS, RUN_TIMEOUT_MS, assert_no_exception, charts,
-                      expect_rerun, goto, screenshot, wait_idle)
+                      expect_rerun, goto, press_slider_key, screenshot, wait_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +69,13 @@ def test_present_view_on_a_1920_projector(browser, base_url):
         assert size >= 17, size  # 14 px in the normal view
         screenshot(page, "teacher-present-1920")
 
-        # the view follows a page switch (a sidebar link), like the language
+        # the view follows a page switch (a sidebar link), like the language; an opened
+        # sidebar stays open while the teacher moves a control
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
                                ".getAttribute('data-collapsed') === 'false'")
+        press_slider_key(page, "Sequence length T (steps)", "ArrowRight")
+        assert "T=101" in page.url and sidebar_open(page)
         with expect_rerun(page):
             page.locator('[data-testid="stSidebarNav"] a[href$="/gates"]').click()
         page.wait_for_function("() => location.search.includes('view=present')")
