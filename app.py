@@ -5,10 +5,11 @@ Run with ``streamlit run app.py``. Pages and sections come from pages/lessons.py
 
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, teacher, ui
 from pages.lessons import LESSONS, SECTIONS, section_title
 
-st.set_page_config(layout="wide", page_title="rnnviz", page_icon=":material/timeline:")
+st.set_page_config(layout="wide", page_title="rnnviz", page_icon=":material/timeline:",
+                   initial_sidebar_state=teacher.sidebar_state())  # view=present: collapsed
 
 
 @st.cache_resource
@@ -36,7 +37,9 @@ for section in SECTIONS:
 page = st.navigation(nav)
 i18n.switch(st.sidebar)  # English | 中文, above the page's controls
 ui.entered_page(page.url_path)  # a new page opens on its own settings, not the last page's
+teacher.before_page()  # view=present: its CSS, and the view kept in the URL
 try:
     page.run()
+    teacher.after_page()  # the lesson's notebook snippet
 except Exception as exc:  # st.rerun / st.stop raise BaseExceptions: they pass through
     ui.page_failed(page, exc)  # one short message; the traceback goes to the server log

@@ -244,7 +244,7 @@ CONTROLS = [
                max=cliff.W_RANGE[1], step=0.05),
     ui.Control("b0", TEXT["b0"], "float", cliff.DEFAULT_START[1], min=cliff.B_RANGE[0],
                max=cliff.B_RANGE[1], step=0.05),
-    ui.Control("view", TEXT["view"], "select", "contour",
+    ui.Control("plot", TEXT["view"], "select", "contour",
                options={"contour": TEXT["view_contour"], "surface": TEXT["view_surface"]}),
     ui.Control("df", TEXT["df"], "select", "2",
                options={k: TEXT[f"df_{k}"] for k in ("1", "2", "3", "normal")}),
@@ -252,7 +252,7 @@ CONTROLS = [
 ]
 _BASE = {"angle": 20.0, "norm": 3.0, "theta": 1.0, "lr": cliff.DEFAULT_LR, "clip": cliff.DEFAULT_CLIP,
          "steps": cliff.DEFAULT_STEPS, "w0": cliff.DEFAULT_START[0], "b0": cliff.DEFAULT_START[1],
-         "view": "contour", "df": "2", "gseed": 0}  # the defaults: every preset sets every control
+         "plot": "contour", "df": "2", "gseed": 0}  # the defaults: every preset sets every control
 PRESETS = {
     "diagonal": {**_BASE, "angle": 45.0, "norm": 5.0},
     "near_axis": {**_BASE, "angle": 10.0, "norm": 8.0},
@@ -376,7 +376,7 @@ c4.metric(TEXT["m_E_clipped"], f"{clipped.E[-1]:.4f}")
 c5.metric(TEXT["m_gmax"], f"{max(plain.grad_norm.max(initial=0), clipped.grad_norm.max(initial=0)):.3g}")
 ui.plot(remedies.cliff_figure(
     w_values, b_values, E, [(names[0], plain.points), (names[1], clipped.points)],
-    kind=s.view, trajectory_E=[plain.E, clipped.E],
+    kind=s.plot, trajectory_E=[plain.E, clipped.E],
     labels={"title": TEXT["fig_cliff_title"], "x": TEXT["fig_cliff_x"], "y": TEXT["fig_cliff_y"],
             "z": TEXT["fig_cliff_z"], "colorbar": TEXT["fig_cliff_z"], "outside": TEXT["fig_outside"]},
 ), key="fig_cliff")

@@ -74,13 +74,14 @@ import streamlit as st
 
 from streamlit.logger import get_logger
 
-from pages import chart, i18n
+from pages import chart, i18n, teacher
 
 _LOGGER = get_logger(__name__)
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
 SEED_MAX = 2**31 - 1
-RESERVED = ("page", "items", "replace", "as_dict", "embed", "embed_options", i18n.PARAM)  # Settings / Streamlit / i18n names
+# Settings / Streamlit names, and the URL parameters of pages/i18n.py and pages/teacher.py
+RESERVED = ("page", "items", "replace", "as_dict", "embed", "embed_options", i18n.PARAM, "view", "hide")
 
 # Framework strings, in both languages (read through text_() at each call). A page's TEXT may
 # override "ui_reset", "ui_presets" and "ui_url_ignored"; the sentences about refused URL
@@ -652,9 +653,10 @@ def controls(
     where = st.sidebar if where is None else where
     st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
-    values, notes, refused = _values_before_widgets(page_id, spec, relations)
+    hide = teacher.hidden([c.key for c in spec])  # hide= in the URL: not drawn, value kept
+    values, notes, refused = _values_before_widgets(page_id, spec, relations, hide)
     off = set(inactive(dict(values))) if inactive is not None else set()
-    got = {c.key: _widget(c, where, c.key in off) for c in spec}
+    got = {c.key: values[c.key] if c.key in hide else _widget(c, where, c.key in off) for c in spec}
     st.session_state[_DRAWN] = page_id
 
     defaults_ = {c.key: c.default for c in spec}
@@ -682,11 +684,13 @@ def controls(
     memory = dict(st.session_state.get(_MEMORY, {}))
     memory[page_id] = checked
     st.session_state[_MEMORY] = memory
+    teacher.sidebar_tools(teacher.Context(page_id, spec, relations, tuple(checked.items()),
+                                          tuple(c.key for c in spec if c.key in hide)), where)
     return Settings(page_id, tuple(checked.items()), spec)
 
 
 def _values_before_widgets(
-    page_id: str, spec: Sequence[Control], relations: Sequence[Relation]
+    page_id: str, spec: Sequence[Control], relations: Sequence[Relation], hide: set[str] = frozenset()
 ) -> tuple[dict[str, Any], list[str], set[str]]:
     """Decide every control's value before any widget exists, and make the URL say it.
 
@@ -703,6 +707,8 @@ def _values_before_widgets(
     - On a rerun of the same page, the widget's own value stands.
     - Either way, every value is checked against the page's table and relations; what
       does not fit takes the default (or gives way to the relation) with the one note.
+    - Hidden controls (`hide`, pages/teacher.py) have no widget to write the URL, so the
+      URL is made to say their value on every run (a preset or Reset may change it).
 
     Returns (values, notes, notes that refused a URL value).
     """
@@ -749,11 +755,13 @@ def _values_before_widgets(
     for c in spec:
         if c.key in push:
             st.session_state[c.key] = values[c.key]
-    _sync_url(spec, values, push | refused | set(url_notes))
+    _sync_url(spec, values, push | refused | set(url_notes) | set(hide), hide)
     return values, notes, {url_notes[k] for k in refused}
 
 
-def _sync_url(spec: Sequence[Control], values: Mapping[str, Any], keys: set[str]) -> None:
+def _sync_url(
+    spec: Sequence[Control], values: Mapping[str, Any], keys: set[str], hide: set[str] = frozenset()
+) -> None:
     """Make the URL say `values` for `keys`, in the widget's own text, before widgets exist.
 
     A bound widget seeds itself from the URL on its first render, and Streamlit's own
@@ -771,6 +779,9 @@ def _sync_url(spec: Sequence[Control], values: Mapping[str, Any], keys: set[str]
         for c in spec:
             if c.key not in keys:
                 continue
+            binding = qp._bindings_by_param.get(c.key) if c.key in hide else None
+            if binding is not None:  # a hidden control's widget of an earlier run: the URL
+                qp.unbind_widget(binding.widget_id)  # is ours now (else its cleanup drops it)
             text_ = None if values[c.key] == c.default else c.url_text(values[c.key])
             if text_ is None:
                 qp._initial_query_params.pop(c.key, None)
@@ -865,7 +876,10 @@ def guard(text: Mapping[str, str] | None = None) -> Iterator[None]:
 
 def plot(fig: go.Figure, key: str | None = None) -> None:
     """A plotly figure at full width, kept on the page and updated in place on reruns
-    (pages/chart.py: one plotly.js graph per chart, Plotly.react on a changed figure)."""
+    (pages/chart.py: one plotly.js graph per chart, Plotly.react on a changed figure).
+    In the presentation view (view=present) its fonts, lines and height are scaled up."""
+    if teacher.presenting():
+        fig = teacher.projector_figure(fig)
     chart.plot(fig, key=key)
 
 

@@ -34,7 +34,7 @@ def test_defaults_show_the_cliff_jump():
     {"angle": "360", "norm": "10", "theta": "0.1"},
     {"lr": "2", "steps": "200", "clip": "3", "w0": "8", "b0": "0"},
     {"lr": "0.05", "steps": "1", "clip": "0.05", "w0": "2", "b0": "-4"},
-    {"view": "surface"},
+    {"plot": "surface"},
 ])
 def test_extremes_render(query):
     at = run_page(PAGE, query)
