@@ -58,7 +58,7 @@ def test_the_page_mounts_keyed_charts_that_load_plotly_js_from_this_server():
     at = run_page("pages/bptt.py")
     assert_ok(at)
     found = charts_of(at)
-    assert len(found) == 3
+    assert len(found) == 5  # the diagram, the curve, the Jacobian, the terms, the heatmaps
     sent = json.loads(found[0].data)
     # plotly.js from plotly.py's own copy, through a path this server serves; never a CDN
     assert sent["src"].startswith("component/") and "/plotly.min.js?v=" in sent["src"]
