@@ -10,12 +10,12 @@ from .harness import assert_no_exception, charts, goto, new_page, set_slider, sl
 pytestmark = pytest.mark.browser
 
 T_LABEL = "Sequence length T (steps)"
-N_CHARTS = 3  # gradient norm, step terms, heatmaps of h and σ'(h*)
+N_CHARTS = 5  # the unrolled diagram, gradient norm, Jacobian, step terms, heatmaps of h and σ'(h*)
 
-# The first chart's traces as plain arrays: [{name, x, y}]. gd.data holds what Python sent
+# The gradient-norm chart's traces as plain arrays: [{name, x, y}]. gd.data holds what Python sent
 # ({dtype, bdata} base64 for numpy arrays); gd._fullData the decoded typed arrays.
 _CURVE_JS = """() => {
-  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[0];
+  const gd = document.querySelectorAll('[data-testid="rnnvizChart"] .js-plotly-plot')[1];  // [0] is the diagram
   return gd._fullData.map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}));
 }"""
 

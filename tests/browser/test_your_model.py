@@ -15,7 +15,7 @@ from .harness import (assert_no_exception, charts, goto, run_token, screenshot, 
 
 pytestmark = pytest.mark.browser
 
-FILE_INPUT = '[data-testid="stFileUploader"] input[type="file"]'
+FILE_INPUT = '[data-testid="stMainBlockContainer"] [data-testid="stFileUploader"] input[type="file"]'  # not the sidebar's settings loader
 ERROR = '[data-testid="stAlertContentError"]'
 T_LABEL = "Sequence length T (steps; random and constant input)"
 
