@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnviz.figures import gates, remedies, style
+from rnnviz.figures import flow, gates, remedies, style
 
 RNG = np.random.default_rng(0)
 X = np.arange(200)
@@ -32,6 +32,11 @@ BUILDERS = {
     "gate_heatmaps": lambda: gates.gate_heatmaps(X, np.arange(32), PANELS),
     "gate_heatmap_columns": lambda: gates.gate_heatmap_columns(
         X, np.arange(32), [("A", PANELS), ("B", PANELS)]),
+    "curves_figure": lambda: flow.curves_figure(
+        X, {"full": RNG.random(200), "cut": np.r_[RNG.random(199), np.inf]}, title="t",
+        x_title="x", y_title="y", vline=40, vline_text="now", dashes=["solid", "dash"]),
+    "curves_figure_log": lambda: flow.curves_figure(X, {"a": RNG.random(200) - 0.5}, title="t",
+                                                    x_title="x", y_title="y", log_y=True),
     # apply_style sets the template unvalidated
     "clipping_figure": lambda: remedies.clipping_figure([3.0, 1.0], [1.0, 1.0], [0.95, 0.32], 1.0),
 }
@@ -48,7 +53,8 @@ def test_same_figure_as_validated(name):
     assert "null" not in json.dumps(fig.layout.to_plotly_json(), default=str)
 
 
-@pytest.mark.parametrize("name", ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns"])
+@pytest.mark.parametrize("name", ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns",
+                                  "curves_figure", "curves_figure_log"])
 def test_built_without_validation(name):
     """The speed-up is skipping validation (measured in README, "Deploying for a class"; speed
     itself belongs in benchmarks, not in a timed unit test): a builder that goes back to the
