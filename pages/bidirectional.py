@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import flow
 from rnnviz.figures import flow as flow_fig
 
@@ -206,7 +206,7 @@ MAX_CELLS = flow_fig.MAX_CELLS
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def maps(kind: str, T: int, H: int, scale: float, fb: float, wrt: str, seed: int):
     """(one-directional map, bidirectional map), both (T, T) log10 norms.
 
@@ -225,6 +225,29 @@ def maps(kind: str, T: int, H: int, scale: float, fb: float, wrt: str, seed: int
     return M_uni, M_bi
 
 
+# Figures are cached on the settings of the maps they draw (memo.figure keys a memo.data
+# result by the arguments that made it) and the language: a rerun with seen settings
+# rebuilds nothing and the charts are sent unchanged.
+@memo.figure(max_entries=32)
+def maps_figure(wrt: str, both):
+    return flow_fig.flow_maps_figure(
+        list(both), [TEXT["map_uni"], TEXT["map_bi"]],
+        labels={"title": TEXT["map_title"], "x": TEXT["x_title" if wrt == "x" else "x_title_h"],
+                "y": TEXT["y_title"], "colorbar": TEXT["cbar_" + wrt], "hover": TEXT["hover"]},
+        max_cells=MAX_CELLS)
+
+
+@memo.figure(max_entries=32)
+def row_figure(T: int, wrt: str, both):
+    M_uni, M_bi = both
+    t_mid = T // 2
+    return flow_fig.curves_figure(
+        np.arange(T), {TEXT["row_uni"]: M_uni[t_mid], TEXT["row_bi"]: M_bi[t_mid]},
+        title=TEXT["row_title"].format(t=t_mid), x_title=TEXT["row_x"],
+        y_title=TEXT["row_y_" + wrt], vline=t_mid, vline_text=TEXT["row_now"],
+        dashes=["solid", "dash"])
+
+
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -232,7 +255,8 @@ s = ui.controls("bidirectional", CONTROLS, presets=PRESETS, text=TEXT, inactive=
 st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
-    M_uni, M_bi = maps(s.cell, s.T, s.H, s.scale, s.fb, s.wrt, s.seed)
+    both = maps(s.cell, s.T, s.H, s.scale, s.fb, s.wrt, s.seed)
+    M_uni, M_bi = both
 
 t_mid = s.T // 2
 for col, name, M in zip(st.columns(2), ("row_uni", "row_bi"), (M_uni, M_bi)):
@@ -241,21 +265,12 @@ for col, name, M in zip(st.columns(2), ("row_uni", "row_bi"), (M_uni, M_bi)):
                " / ".join(TEXT["m_none"] if n is None else str(n) for n in (back, ahead)),
                help=TEXT["m_reach_help"].format(t=t_mid))
 
-cbar = TEXT["cbar_" + s.wrt]
-ui.plot(flow_fig.flow_maps_figure(
-    [M_uni, M_bi], [TEXT["map_uni"], TEXT["map_bi"]],
-    labels={"title": TEXT["map_title"], "x": TEXT["x_title" if s.wrt == "x" else "x_title_h"],
-            "y": TEXT["y_title"], "colorbar": cbar, "hover": TEXT["hover"]},
-    max_cells=MAX_CELLS), key="fig_maps")
+ui.plot(maps_figure(s.wrt, both), key="fig_maps")
 if s.T > MAX_CELLS:
     block = math.ceil(s.T / MAX_CELLS)
     st.caption(TEXT["shrunk"].format(T=s.T, n=math.ceil(s.T / block)))
 
-ui.plot(flow_fig.curves_figure(
-    np.arange(s.T), {TEXT["row_uni"]: M_uni[t_mid], TEXT["row_bi"]: M_bi[t_mid]},
-    title=TEXT["row_title"].format(t=t_mid), x_title=TEXT["row_x"],
-    y_title=TEXT["row_y_" + s.wrt], vline=t_mid, vline_text=TEXT["row_now"],
-    dashes=["solid", "dash"]), key="fig_row")
+ui.plot(row_figure(s.T, s.wrt, both), key="fig_row")
 
 st.subheader(TEXT["eq_head"])
 ui.equation(r"\overrightarrow{h}_t = \sigma\!\left(W_{hx} x_t + W_{hh} \overrightarrow{h}_{t-1}"

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation (rnnviz.lesson_bptt) → figures
 
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import lesson_bptt
 from rnnviz.figures import diagrams, gradients
 from rnnviz.figures import flow as flow_fig
@@ -432,14 +432,14 @@ MAP_STEPS, MAP_UNITS = 400, 64  # heatmap cells sent to the browser: columns (ti
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_resource(max_entries=8, show_spinner=False)
+@memo.data(max_entries=8)
 def lesson_cell(H: int, act: str, init: str, scale: float, by: str, seed: int):
     """The cell and its spectrum (ρ, ‖W_hh‖₂: an eigen- and a singular-value decomposition), shared
-    by every T, input and loss. cache_resource: a Cell is read-only and does not pickle."""
+    by every T, input and loss."""
     return lesson_bptt.lesson_cell(H, act, init, scale, by, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def lesson(T: int, H: int, act: str, init: str, scale: float, by: str, xs: float, loss: str,
            seed: int, out: str = "linear") -> lesson_bptt.BpttLesson:
     """Unroll, exact BPTT, and the screen-sized heatmaps (small float arrays only)."""
@@ -448,54 +448,51 @@ def lesson(T: int, H: int, act: str, init: str, scale: float, by: str, xs: float
                                cell_and_spectrum=lesson_cell(H, act, init, scale, by, seed))
 
 
-# Figures are cached on the settings that change them (the heatmaps do not depend on the loss),
-# so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_r` is the
-# BpttLesson of those settings; `lang` keys the labels' language (TEXT is read inside);
-# cache_resource: plotly figures are only read afterwards.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gradient_figures(settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
+# Figures are cached on the settings of the lesson they draw (memo.figure keys a memo.data
+# result by the arguments that made it) and the language, so a rerun rebuilds only what
+# changed and an unchanged chart is sent unchanged.
+@memo.figure(max_entries=32)
+def gradient_figures(r: lesson_bptt.BpttLesson):
     """The gradient-norm curve with its bound, and the terms of ∂C/∂W_hh."""
     curve = gradients.gradient_norm_figure(
-        _r.log10_norm_h, log10_bound=_r.log10_bound,
+        r.log10_norm_h, log10_bound=r.log10_bound,
         labels={"title": TEXT["fig_curve_title"], "x": TEXT["fig_x"], "y": TEXT["fig_curve_y"],
                 "curve": TEXT["fig_curve"], "bound": TEXT["fig_bound"],
                 "bound_hover": TEXT["fig_bound_hover"]})
     terms = gradients.step_terms_figure(
-        _r.log10_step_whh, late_from=_r.late_from,
+        r.log10_step_whh, late_from=r.late_from,
         labels={"title": TEXT["fig_terms_title"], "x": TEXT["fig_x"], "y": TEXT["fig_terms_y"],
                 "late": TEXT["fig_late"], "curve": TEXT["fig_term"],
                 "hover": TEXT["fig_term_hover"]})
     return curve, terms
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def flow_figures(settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
-    """The unrolled diagram (depends on the loss) and the Jacobian beside its bound (does not,
-    but is cheap to draw)."""
+@memo.figure(max_entries=32)
+def flow_figures(r: lesson_bptt.BpttLesson):
+    """The unrolled diagram and the Jacobian beside its bound."""
     dia = diagrams.unrolled_figure(
-        _r.diagram_nodes, list(_r.diagram_edges), _r.diagram_steps,
+        r.diagram_nodes, list(r.diagram_edges), r.diagram_steps,
         labels={"title": TEXT["dia_title"], "colorbar": TEXT["dia_colorbar"], "hover": TEXT["dia_hover"],
                 "gap": TEXT["dia_gap"], "loss": TEXT["dia_loss"], "edge_loss": TEXT["dia_edge_loss"],
                 "edge_rec": TEXT["dia_edge_rec"], "edge_x": TEXT["dia_edge_x"],
                 "node_h": TEXT["dia_node_h"]})
     jac = None
-    if _r.jacobian_n is not None:
+    if r.jacobian_n is not None:
         jac = flow_fig.jacobian_bound_figure(
-            _r.jacobian_n, _r.jacobian_log10, _r.jacobian_bound,
+            r.jacobian_n, r.jacobian_log10, r.jacobian_bound,
             labels={"title": TEXT["fig_jac_title"], "x": TEXT["fig_jac_x"], "y": TEXT["fig_jac_y"],
                     "norm": TEXT["fig_jac_norm"], "bound": TEXT["fig_jac_bound"]})
     return dia, jac
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def state_figure(forward_settings: tuple, lang: str, _r: lesson_bptt.BpttLesson):
-    """Heatmaps of h and of σ'(h*) over a shared time axis: they depend on the forward pass
-    only."""
-    h = gradients.Panel(_r.h_map, TEXT["fig_h_title"],
-                        TEXT["fig_h_log_bar"] if _r.h_map_log else TEXT["fig_h_bar"])
-    dact = gradients.Panel(_r.dact_map, TEXT["fig_d_title"], TEXT["fig_d_bar"], signed=False,
-                           zmin=0.0, zmax=_r.spectrum.gamma)
-    return gradients.time_heatmaps([h, dact], _r.map_steps, _r.map_units,
+@memo.figure(max_entries=32)
+def state_figure(r: lesson_bptt.BpttLesson):
+    """Heatmaps of h and of σ'(h*) over a shared time axis."""
+    h = gradients.Panel(r.h_map, TEXT["fig_h_title"],
+                        TEXT["fig_h_log_bar"] if r.h_map_log else TEXT["fig_h_bar"])
+    dact = gradients.Panel(r.dact_map, TEXT["fig_d_title"], TEXT["fig_d_bar"], signed=False,
+                           zmin=0.0, zmax=r.spectrum.gamma)
+    return gradients.time_heatmaps([h, dact], r.map_steps, r.map_units,
                                    labels={"x": TEXT["fig_x"], "y": TEXT["fig_unit"],
                                            "hover": TEXT["fig_map_hover"]})
 
@@ -520,10 +517,9 @@ st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
     r = lesson(s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.loss, s.seed, s.out)
-forward = (s.T, s.H, s.act, s.init, s.scale, s.by, s.xs, s.seed)  # what the heatmaps depend on
-fig_curve, fig_terms = gradient_figures(forward + (s.loss, s.out), i18n.lang(), r)
-fig_diagram, fig_jac = flow_figures(forward + (s.loss, s.out), i18n.lang(), r)
-fig_maps = state_figure(forward, i18n.lang(), r)
+fig_curve, fig_terms = gradient_figures(r)
+fig_diagram, fig_jac = flow_figures(r)
+fig_maps = state_figure(r)
 last = r.n - 1
 
 ui.equation(r"h_*^t = W_{hx}\,x^t + W_{hh}\,h^{t-1} + b_h,\qquad h^t = \sigma\!\left(h_*^t\right)")

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import cliff
 from rnnviz.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
                              value_clip_report)
@@ -265,8 +265,7 @@ GRID = 161  # the cliff surface is GRID × GRID points
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=64)
-def clip_2d(angle: float, norm: float, theta: float):
+def clip_vectors(angle: float, norm: float, theta: float):
     """g, g clipped by value, g clipped by norm, and the two direction changes (degrees)."""
     phi = np.radians(angle)
     g = norm * np.array([np.cos(phi), np.sin(phi)])
@@ -274,27 +273,32 @@ def clip_2d(angle: float, norm: float, theta: float):
     return g, by_value, by_norm, direction_change(g, by_value), direction_change(g, by_norm)
 
 
-@st.cache_data(max_entries=64)
+@memo.data(max_entries=64)
+def clip_2d(angle: float, norm: float, theta: float):
+    return clip_vectors(angle, norm, theta)
+
+
+@memo.data(max_entries=64)
 def angle_sweep(norm: float, theta: float):
     """Direction change of value-clipping for g at every direction 0 … 360° (norm fixed)."""
     angles = np.linspace(0.0, 360.0, 361)
-    turns = [clip_2d(float(a), norm, theta)[3] for a in angles]
+    turns = [clip_vectors(float(a), norm, theta)[3] for a in angles]
     return angles, np.array(turns)
 
 
-@st.cache_data(max_entries=32)
+@memo.data(max_entries=32)
 def many_components(df: str, theta: float, seed: int) -> dict:
     """Clipping by value on a seeded heavy-tailed gradient of MANY components."""
     return value_clip_report(heavy_tailed_gradient(MANY, DF[df], seed), theta)
 
 
-@st.cache_data(max_entries=2)
+@memo.data(max_entries=2)
 def cliff_surface(n: int):
     s = cliff.surface(cliff.W_RANGE, cliff.B_RANGE, n)
     return s.w_values, s.b_values, s.E
 
 
-@st.cache_data(max_entries=32)
+@memo.data(max_entries=32)
 def cliff_paths(w0: float, b0: float, lr: float, steps: int, clip: float):
     """Unclipped and clipped descent from (w0, b0): points, E along each, max ‖∇E‖."""
     plain = cliff.descend((w0, b0), lr=lr, steps=steps)
@@ -304,6 +308,41 @@ def cliff_paths(w0: float, b0: float, lr: float, steps: int, clip: float):
 
 def largest_step(points: np.ndarray) -> float:
     return float(np.linalg.norm(np.diff(points, axis=0), axis=1).max()) if len(points) > 1 else 0.0
+
+
+# Figures are cached on the settings of the results they draw (memo.figure keys a memo.data
+# result by the arguments that made it) and the language: a rerun with seen settings
+# rebuilds nothing and the charts are sent unchanged.
+@memo.figure(max_entries=64)
+def clip_figure(clipped, theta: float):
+    g, by_value, by_norm = clipped[:3]
+    return remedies.clipping_figure(g, by_value, by_norm, theta, labels={
+        "original": TEXT["fig_original"], "by_value": TEXT["fig_by_value"],
+        "by_norm": TEXT["fig_by_norm"], "box": TEXT["fig_box"], "circle": TEXT["fig_circle"],
+        "title": TEXT["fig_clip_title"],
+    })
+
+
+@memo.figure(max_entries=64)
+def sweep_figure(sweep, angle: float):
+    angles, turns = sweep
+    return remedies.angle_sweep_figure(angles, turns, labels={
+        "title": TEXT["fig_sweep_title"], "x": TEXT["fig_sweep_x"], "y": TEXT["fig_sweep_y"],
+        "by_value": TEXT["fig_by_value"], "by_norm": TEXT["fig_by_norm"],
+    }, marker=angle)
+
+
+@memo.figure(max_entries=32)
+def cliff_figure(surface, paths, clip: float, view: str):
+    w_values, b_values, E = surface
+    plain, clipped = paths
+    names = (TEXT["path_plain"], TEXT["path_clipped"].format(clip=clip))
+    return remedies.cliff_figure(
+        w_values, b_values, E, [(names[0], plain.points), (names[1], clipped.points)],
+        kind=view, trajectory_E=[plain.E, clipped.E],
+        labels={"title": TEXT["fig_cliff_title"], "x": TEXT["fig_cliff_x"],
+                "y": TEXT["fig_cliff_y"], "z": TEXT["fig_cliff_z"],
+                "colorbar": TEXT["fig_cliff_z"], "outside": TEXT["fig_outside"]})
 
 
 # ------------------------------------------------------------------------------ page
@@ -323,8 +362,9 @@ ui.equation(r"\text{" + TEXT["eq_turn"] + r"}\quad \cos\varphi = "
             r"\frac{\langle g, \hat g\rangle}{\lVert g\rVert\,\lVert \hat g\rVert}")
 
 with ui.guard():
-    g, by_value, by_norm, turn_value, turn_norm = clip_2d(s.angle, s.norm, s.theta)
-    angles, turns = angle_sweep(s.norm, s.theta)
+    clipped_2d = clip_2d(s.angle, s.norm, s.theta)
+    g, by_value, by_norm, turn_value, turn_norm = clipped_2d
+    sweep = angle_sweep(s.norm, s.theta)
 
 c1, c2, c3 = st.columns(3)
 c1.metric(TEXT["m_value_angle"], f"{turn_value:.1f}°")
@@ -333,16 +373,9 @@ c3.metric(TEXT["m_lengths"],
           f"{np.linalg.norm(by_value):.2f} / {np.linalg.norm(by_norm):.2f}")
 left, right = st.columns(2)
 with left:
-    ui.plot(remedies.clipping_figure(g, by_value, by_norm, s.theta, labels={
-        "original": TEXT["fig_original"], "by_value": TEXT["fig_by_value"],
-        "by_norm": TEXT["fig_by_norm"], "box": TEXT["fig_box"], "circle": TEXT["fig_circle"],
-        "title": TEXT["fig_clip_title"],
-    }), key="fig_clip")
+    ui.plot(clip_figure(clipped_2d, s.theta), key="fig_clip")
 with right:
-    ui.plot(remedies.angle_sweep_figure(angles, turns, labels={
-        "title": TEXT["fig_sweep_title"], "x": TEXT["fig_sweep_x"], "y": TEXT["fig_sweep_y"],
-        "by_value": TEXT["fig_by_value"], "by_norm": TEXT["fig_by_norm"],
-    }, marker=s.angle), key="fig_sweep")
+    ui.plot(sweep_figure(sweep, s.angle), key="fig_sweep")
     st.caption(TEXT["sweep_note"])
 
 st.subheader(TEXT["h_many"])
@@ -364,21 +397,15 @@ ui.equation(r"\frac{\partial E}{\partial w} = \sum_{t=1}^{50} \delta_t\,\sigma(x
 st.markdown(TEXT["cliff_text"])
 
 with ui.guard():
-    w_values, b_values, E = cliff_surface(GRID)
-    plain, clipped = cliff_paths(s.w0, s.b0, s.lr, s.steps, s.clip)
-
-names = (TEXT["path_plain"], TEXT["path_clipped"].format(clip=s.clip))
+    surface = cliff_surface(GRID)
+    paths = cliff_paths(s.w0, s.b0, s.lr, s.steps, s.clip)
+plain, clipped = paths
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(TEXT["m_jump_plain"], f"{largest_step(plain.points):.2f}")
 c2.metric(TEXT["m_jump_clipped"], f"{largest_step(clipped.points):.2f}")
 c3.metric(TEXT["m_E_plain"], f"{plain.E[-1]:.4f}")
 c4.metric(TEXT["m_E_clipped"], f"{clipped.E[-1]:.4f}")
 c5.metric(TEXT["m_gmax"], f"{max(plain.grad_norm.max(initial=0), clipped.grad_norm.max(initial=0)):.3g}")
-ui.plot(remedies.cliff_figure(
-    w_values, b_values, E, [(names[0], plain.points), (names[1], clipped.points)],
-    kind=s.plot, trajectory_E=[plain.E, clipped.E],
-    labels={"title": TEXT["fig_cliff_title"], "x": TEXT["fig_cliff_x"], "y": TEXT["fig_cliff_y"],
-            "z": TEXT["fig_cliff_z"], "colorbar": TEXT["fig_cliff_z"], "outside": TEXT["fig_outside"]},
-), key="fig_cliff")
+ui.plot(cliff_figure(surface, paths, s.clip, s.plot), key="fig_cliff")
 st.info(TEXT["takeaway"])
 st.caption(TEXT["source"])

@@ -7,7 +7,7 @@ Storyboard: controls → cached computation (rnnviz.lesson_compare) → figures
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import lesson_compare as lc
 from rnnviz.figures import compare as figs
 
@@ -238,27 +238,24 @@ PRESETS = {
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def member(kind: str, T: int, H: int, I: int, scale: float, input_kind: str, keep: float,
            seed: int) -> lc.Member:
     """One cell's gradient norms, parameter count and measured time (rnnviz.lesson_compare)."""
     return lc.family_member(kind, T, H, I, scale, input_kind=input_kind, keep_bias=keep, seed=seed)
 
 
-# Figures are cached on the settings that change them, so a rerun rebuilds only what changed
-# and an unchanged chart is sent unchanged (the bars do not depend on the c-curve toggle).
-# `_members`, `_spans`, `_below` are the cached results of those settings; cache_resource:
-# figures are only read afterwards.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curves_figure(settings: tuple, show_c: bool, lang: str, _members: dict, _below: dict):
-    """The gradient-norm curves; `lang` keys the cache (the labels are TEXT's, in that language)."""
-    log_thr = settings[-1]
+# Figures are cached on their arguments (memo.figure keys a memo.data result by the arguments
+# that made it) and the language, so a rerun rebuilds only what changed and an unchanged chart
+# is sent unchanged (the bars do not depend on the c-curve toggle).
+@memo.figure(max_entries=32)
+def curves_figure(log_thr: float, show_c: bool, members: dict, below: dict):
     theta = f"1e{round(log_thr)}"
     names = {k: TEXT[f"name_{k}"] for k in lc.KINDS}
-    curves = [{"name": names[k], "y": m.log10_norm_h, "color": figs.CELL_COLORS[k], "below": _below[k]}
-              for k, m in _members.items()]
-    if show_c and _members["lstm"].log10_norm_c is not None:
-        curves.append({"name": TEXT["fig_c"], "y": _members["lstm"].log10_norm_c,
+    curves = [{"name": names[k], "y": m.log10_norm_h, "color": figs.CELL_COLORS[k], "below": below[k]}
+              for k, m in members.items()]
+    if show_c and members["lstm"].log10_norm_c is not None:
+        curves.append({"name": TEXT["fig_c"], "y": members["lstm"].log10_norm_c,
                        "color": figs.CELL_COLORS["lstm"], "dash": "dash"})
     fig = figs.norm_curves_figure(curves, threshold=log_thr, labels={
         "title": TEXT["fig_title"], "x": TEXT["fig_x"], "y": TEXT["fig_y"],
@@ -272,14 +269,13 @@ def curves_figure(settings: tuple, show_c: bool, lang: str, _members: dict, _bel
     return fig
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def bars_figure(settings: tuple, lang: str, _members: dict, _spans: dict):
-    """Steps, parameters and time as bars; `lang` keys the cache (TEXT's labels)."""
-    kinds = list(_members)
+@memo.figure(max_entries=32)
+def bars_figure(members: dict, spans: dict):
+    kinds = list(members)
     return figs.family_bars_figure(kinds, [TEXT[f"name_{k}"] for k in kinds], [
-        (TEXT["bars_span"], [_spans[k] for k in kinds], "{:,.0f}"),
-        (TEXT["bars_params"], [_members[k].n_params for k in kinds], "{:,.0f}"),
-        (TEXT["bars_ms"], [_members[k].ms for k in kinds], "{:.1f}"),
+        (TEXT["bars_span"], [spans[k] for k in kinds], "{:,.0f}"),
+        (TEXT["bars_params"], [members[k].n_params for k in kinds], "{:,.0f}"),
+        (TEXT["bars_ms"], [members[k].ms for k in kinds], "{:.1f}"),
     ])
 
 
@@ -308,8 +304,7 @@ for col, (kind, m) in zip(cols, members.items()):
         st.metric(TEXT["m_ms"], TEXT["ms"].format(ms=m.ms))
 
 st.header(TEXT["h_curves"])
-settings = (s.T, s.H, s.I, s.scale, s.input, s.keep, s.seed, log_thr)
-ui.plot(curves_figure(settings, s.show_c, i18n.lang(), members, below), key="fig_curves")
+ui.plot(curves_figure(log_thr, s.show_c, members, below), key="fig_curves")
 st.markdown(TEXT["verdict"].format(theta=theta, last=s.T - 1, **spans,
                                    **{f"{k}_how": TEXT[f"how_{how}"] for k, (_, how) in bands.items()}))
 ui.equation(r"\text{RNN:}\quad \delta^{k-1} = \bigl(W_{hh}^\top \delta^k\bigr) \odot "
@@ -325,8 +320,7 @@ ui.equation(r"n(\theta) = \max\Bigl\{\, n : \theta \le \bigl\lVert \tfrac{\parti
 st.markdown(TEXT["curves_text"])
 
 st.header(TEXT["h_cost"])
-ms = tuple(m.ms for m in members.values())  # measured: part of the key, so bars and metrics agree
-ui.plot(bars_figure(settings + ms, i18n.lang(), members, spans), key="fig_bars")
+ui.plot(bars_figure(members, spans), key="fig_bars")  # the members' measured ms, as the metrics
 ui.equation(r"N_{\text{RNN}} = H(I+H+2),\qquad N_{\text{GRU}} = 3H(I+H+2),\qquad "
             r"N_{\text{LSTM}} = 4H(I+H+2)")
 st.markdown(TEXT["cost_text"])

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import diagrams
@@ -348,67 +348,64 @@ PANELS = {"lstm": (("i", "gate"), ("f", "gate"), ("o", "gate"), ("g", "tanh"), (
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_resource(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def base_cell(kind: str, H: int, init: str, scale: float, by: str, seed: int):
     """The seeded cell without the gate bias (immutable; shared, not copied)."""
     return make_cell(kind, H, 1, init=init, scale=scale, scale_by=by, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def gated(kind: str, T: int, H: int, init: str, scale: float, by: str, fb: float, xs: float,
           loss: str, seed: int) -> lg.GatedRun:
     cell = lg.add_gate_bias(base_cell(kind, H, init, scale, by, seed), lg.CARRY_GATE[kind], fb)
     return lg.run_gated(cell, make_input(T, 1, scale=xs, seed=seed), loss=loss, loss_seed=seed)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def rnn_cell(H: int, init: str, scale: float, by: str, seed: int):
     """The vanilla tanh RNN with the same W_hh init, scale and seed (immutable; shared)."""
     return lg.rnn_twin_cell(H, init=init, scale=scale, scale_by=by, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def rnn_twin(T: int, H: int, init: str, scale: float, by: str, xs: float, loss: str, seed: int):
     return lg.rnn_log10_norm_h(rnn_cell(H, init, scale, by, seed), T, input_scale=xs, loss=loss,
                                seed=seed)
 
 
-# Figures are cached on the settings that change them (the gate heatmaps do not depend on the
-# loss), so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_run`,
-# `_rnn` are the cached results of those settings; cache_resource: figures are only read.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gates_figure(forward: tuple, lang: str, _run: lg.GatedRun):
-    """The gate heatmaps; `lang` keys the cache (the labels are TEXT's, in that language)."""
-    kind, T, H = forward[0], forward[1], forward[2]
-    panels = [(TEXT[f"panel_{n}"], _run.heat[n], k) for n, k in PANELS[kind]]
-    return gfig.gate_heatmaps(_run.heat_steps, _run.heat_units, panels, labels={
+# Figures are cached on the settings of the runs they draw (memo.figure keys a memo.data result
+# by the arguments that made it) and the language, so a rerun rebuilds only what changed and
+# an unchanged chart is sent unchanged.
+@memo.figure(max_entries=32)
+def gates_figure(kind: str, T: int, H: int, run: lg.GatedRun):
+    panels = [(TEXT[f"panel_{n}"], run.heat[n], k) for n, k in PANELS[kind]]
+    return gfig.gate_heatmaps(run.heat_steps, run.heat_units, panels, labels={
         "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"],
         "y": TEXT["fig_unit"], "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"],
         "bar_state": TEXT["bar_state"], "value": TEXT["hover_value"]})
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gradient_figures(settings: tuple, lang: str, _run: lg.GatedRun, _rnn):
-    """The gradient norms against k, and the per-step factors of the source's argument
-    (`lang` keys the cache: the labels are TEXT's, in that language)."""
-    lstm, T = settings[0] == "lstm", settings[1]
+@memo.figure(max_entries=32)
+def gradient_figures(kind: str, T: int, run: lg.GatedRun, rnn):
+    """The gradient norms against k, and the per-step factors of the source's argument."""
+    lstm = kind == "lstm"
     k = np.arange(T)
     series = []
     if lstm:
-        series.append({"name": TEXT["curve_c"], "y": _run.log10_norm_c, "color": COLORWAY[0]})
-        series.append({"name": TEXT["curve_h_lstm"], "y": _run.log10_norm_h, "color": COLORWAY[5]})
-        series.append({"name": TEXT["curve_path_lstm"], "y": _run.log10_path, "color": COLORWAY[0], "dash": "dash"})
+        series.append({"name": TEXT["curve_c"], "y": run.log10_norm_c, "color": COLORWAY[0]})
+        series.append({"name": TEXT["curve_h_lstm"], "y": run.log10_norm_h, "color": COLORWAY[5]})
+        series.append({"name": TEXT["curve_path_lstm"], "y": run.log10_path, "color": COLORWAY[0], "dash": "dash"})
     else:
-        series.append({"name": TEXT["curve_h_gru"], "y": _run.log10_norm_h, "color": COLORWAY[0]})
-        series.append({"name": TEXT["curve_path_gru"], "y": _run.log10_path, "color": COLORWAY[0], "dash": "dash"})
-    series.append({"name": TEXT["curve_rnn"], "y": _rnn, "color": COLORWAY[1]})
+        series.append({"name": TEXT["curve_h_gru"], "y": run.log10_norm_h, "color": COLORWAY[0]})
+        series.append({"name": TEXT["curve_path_gru"], "y": run.log10_path, "color": COLORWAY[0], "dash": "dash"})
+    series.append({"name": TEXT["curve_rnn"], "y": rnn, "color": COLORWAY[1]})
     norms = gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
                        y_title=TEXT["fig_norms_y"], height=460, legend_below=True)
-    gate = lg.CARRY_GATE[settings[0]]
-    ratio = 10.0 ** np.minimum(_run.log10_ratio, 6.0)  # shown up to a factor 10⁶ per step
+    gate = lg.CARRY_GATE[kind]
+    ratio = 10.0 ** np.minimum(run.log10_ratio, 6.0)  # shown up to a factor 10⁶ per step
     step_series = [
-        {"name": TEXT["curve_mean_f" if lstm else "curve_mean_z"], "y": _run.means[gate], "color": COLORWAY[0]},
-        {"name": TEXT["curve_fterm" if lstm else "curve_zterm"], "y": _run.path_factor, "color": COLORWAY[4], "dash": "dash"},
+        {"name": TEXT["curve_mean_f" if lstm else "curve_mean_z"], "y": run.means[gate], "color": COLORWAY[0]},
+        {"name": TEXT["curve_fterm" if lstm else "curve_zterm"], "y": run.path_factor, "color": COLORWAY[4], "dash": "dash"},
         {"name": TEXT["curve_ratio"], "y": ratio, "color": COLORWAY[2]},
     ]
     finite = ratio[np.isfinite(ratio)]
@@ -419,14 +416,14 @@ def gradient_figures(settings: tuple, lang: str, _run: lg.GatedRun, _rnn):
     return norms, step
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def block_figure(settings: tuple, lang: str, _run: lg.GatedRun):
+@memo.figure(max_entries=32)
+def block_figure(run: lg.GatedRun):
     """The LSTM memory block at the run's block step, edges coloured by their gradient."""
     keys = ("edge_h_c", "edge_c_prev", "edge_o", "edge_i", "edge_f", "edge_g", "edge_h_prev",
             "edge_x", "node_c", "node_h")
     labels = {k: TEXT[f"blk_{k}"] for k in keys}
     labels.update(title=TEXT["blk_title"], colorbar=TEXT["blk_colorbar"], hover=TEXT["blk_hover"])
-    return diagrams.lstm_cell_figure(_run.block_nodes, list(_run.block_edges), _run.block_step,
+    return diagrams.lstm_cell_figure(run.block_nodes, list(run.block_edges), run.block_step,
                                      labels=labels)
 
 
@@ -452,9 +449,8 @@ else:
                 r"n_t = \tanh\bigl(W_{nx}x_t + r_t \odot (W_{nh}h_{t-1} + b_{nh}) + b_{nx}\bigr)")
     ui.equation(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
 st.markdown(TEXT["gates_text"])
-forward = (s.cell, s.T, s.H, s.init, s.scale, s.by, s.fb, s.xs, s.seed)  # what the gates show
-fig_norms, fig_step = gradient_figures(forward + (s.loss,), i18n.lang(), run, rnn)
-ui.plot(gates_figure(forward, i18n.lang(), run), key="fig_gates")
+fig_norms, fig_step = gradient_figures(s.cell, s.T, run, rnn)
+ui.plot(gates_figure(s.cell, s.T, s.H, run), key="fig_gates")
 
 # 2 · gradient norms
 st.header(TEXT["h_norms"])
@@ -480,7 +476,7 @@ else:
 st.markdown(TEXT["step_text_lstm"] if lstm else TEXT["step_text_gru"])
 if run.block_step is not None:
     st.markdown(TEXT["block_text"].format(k=run.block_step))
-    ui.plot(block_figure(forward + (s.loss,), i18n.lang(), run), key="fig_block")
+    ui.plot(block_figure(run), key="fig_block")
 else:
     st.caption(TEXT["block_gru"])
 ui.plot(fig_step, key="fig_step")

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates as gfig
@@ -292,13 +292,13 @@ PANELS = (("r", "gate"), ("z", "gate"), ("n", "tanh"), ("h", "state"))
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_resource(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def gru_cell(variant: str, H: int, init: str, scale: float, by: str, seed: int):
     """The seeded GRU (immutable; shared, not copied); both variants get the same weights."""
     return make_cell("gru", H, 1, variant=variant, init=init, scale=scale, scale_by=by, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def gru_pair(T: int, H: int, init: str, scale: float, by: str, zb: float, xs: float, loss: str,
              seed: int):
     """Both variants on the same weights and input: ({variant: GatedRun}, max |h_before − h_after|)."""
@@ -308,7 +308,7 @@ def gru_pair(T: int, H: int, init: str, scale: float, by: str, zb: float, xs: fl
     return dict(zip(VARIANTS, runs)), gap
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def framework_checks(n: int, H: int, init: str, scale: float, by: str, zb: float, xs: float,
                      loss: str, seed: int):
     """Keras-layout max |Δh| and the two-bias checks on the first n steps, on cells whose b_ih
@@ -321,15 +321,14 @@ def framework_checks(n: int, H: int, init: str, scale: float, by: str, zb: float
     return out
 
 
-# Figures are cached on the settings that change them (the heatmaps do not depend on the loss),
-# so a rerun rebuilds only what changed and an unchanged chart is sent unchanged. `_runs` is the
-# cached result of those settings; cache_resource: figures are only read.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gates_figure(forward: tuple, lang: str, _runs):
-    """Both variants' gates side by side in one figure (one chart redraws faster than two);
-    `lang` keys the cache (the labels are TEXT's, in that language)."""
-    T, H, r = forward[0], forward[1], _runs[VARIANTS[0]]
-    columns = [(TEXT[f"short_{v}"], [(TEXT[f"panel_{n}"], _runs[v].heat[n], kind)
+# Figures are cached on the settings of the runs they draw (memo.figure keys a memo.data result
+# by the arguments that made it) and the language, so a rerun rebuilds only what changed and
+# an unchanged chart is sent unchanged.
+@memo.figure(max_entries=32)
+def gates_figure(T: int, H: int, runs):
+    """Both variants' gates side by side in one figure (one chart redraws faster than two)."""
+    r = runs[VARIANTS[0]]
+    columns = [(TEXT[f"short_{v}"], [(TEXT[f"panel_{n}"], runs[v].heat[n], kind)
                                      for n, kind in PANELS]) for v in VARIANTS]
     return gfig.gate_heatmap_columns(r.heat_steps, r.heat_units, columns, labels={
         "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"], "y": TEXT["fig_unit"],
@@ -337,22 +336,21 @@ def gates_figure(forward: tuple, lang: str, _runs):
         "value": TEXT["hover_value"]})
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gradient_figures(settings: tuple, lang: str, _runs):
-    """The gradient norms against k (both variants, full and z path) and the mean gates
-    (`lang` keys the cache: the labels are TEXT's, in that language)."""
-    k = np.arange(settings[0])
+@memo.figure(max_entries=32)
+def gradient_figures(T: int, runs):
+    """The gradient norms against k (both variants, full and z path) and the mean gates."""
+    k = np.arange(T)
     series = []
     for v in VARIANTS:
         short = TEXT[f"short_{v}"]
-        series.append({"name": TEXT["curve_full"].format(v=short), "y": _runs[v].log10_norm_h,
+        series.append({"name": TEXT["curve_full"].format(v=short), "y": runs[v].log10_norm_h,
                        "color": COLOURS[v]})
-        series.append({"name": TEXT["curve_path"].format(v=short), "y": _runs[v].log10_path,
+        series.append({"name": TEXT["curve_path"].format(v=short), "y": runs[v].log10_path,
                        "color": COLOURS[v], "dash": "dash"})
     norms = gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
                        y_title=TEXT["fig_norms_y"], height=480, legend_below=True,
                        bottom=200)  # half width: the legend wraps to four rows
-    panels = {TEXT[f"mean_{g}"]: [{"name": TEXT[f"short_{v}"], "y": _runs[v].means[g], "color": COLOURS[v],
+    panels = {TEXT[f"mean_{g}"]: [{"name": TEXT[f"short_{v}"], "y": runs[v].means[g], "color": COLOURS[v],
                                    "width": WIDTHS[v]} for v in VARIANTS] for g in ("z", "r")}
     means = gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"], x_title=TEXT["fig_step"],
                                   y_title=TEXT["fig_means_y"], height=480)
@@ -365,7 +363,6 @@ st.markdown(TEXT["intro"])
 s = ui.controls("gru_variants", CONTROLS, presets=PRESETS, text=TEXT)
 st.sidebar.caption(TEXT["presets_help"])
 args = (s.T, s.H, s.init, s.scale, s.by, s.zb, s.xs, s.loss, s.seed)
-forward = (s.T, s.H, s.init, s.scale, s.by, s.zb, s.xs, s.seed)  # what the gates show
 
 with ui.guard():
     runs, gap = gru_pair(*args)
@@ -384,7 +381,7 @@ for col, v in zip(cols, VARIANTS):
     with col:
         st.subheader(TEXT[f"v_{v}"])
         ui.equation(eqs[v])
-ui.plot(gates_figure(forward, i18n.lang(), runs), key="fig_gates")
+ui.plot(gates_figure(s.T, s.H, runs), key="fig_gates")
 ui.equation(r"r_t, z_t = \sigma(W_{\cdot x}x_t + W_{\cdot h}h_{t-1} + b_\cdot),\qquad "
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
 
@@ -400,7 +397,7 @@ for col, v in zip(cols, VARIANTS):
                help=TEXT["m_help"])
     col.metric(TEXT["m_path"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_path)),
                help=TEXT["m_help"])
-fig_norms, fig_means = gradient_figures(args, i18n.lang(), runs)
+fig_norms, fig_means = gradient_figures(s.T, runs)
 left, right = st.columns(2)
 with left:
     ui.plot(fig_norms, key="fig_norms")

@@ -6,7 +6,7 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import lesson_gates as lg
 from rnnviz import make_input
 from rnnviz.figures import gates as gfig
@@ -306,20 +306,20 @@ VARIANT_WIDTHS = {"nofg": 3, "forget": 6, "peephole": 2, "keras": 3}  # wide und
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_resource(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def variant_cells(H: int, init: str, scale: float, by: str, fb: float, seed: int):
     """{variant: Cell}, all on the same weights (immutable; shared, not copied)."""
     return lg.lstm_variant_cells(H, init=init, scale=scale, scale_by=by, forget_bias=fb, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def variant_run(name: str, T: int, H: int, init: str, scale: float, by: str, fb: float,
                 xs: float, loss: str, seed: int) -> lg.GatedRun:
     cell = variant_cells(H, init, scale, by, fb, seed)[name]
     return lg.run_gated(cell, make_input(T, 1, scale=xs, seed=seed), loss=loss, loss_seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def pytorch_runs(T: int, H: int, init: str, scale: float, by: str, fb: float, xs: float,
                  loss: str, seed: int):
     """The PyTorch cell (two biases) and the same with one bias b_ih + b_hh: (check, run, run)."""
@@ -327,7 +327,7 @@ def pytorch_runs(T: int, H: int, init: str, scale: float, by: str, fb: float, xs
     return lg.two_bias_runs(cell, make_input(T, 1, scale=xs, seed=seed), loss, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def keras_checks(H: int, init: str, scale: float, by: str, fb: float, xs: float, seed: int,
                  n: int):
     """(Keras-layout max |Δh| on the first n steps, Keras unit_forget_bias == forget_bias=1,
@@ -338,6 +338,37 @@ def keras_checks(H: int, init: str, scale: float, by: str, fb: float, xs: float,
     ufb = variant_cells(H, init, scale, by, 0.0, seed)["keras"]
     return (keras, bool(np.array_equal(lg.to_keras(ufb)["bias"], lg.keras_unit_forget_bias(H))),
             lg.tf1_check(cell, x))
+
+
+# The figures are cached on the settings of the runs they draw (memo.figure keys a memo.data
+# result by the arguments that made it) and the language: a rerun with seen settings
+# rebuilds nothing and the charts are sent unchanged.
+@memo.figure(max_entries=32)
+def variant_figures(T: int, runs: dict, one):
+    """‖∂C/∂c_k‖ and ‖∂C/∂h_k‖ of every variant, and their mean gates."""
+    k = np.arange(T)
+
+    def norm_series(attr):
+        out = [{"name": TEXT[f"v_{v}"], "y": getattr(r, attr), "color": VARIANT_COLOURS[v],
+                "width": VARIANT_WIDTHS[v]} for v, r in runs.items()]
+        out.append({"name": TEXT["v_one"], "y": getattr(one, attr), "color": COLORWAY[6],
+                    "dash": "dash", "width": 2})
+        return out
+
+    fig_c = gfig.lines(k, norm_series("log10_norm_c"), title=TEXT["fig_c_title"],
+                       x_title=TEXT["fig_step"], y_title=TEXT["fig_norm_y"], height=480,
+                       legend_below=True)
+    fig_h = gfig.lines(k, norm_series("log10_norm_h"), title=TEXT["fig_h_title"],
+                       x_title=TEXT["fig_step"], y_title=TEXT["fig_norm_y"], height=480,
+                       legend_below=True)
+    panels = {TEXT[f"panel_{g}"]: [{"name": TEXT[f"v_{v}"], "y": r.means[g],
+                                    "color": VARIANT_COLOURS[v], "width": VARIANT_WIDTHS[v]}
+                                   for v, r in runs.items()]
+              for g in ("i", "f", "o")}
+    fig_means = gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"],
+                                      x_title=TEXT["fig_step"], y_title=TEXT["fig_means_y"],
+                                      height=430)
+    return fig_c, fig_h, fig_means
 
 
 # ------------------------------------------------------------------------------ page
@@ -369,34 +400,16 @@ with c2:
 st.header(TEXT["h_norms"])
 ui.equation(r"\delta^{k-1} = \delta^k\,\frac{\partial c^k}{\partial c^{k-1}} = \delta^k\,(f^k + \ldots)"
             r"\qquad \text{1997: } f^k \equiv 1")
-k = np.arange(s.T)
-
-
-def norm_series(attr):
-    out = [{"name": TEXT[f"v_{v}"], "y": getattr(r, attr), "color": VARIANT_COLOURS[v],
-            "width": VARIANT_WIDTHS[v]} for v, r in runs.items()]
-    out.append({"name": TEXT["v_one"], "y": getattr(one, attr), "color": COLORWAY[6], "dash": "dash",
-                "width": 2})
-    return out
-
-
+fig_c, fig_h, fig_means = variant_figures(s.T, runs, one)
 left, right = st.columns(2)
 with left:
-    ui.plot(gfig.lines(k, norm_series("log10_norm_c"), title=TEXT["fig_c_title"],
-                       x_title=TEXT["fig_step"], y_title=TEXT["fig_norm_y"], height=480,
-                       legend_below=True), key="fig_c")
+    ui.plot(fig_c, key="fig_c")
 with right:
-    ui.plot(gfig.lines(k, norm_series("log10_norm_h"), title=TEXT["fig_h_title"],
-                       x_title=TEXT["fig_step"], y_title=TEXT["fig_norm_y"], height=480,
-                       legend_below=True), key="fig_h")
+    ui.plot(fig_h, key="fig_h")
 st.caption(TEXT["norms_text"])
 
 st.header(TEXT["h_means"])
-panels = {TEXT[f"panel_{g}"]: [{"name": TEXT[f"v_{v}"], "y": r.means[g], "color": VARIANT_COLOURS[v],
-                                "width": VARIANT_WIDTHS[v]} for v, r in runs.items()]
-          for g in ("i", "f", "o")}
-ui.plot(gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"], x_title=TEXT["fig_step"],
-                              y_title=TEXT["fig_means_y"], height=430), key="fig_means")
+ui.plot(fig_means, key="fig_means")
 
 st.header(TEXT["h_diff"])
 reach = {v: lg.pow10_text(lg.reach(r.log10_norm_c)) for v, r in runs.items()}

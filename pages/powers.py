@@ -7,7 +7,7 @@ Storyboard: controls → cached computation (rnnviz.weights, rnnviz.powers) → 
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import powers
 from rnnviz.figures import powers as figures
 from rnnviz.weights import INITS, init_W_hh, rescale
@@ -272,14 +272,14 @@ SAMPLES = 120  # powers at which the entries are histogrammed (the figure animat
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def matrix(init: str, H: int, by: str, scale: float, lo: float, hi: float, seed: int):
     """The seeded W_hh (H, H), rescaled so its ρ or ‖W_hh‖₂ equals `scale` (by="none": as drawn)."""
     W = init_W_hh(init, H, np.random.default_rng(seed), eigenvalues=np.linspace(lo, hi, H))
     return W if by == "none" else rescale(W, scale, by)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def histograms_and_norms(init, H, by, scale, lo, hi, seed, N: int):
     """The entries' histograms and ‖Wⁿ‖₂ at ≤ SAMPLES powers (every power when N ≤ SAMPLES),
     and ‖Wⁿ‖₂ at every power around the peak: about 2 × SAMPLES + 40 products of H × H
@@ -289,50 +289,49 @@ def histograms_and_norms(init, H, by, scale, lo, hi, seed, N: int):
     return powers.histograms_and_norms(W, N, BINS, ns)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def spectrum(init, H, by, scale, lo, hi, seed):
     return powers.eigen(matrix(init, H, by, scale, lo, hi, seed))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo.data(max_entries=16)
 def diagonal_case(lo: float, hi: float, H: int, N: int):
     return powers.diagonal_powers(np.linspace(lo, hi, H), N)
 
 
-# Figures are cached on the settings that change them (the eigenvalues do not depend on N, the
-# diagonal case only on lo, hi, H, N), so a rerun rebuilds only what changed and an unchanged
-# chart is sent unchanged. The `_` arguments are the cached results of those settings; `lang`
-# keys the labels' language (TEXT is read inside); cache_resource: figures are only read
-# afterwards.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def diagonal_fig(settings: tuple, lang: str, _diag):
-    return figures.diagonal_figure(_diag, labels={
+# Figures are cached on the settings of the results they draw (memo.figure keys a memo.data
+# result by the arguments that made it; the eigenvalues do not depend on N, the diagonal case
+# only on lo, hi, H, N) and the language, so a rerun rebuilds only what changed and an
+# unchanged chart is sent unchanged.
+@memo.figure(max_entries=32)
+def diagonal_fig(diag):
+    return figures.diagonal_figure(diag, labels={
         "title": TEXT["fig_diag_title"], "x": TEXT["fig_n"], "y": TEXT["fig_diag_y"],
         "line": TEXT["fig_line"], "negative": TEXT["fig_negative"],
     })
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def histogram_fig(settings: tuple, lang: str, _hist, _eig):
-    return figures.entries_histogram_figure(_hist, radius=_eig.radius, labels={
+@memo.figure(max_entries=32)
+def histogram_fig(hist, eig):
+    return figures.entries_histogram_figure(hist, radius=eig.radius, labels={
         "title": TEXT["fig_hist_title"], "x": TEXT["fig_hist_x"], "y": TEXT["fig_hist_y"],
         "median": TEXT["fig_median"], "drift": TEXT["fig_drift"], "zeros": TEXT["fig_zeros"],
         "play": TEXT["fig_play"], "pause": TEXT["fig_pause"], "n": TEXT["fig_n"],
     })
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def eigen_fig(settings: tuple, lang: str, _eig):
-    return figures.eigenvalues_figure(_eig, labels={
+@memo.figure(max_entries=32)
+def eigen_fig(eig):
+    return figures.eigenvalues_figure(eig, labels={
         "title": TEXT["fig_eig_title"], "x": TEXT["fig_eig_x"], "y": TEXT["fig_eig_y"],
         "eigenvalues": TEXT["fig_eigenvalues"], "unit": TEXT["fig_unit"],
         "radius": TEXT["fig_radius"],
     })
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def norms_fig(settings: tuple, lang: str, _norms, _eig, _hist):
-    return figures.norms_figure(_norms, _eig.radius, _eig.sigma_max, hist=_hist, labels={
+@memo.figure(max_entries=32)
+def norms_fig(norms, eig, hist):
+    return figures.norms_figure(norms, eig.radius, eig.sigma_max, hist=hist, labels={
         "title": TEXT["fig_norm_title"], "x": TEXT["fig_n"], "y": TEXT["fig_norm_y"],
         "norm": TEXT["fig_norm"], "radius": TEXT["fig_norm_radius"],
         "sigma": TEXT["fig_norm_sigma"], "median": TEXT["fig_norm_median"],
@@ -365,7 +364,7 @@ ui.equation(r"W_{hh} = \operatorname{diag}(\lambda_1,\dots,\lambda_H)\ \Rightarr
 st.markdown(TEXT["diag_text"])
 with ui.guard():
     diag = diagonal_case(s.lo, s.hi, s.H, s.N)
-ui.plot(diagonal_fig((s.lo, s.hi, s.H, s.N), i18n.lang(), diag), key="fig_diag")
+ui.plot(diagonal_fig(diag), key="fig_diag")
 
 # 2 · a random W_hh
 st.header(TEXT["h_random"])
@@ -389,13 +388,13 @@ c3.metric(TEXT["m_last"], shown(log_norm[-1]))
 c4.metric(TEXT["m_peak"], shown(log_norm[peak]), TEXT["m_peak_at"].format(n=int(norms.n[peak])),
           delta_color="off", delta_arrow="off")
 
-ui.plot(histogram_fig(key + (s.N,), i18n.lang(), hist, eig), key="fig_hist")
+ui.plot(histogram_fig(hist, eig), key="fig_hist")
 
 left, right = st.columns([2, 3])
 with left:
-    ui.plot(eigen_fig(key, i18n.lang(), eig), key="fig_eig")
+    ui.plot(eigen_fig(eig), key="fig_eig")
 with right:
-    ui.plot(norms_fig(key + (s.N,), i18n.lang(), norms, eig, hist), key="fig_norms")
+    ui.plot(norms_fig(norms, eig, hist), key="fig_norms")
     if s.N > SAMPLES:
         st.caption(TEXT["norm_sampled"].format(points=hist.n.size, N=s.N))
 

@@ -21,7 +21,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import train, trainpool
 from rnnviz.figures import remedies
 
@@ -276,7 +276,7 @@ def config_of(s) -> train.TrainConfig:
 
 
 # ----------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def start_measure(config: train.TrainConfig) -> tuple[float, np.ndarray, float]:
     """Held-out loss and ‖∂L/∂h_t‖ of the untrained model (fixed by the settings, the seed
     included; shown until the worker's first measurement arrives), and the baseline."""

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import rnnviz
-from pages import i18n, ui
+from pages import i18n, memo, ui
 from rnnviz import flow
 from rnnviz.figures import flow as flow_fig
 
@@ -292,7 +292,7 @@ def problem(kind: str, T: int, H: int, scale: float, fb: float, loss: str, seed:
     return trace, rnnviz.loss_grad(T, H, where=loss, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def gradients(kind: str, T: int, H: int, scale: float, fb: float, w: int, mode: str, loss: str,
               seed: int):
     """Per-step log10 norms of ∂C/∂W_hh's terms, full and truncated, and the relative
@@ -313,27 +313,77 @@ def gradients(kind: str, T: int, H: int, scale: float, fb: float, w: int, mode: 
             flow.cec_error(trace, g) if kind == "lstm" else None)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def cec_steps(T: int, H: int, scale: float, fb: float, loss: str, seed: int):
     """Per-step log10 norms of ∂C/∂W_hh's terms under the 1997 LSTM truncation."""
     trace, g = problem("lstm", T, H, scale, fb, loss, seed)
     return rnnviz.bptt(trace, g, mode="cec").step_log10_norm["weight_hh_l0"]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def flow_map(kind: str, T: int, H: int, scale: float, fb: float, seed: int):
     """(T, T) log10 ‖∂Cᵗ/∂hₖ‖ for a loss term at every step (the same unit vector each)."""
     trace, g = problem(kind, T, H, scale, fb, "all", seed)
     return flow.flow_map(trace, g, wrt="h")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.data(max_entries=32)
 def error_curve(kind: str, T: int, H: int, scale: float, fb: float, mode: str, loss: str,
                 seed: int):
     """Windows w = 1 … T and the relative difference of ∂C/∂W_hh at each."""
     trace, g = problem(kind, T, H, scale, fb, loss, seed)
     windows = np.unique(np.round(np.linspace(1, T, min(T, ERROR_POINTS))).astype(int))
     return windows, flow.truncation_errors(trace, g, windows, mode=mode)
+
+
+@memo.data(max_entries=64)
+def reaches(M, T: int, w: int, mode: str, loss: str, thr: float):
+    """How far back the gradient reaches, full and truncated (steps, or None)."""
+    rows = [T - 1] if loss == "last" else list(range(T))
+    return (flow.reach(M, thr, rows=rows),
+            flow.reach(M, thr, flow.truncation_mask(T, w, mode), rows=rows))
+
+
+# Figures are cached on the settings of the results they draw (memo.figure keys a memo.data
+# result by the arguments that made it) and the language: a rerun with seen settings
+# rebuilds nothing and the charts are sent unchanged.
+@memo.figure(max_entries=32)
+def map_figure(M, T: int, w: int, mode: str, loss: str):
+    return flow_fig.truncated_map_figure(
+        M, window=w, mode=mode, loss_rows=[T - 1] if loss == "last" else None,
+        labels={"title": TEXT["map_title"], "x": TEXT["map_x"], "y": TEXT["map_y"],
+                "colorbar": TEXT["map_cbar"], "hover": TEXT["map_hover"], "cut": TEXT["map_cut"],
+                "loss": TEXT["map_loss"]},
+        max_cells=MAX_CELLS, height=680)
+
+
+@memo.figure(max_entries=32)
+def steps_figure(grads, cec, T: int, w: int):
+    """Each step's term of ∂C/∂W_hh: full, truncated, and (LSTM: `cec` not None) the 1997
+    truncation."""
+    steps_full, steps_trunc, _, _ = grads
+    curves = {TEXT["full"]: steps_full, TEXT["trunc"].format(w=w): steps_trunc}
+    if cec is not None:
+        curves[TEXT["cec"]] = cec
+    return flow_fig.curves_figure(
+        np.arange(T), curves, title=TEXT["steps_title"], x_title=TEXT["steps_x"],
+        y_title=TEXT["steps_y"], dashes=["solid", "dash", "dot"], height=360)
+
+
+@memo.figure(max_entries=32)
+def error_figure(curve, w: int):
+    windows, errors = curve
+    return flow_fig.curves_figure(
+        windows, {TEXT["err_curve"]: log10_or_gap(errors)}, title=TEXT["err_title"],
+        x_title=TEXT["err_x"], y_title=TEXT["err_y"], vline=w,
+        vline_text=TEXT["err_now"].format(w=w), height=360)
+
+
+def log10_or_gap(a):
+    """log10 of positive values; exact zeros (w past the end) become gaps."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return np.where(a > 0, np.log10(np.where(a > 0, a, 1.0)), np.nan)
 
 
 # ------------------------------------------------------------------------------ page
@@ -343,22 +393,11 @@ s = ui.controls("truncated", CONTROLS, presets=PRESETS, text=TEXT, relations=REL
 st.sidebar.caption(TEXT["presets_help"])
 
 with ui.guard():
-    steps_full, steps_trunc, rel, rel_cec = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode,
-                                                s.loss, s.seed)
+    grads = gradients(s.cell, s.T, s.H, s.scale, s.fb, s.w, s.mode, s.loss, s.seed)
     M = flow_map(s.cell, s.T, s.H, s.scale, s.fb, s.seed)
-    windows, errors = error_curve(s.cell, s.T, s.H, s.scale, s.fb, s.mode, s.loss, s.seed)
-
-loss_rows = [s.T - 1] if s.loss == "last" else list(range(s.T))
-thr = math.log10(s.thr)
-reach_full = flow.reach(M, thr, rows=loss_rows)
-reach_trunc = flow.reach(M, thr, flow.truncation_mask(s.T, s.w, s.mode), rows=loss_rows)
-
-
-def log10_or_gap(a):
-    """log10 of positive values; exact zeros (w past the end) become gaps."""
-    a = np.asarray(a, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        return np.where(a > 0, np.log10(np.where(a > 0, a, 1.0)), np.nan)
+    curve = error_curve(s.cell, s.T, s.H, s.scale, s.fb, s.mode, s.loss, s.seed)
+rel, rel_cec = grads[2], grads[3]
+reach_full, reach_trunc = reaches(M, s.T, s.w, s.mode, s.loss, math.log10(s.thr))
 
 
 def steps_text(n):
@@ -371,34 +410,23 @@ cols[1].metric(TEXT["m_full"], steps_text(reach_full))
 cols[2].metric(TEXT["m_trunc"], steps_text(reach_trunc))
 if s.cell == "lstm":
     cols[3].metric(TEXT["m_cec"], "—" if rel_cec is None else f"{rel_cec:.3g}", help=TEXT["m_cec_help"])
-step_curves = {TEXT["full"]: steps_full, TEXT["trunc"].format(w=s.w): steps_trunc}
+cec = None
 if s.cell == "lstm":
     with ui.guard():
-        step_curves[TEXT["cec"]] = cec_steps(s.T, s.H, s.scale, s.fb, s.loss, s.seed)
+        cec = cec_steps(s.T, s.H, s.scale, s.fb, s.loss, s.seed)
 if rel is None:
     st.info(TEXT["zero_grad"])
 
 left, right = st.columns(2)
 with left:
-    ui.plot(flow_fig.truncated_map_figure(
-        M, window=s.w, mode=s.mode, loss_rows=loss_rows if s.loss == "last" else None,
-        labels={"title": TEXT["map_title"], "x": TEXT["map_x"], "y": TEXT["map_y"],
-                "colorbar": TEXT["map_cbar"], "hover": TEXT["map_hover"], "cut": TEXT["map_cut"],
-                "loss": TEXT["map_loss"]},
-        max_cells=MAX_CELLS, height=680), key="fig_map")
+    ui.plot(map_figure(M, s.T, s.w, s.mode, s.loss), key="fig_map")
     st.caption(TEXT["map_note"].format(which=TEXT["which_" + s.loss]))
     if s.T > MAX_CELLS:
         block = math.ceil(s.T / MAX_CELLS)
         st.caption(TEXT["shrunk"].format(T=s.T, n=math.ceil(s.T / block)))
 with right:
-    ui.plot(flow_fig.curves_figure(
-        np.arange(s.T), step_curves,
-        title=TEXT["steps_title"], x_title=TEXT["steps_x"], y_title=TEXT["steps_y"],
-        dashes=["solid", "dash", "dot"], height=360), key="fig_steps")
-    ui.plot(flow_fig.curves_figure(
-        windows, {TEXT["err_curve"]: log10_or_gap(errors)}, title=TEXT["err_title"],
-        x_title=TEXT["err_x"], y_title=TEXT["err_y"], vline=s.w,
-        vline_text=TEXT["err_now"].format(w=s.w), height=360), key="fig_err")
+    ui.plot(steps_figure(grads, cec, s.T, s.w), key="fig_steps")
+    ui.plot(error_figure(curve, s.w), key="fig_err")
 
 st.subheader(TEXT["eq_head"])
 ui.equation(r"\frac{\partial C}{\partial \beta} = \sum_{j=1}^{T} \sum_{k=1}^{j} "

@@ -3,7 +3,7 @@
 A lesson page, in storyboard order (controls -> cached computation -> figure -> text)::
 
     import streamlit as st
-    from pages import ui
+    from pages import memo, ui
     from rnnviz.figures import style
 
     TEXT = {"title": "…", "T": "Sequence length T (steps)", "act": "Activation σ",
@@ -16,13 +16,16 @@ A lesson page, in storyboard order (controls -> cached computation -> figure -> 
     ]
     PRESETS = {"long": {"T": 1000}}
 
-    @st.cache_data(max_entries=32, show_spinner=False)
-    def compute(s: ui.Settings): ...          # or compute(s.T, s.act, s.seed)
+    @memo.data(max_entries=32)                 # pages/memo.py: bounded, shared, no copies
+    def compute(T: int, act: str, seed: int): ...
+
+    @memo.figure(max_entries=32)               # keyed by compute's settings + the language
+    def norms_figure(r): return figures.norms(r, labels={"title": TEXT["fig_title"]})
 
     st.title(TEXT["title"])
     s = ui.controls("bptt", CONTROLS, presets=PRESETS, text=TEXT)
     with ui.guard():                            # a ValueError becomes st.error + stop
-        ui.plot(make_figure(compute(s)), key="norms")
+        ui.plot(norms_figure(compute(s.T, s.act, s.seed)), key="norms")
 
 Every control is a Streamlit widget with ``key=<short key>`` and ``bind="query-params"``:
 the key is the URL parameter, a value equal to the default is left out of the URL, and a

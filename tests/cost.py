@@ -104,8 +104,11 @@ def query_of(spec, values: dict) -> dict[str, str]:
 def measure(page: str, query: dict[str, str]) -> dict:
     import streamlit as st
 
+    from pages import memo
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    memo.clear()
     at = page_app(f"pages/{page}", query)
     t0, w0 = time.process_time(), time.perf_counter()
     at.run(timeout=TIMEOUT_S)

@@ -15,7 +15,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnviz.figures import gates, remedies, style
+from rnnviz import powers
+from rnnviz.figures import flow, gates, remedies, style
+from rnnviz.figures import powers as powers_figs
 
 RNG = np.random.default_rng(0)
 X = np.arange(200)
@@ -32,6 +34,14 @@ BUILDERS = {
     "gate_heatmaps": lambda: gates.gate_heatmaps(X, np.arange(32), PANELS),
     "gate_heatmap_columns": lambda: gates.gate_heatmap_columns(
         X, np.arange(32), [("A", PANELS), ("B", PANELS)]),
+    "curves_figure": lambda: flow.curves_figure(
+        X, {"full": RNG.random(200), "cut": np.r_[RNG.random(199), np.inf]}, title="t",
+        x_title="x", y_title="y", vline=40, vline_text="now", dashes=["solid", "dash"]),
+    "curves_figure_log": lambda: flow.curves_figure(X, {"a": RNG.random(200) - 0.5}, title="t",
+                                                    x_title="x", y_title="y", log_y=True),
+    "entries_histogram_figure": lambda: powers_figs.entries_histogram_figure(
+        powers.histograms_and_norms(RNG.normal(size=(16, 16)) / 4, 80, 30, np.arange(1, 81))[0],
+        radius=1.2),
     # apply_style sets the template unvalidated
     "clipping_figure": lambda: remedies.clipping_figure([3.0, 1.0], [1.0, 1.0], [0.95, 0.32], 1.0),
 }
@@ -45,10 +55,13 @@ def _validated(fig: go.Figure) -> go.Figure:
 def test_same_figure_as_validated(name):
     fig = BUILDERS[name]()
     assert json.loads(fig.to_json()) == json.loads(_validated(fig).to_json())
-    assert "null" not in json.dumps(fig.layout.to_plotly_json(), default=str)
+    layout = fig.layout.to_plotly_json()
+    layout.pop("updatemenus", None)  # [None, …] in an animate button's args is plotly's "all frames"
+    assert "null" not in json.dumps(layout, default=str)
 
 
-@pytest.mark.parametrize("name", ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns"])
+@pytest.mark.parametrize("name", ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns",
+                                  "curves_figure", "curves_figure_log", "entries_histogram_figure"])
 def test_built_without_validation(name):
     """The speed-up is skipping validation (measured in README, "Deploying for a class"; speed
     itself belongs in benchmarks, not in a timed unit test): a builder that goes back to the
@@ -62,6 +75,12 @@ def test_apply_style_template_unvalidated_but_the_same():
     assert fig.layout._validate  # switched back on for whatever the builder sets next
     with pytest.raises(ValueError):
         fig.update_layout(not_a_property=1)
+
+
+def test_histogram_frames_unvalidated_and_kept():
+    fig = BUILDERS["entries_histogram_figure"]()
+    assert len(fig.frames) == 60 and all(f._validate is False for f in fig.frames)
+    assert fig.to_dict()["frames"][5]["name"] == fig.layout.sliders[0].steps[5].label
 
 
 def test_figure_drops_none_like_plotly():

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, apply_style, f32
+from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, TEMPLATE, apply_style, f32, figure
 from rnnviz.powers import DiagonalPowers, Eigen, PowerHistograms, PowerNorms
 
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = COLORWAY
@@ -76,17 +76,18 @@ def entries_histogram_figure(
         # frames carry only what changes (the bar heights, the positions of the lines);
         # plotly merges them into the full traces by index
         n, med = int(hist.n[k]), hist.median[k]
-        bar = dict(y=f32(share[k]))
         lines = [med] + ([n * np.log10(radius)] if radius is not None and radius > 0 else [])
         if not full:
-            return [go.Bar(**bar)] + [go.Scatter(x=f32([v, v])) for v in lines]
-        out = [go.Bar(x=f32(centres), width=width, marker_color=BLUE, name=lab["x"],
-                      hovertemplate="%{x:.2f}: %{y:.2f} %<extra></extra>", **bar)]
+            return ([dict(type="bar", y=f32(share[k]))]
+                    + [dict(type="scatter", x=f32([v, v])) for v in lines])
+        out = [dict(type="bar", x=f32(centres), width=width, marker=dict(color=BLUE),
+                    name=lab["x"], hovertemplate="%{x:.2f}: %{y:.2f} %<extra></extra>",
+                    y=f32(share[k]))]
         for v, name, line in zip(lines, (lab["median"], lab["drift"]),
                                  (dict(color=BLACK, width=3),
                                   dict(color=VERMILLION, width=3, dash="dash"))):
-            out.append(go.Scatter(x=f32([v, v]), y=f32([0, y_top]), mode="lines", name=name,
-                                  line=line, hoverinfo="skip"))
+            out.append(dict(type="scatter", x=f32([v, v]), y=f32([0, y_top]), mode="lines",
+                            name=name, line=line, hoverinfo="skip"))
         return out
 
     def note(k):
@@ -98,19 +99,16 @@ def entries_histogram_figure(
     names = [str(int(hist.n[k])) for k in idx]
     first = traces(idx[0])
     n_traces = len(first)
-    fig = go.Figure(
-        data=first,
-        frames=[go.Frame(name=name, data=traces(k, full=False), traces=list(range(n_traces)),
-                         layout=dict(annotations=note(k)))
-                for name, k in zip(names, idx)],
-    )
     step_args = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                      transition=dict(duration=0))
-    fig.update_layout(
+    layout = dict(
+        template=TEMPLATE,
+        title=dict(text=lab["title"]),
+        height=height,
         annotations=note(idx[0]),
         bargap=0.02,
-        xaxis=dict(range=x_range),
-        yaxis=dict(range=[0, y_top]),
+        xaxis=dict(range=x_range, title=dict(text=lab["x"])),
+        yaxis=dict(range=[0, y_top], title=dict(text=lab["y"])),
         sliders=[dict(
             active=0, x=0.0, len=1.0, y=-0.3, yanchor="top", pad=dict(t=10),
             currentvalue=dict(prefix=lab["n"] + " = ", font=dict(size=18)),
@@ -133,8 +131,13 @@ def entries_histogram_figure(
         legend=LEGEND_BELOW,  # under the slider: axis title, slider, legend, top to bottom
         margin=dict(t=110, b=215),
     )
-    return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
-                       height=height)
+    # Plain dicts, one unvalidated constructor call (style.figure): validating the ≤ 60
+    # frames was most of what a /powers move cost the server (py-spy: 15 % of all samples
+    # under a class's load). The JSON is the validated figure's (tests/test_figure_speed.py).
+    frames = [dict(name=name, data=traces(k, full=False), traces=list(range(n_traces)),
+                   layout=dict(annotations=note(k)))
+              for name, k in zip(names, idx)]
+    return figure(first, layout, frames=frames)
 
 
 # ---------------------------------------------------------------------------------------

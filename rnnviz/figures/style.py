@@ -94,7 +94,7 @@ LEGEND_BELOW = dict(orientation="h", yref="container", y=0.0, yanchor="bottom",
                     xanchor="left", x=0.0)
 
 
-def figure(data: list[dict], layout: dict) -> go.Figure:
+def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
     """``go.Figure(data=data, layout=layout)`` without plotly.py's validation, for builders
     that write their traces as plain dicts (``{"type": "scatter", ...}``).
 
@@ -105,7 +105,13 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     tests/test_figure_speed.py checks each builder's figure against a validated copy of it,
     so a misspelt property still fails a test.
     """
-    return go.Figure(data=[_no_none(t) for t in data], layout=_no_none(layout), _validate=False)
+    fig = go.Figure(data=[_no_none(t) for t in data], layout=_no_none(layout), _validate=False)
+    if frames:
+        # plotly.py validates frames even in an unvalidated figure (its frames validator
+        # builds each go.Frame validated): build them unvalidated and hand them over as
+        # that validator would (a tuple of go.Frame).
+        fig._frame_objs = tuple(go.Frame(_no_none(f), _validate=False) for f in frames)
+    return fig
 
 
 def _no_none(d: Any) -> Any:
