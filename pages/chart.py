@@ -17,6 +17,15 @@ error text, as one UTF-8 JSON byte string, made once per figure object (pages ca
 figures). An unchanged chart costs the browser a byte comparison and no redraw; a large
 unchanged message is not even re-sent (Streamlit's message cache).
 
+In the browser, the plotly.js config goes to a graph with its first draw only: passed to
+every ``Plotly.react`` it is deep-copied and compared each time (a few ms a chart, measured).
+
+Exports (issue 12): a button in each chart's modebar opens a menu, labelled from ``TEXT``
+(``TEXT_ZH``), of PNG at 1×, 2× and 4×, SVG, a standalone HTML file (the plotly.js this page
+loaded and the figure, inline: it works offline) and the chart's data as CSV (columns named
+from trace names and axis titles). All are made in the browser from the graph on the screen,
+so the server does no work for them; the files are named ``rnnviz-<page>-<chart>.*``.
+
 plotly.js itself is the copy that ships with plotly.py (``package_data/plotly.min.js``),
 served by this Streamlit server (a ``components.v1`` path registration, which only serves
 files) and loaded once per page; nothing comes from another host, and pages that use
@@ -27,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -41,10 +51,31 @@ from pages import i18n
 TEXT = {
     # shown in the chart's place when plotly.js fails to load or to draw the figure
     "failed": "This chart could not be drawn ({reason}). Reload the page to try again.",
+    # the chart's export menu (a button in its modebar)
+    "export": "Download this chart",
+    "png": "PNG image, {scale}× size",
+    "svg": "SVG (vector, for slides)",
+    "html": "HTML file (interactive, works offline)",
+    "csv": "Data as CSV",
+    "export_failed": "Could not export this chart ({reason}).",
 }
 TEXT_ZH = {
-    "failed": "这张图没能画出来（{reason}）。请刷新页面再试一次。",
+    "failed": "此图表无法绘制（{reason}）。请刷新页面重试。",
+    "export": "下载此图表",
+    "png": "PNG 图片，{scale}× 尺寸",
+    "svg": "SVG 矢量图（用于幻灯片）",
+    "html": "HTML 文件（可交互，可离线打开）",
+    "csv": "数据（CSV 文件）",
+    "export_failed": "无法导出此图表（{reason}）。",
 }
+# This module is imported once per process, not run with each page: the table of a run's
+# language is picked per call (text()), not here.
+
+
+def text() -> dict:
+    """The chart's texts in this run's language."""
+    return i18n.pick(TEXT, TEXT_ZH)
+
 
 PLOT_CONFIG = {
     "displaylogo": False,
@@ -90,19 +121,26 @@ def _plotly_src() -> str:
 _plotly_src()
 
 
-def payload(fig: go.Figure, src: str) -> bytes:
-    """The bytes the chart's JavaScript gets for ``fig``, made once per figure object.
-    A figure is not changed after it has been plotted (cached figures are shared)."""
-    failed = i18n.pick(TEXT, TEXT_ZH)["failed"]  # this module is imported once: pick per call
+def payload(fig: go.Figure, src: str, name: str = "chart") -> bytes:
+    """The bytes the chart's JavaScript gets for ``fig``, made once per figure object (and
+    server path, file name and language). A figure is not changed after it has been
+    plotted (cached figures are shared). ``name`` is the stem of the chart's export files."""
+    words = text()
+    made_for = (src, name, words["failed"])
     cached = getattr(fig, "_rnnviz_chart", None)
-    if cached is not None and cached[0] == (src, failed):
+    if cached is not None and cached[0] == made_for:
         return cached[1]
     height = int(fig.layout.height or DEFAULT_HEIGHT)
     head = json.dumps({"height": height, "src": src, "config": PLOT_CONFIG,
-                       "text": failed})
-    body = pio.to_json(fig, validate=False)  # numpy arrays as {dtype, bdata}
+                       "text": words["failed"], "name": name,
+                       "menu": {k: words[k] for k in ("export", "png", "svg", "html", "csv",
+                                                      "export_failed")}})
+    body = getattr(fig, "_rnnviz_json", None)  # the figure's JSON: once, whatever the head
+    if body is None:
+        body = pio.to_json(fig, validate=False)  # numpy arrays as {dtype, bdata}
+        fig._rnnviz_json = body
     data = (head[:-1] + ', "figure": ' + body + "}").encode()
-    fig._rnnviz_chart = ((src, failed), data)  # a plotly figure takes "_" attributes; same if raced
+    fig._rnnviz_chart = (made_for, data)  # a plotly figure takes "_" attributes; same if raced
     return data
 
 
@@ -110,11 +148,14 @@ def plot(fig: go.Figure, key: str | None = None) -> None:
     """``fig`` at full width, its own height, updated in place on later reruns.
     ``key`` names the chart on its page; without one, the page's line that plots it does
     (the first caller outside this module and pages/ui.py)."""
+    caller = sys._getframe(1)
+    while caller.f_back and Path(caller.f_code.co_filename).name in ("chart.py", "ui.py"):
+        caller = caller.f_back
+    page = Path(caller.f_code.co_filename).stem
     if key is None:
-        caller = sys._getframe(1)
-        while caller.f_back and Path(caller.f_code.co_filename).name in ("chart.py", "ui.py"):
-            caller = caller.f_back
-        key = f"{Path(caller.f_code.co_filename).stem}:{caller.f_lineno}"
-    data = payload(fig, _plotly_src())
+        key = f"{page}:{caller.f_lineno}"
+    # export files: rnnviz-<page>-<chart>.png etc. (file-name safe)
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", f"rnnviz-{page}-{key.removeprefix('fig_')}")
+    data = payload(fig, _plotly_src(), name)
     height = int(fig.layout.height or DEFAULT_HEIGHT)
     _component(key=f"rnnviz_chart.{key}", data=data, height=height)

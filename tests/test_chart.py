@@ -5,6 +5,7 @@ the browser: tests/browser/test_chart.py.)"""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,30 @@ def test_the_bytes_hold_the_library_figure_height_config_and_text():
     assert sent["figure"]["layout"]["template"]["layout"]["font"]["family"] == \
         TEMPLATE.layout.font.family  # the rnnviz look travels with the figure
     assert json.loads(chart.payload(figure(), SRC))["height"] == chart.DEFAULT_HEIGHT
+
+
+def test_the_export_menu_labels_and_file_name_travel_with_the_figure():
+    sent = json.loads(chart.payload(figure(), SRC, "rnnviz-bptt-curve"))
+    assert sent["name"] == "rnnviz-bptt-curve"
+    assert sent["menu"] == {k: chart.TEXT[k] for k in
+                            ("export", "png", "svg", "html", "csv", "export_failed")}
+    # the Chinese table: the same keys and placeholders, no English words (format names aside)
+    assert chart.TEXT_ZH.keys() == chart.TEXT.keys()
+    for k, en in chart.TEXT.items():
+        assert re.findall(r"{\w+}", chart.TEXT_ZH[k]) == re.findall(r"{\w+}", en), k
+        assert not re.search(r"[a-z]{3,}", re.sub(r"{\w+}", "", chart.TEXT_ZH[k])), k
+
+
+def test_charts_are_named_by_page_and_key_for_their_export_files():
+    script = """
+import numpy as np, plotly.graph_objects as go, streamlit as st
+from pages import chart
+chart.plot(go.Figure(go.Scatter(y=np.arange(3.0))), key="fig_curve")
+"""
+    at = run_script(script)
+    assert_ok(at)
+    name = json.loads(charts_of(at)[0].data)["name"]
+    assert re.fullmatch(r"rnnviz-[A-Za-z0-9_]+-curve", name), name
 
 
 def test_arrays_go_as_typed_arrays_not_decimals():

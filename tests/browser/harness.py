@@ -219,6 +219,7 @@ def launch_browser(playwright):
 #    Each draw also keeps gd.calcdata: a new object means plotly.js recomputed the
 #    chart from its data (a full redraw), the same one that it only restyled it.
 #  - keydownAt / keyupAt / pointerupAt: the last such input event's timeStamp.
+#  - frames / bytes: websocket messages received so far and their size.
 _PROBE_JS = r"""
 (() => {
   if (window.__rnnviz) return;
@@ -232,6 +233,7 @@ _PROBE_JS = r"""
     if (!(e.data instanceof ArrayBuffer)) return;
     P.frames += 1;
     const b = new Uint8Array(e.data);
+    P.bytes = (P.bytes || 0) + b.length;
     let i = 0;
     const varint = () => {
       let x = 0, m = 1, c;

@@ -47,6 +47,7 @@ from . import harness
 _ARM_JS = """() => {
   const P = window.__rnnviz;
   window.__rnnvizSample = {starts: P.starts, armedAt: performance.now(),
+                           frames: P.frames, bytes: P.bytes || 0,
                            pointerupAt: P.pointerupAt, keydownAt: P.keydownAt};
 }"""
 
@@ -73,7 +74,7 @@ _SETTLED_JS = """([settleMs, input]) => {
 
 _RESULT_JS = """(input) => {
   const PLOTLY_DIV = 'PLOTLYDIV';
-  const P = window.__rnnviz;
+  const P = window.__rnnviz, S = window.__rnnvizSample;
   const t0 = input === 'drag' ? P.pointerupAt : P.keydownAt;
   const gds = [...document.querySelectorAll(PLOTLY_DIV)]
     .filter(gd => gd.offsetParent !== null && gd.offsetWidth > 0);
@@ -89,6 +90,8 @@ _RESULT_JS = """(input) => {
     last_plot_ms: lastPlot === null ? null : lastPlot - t0,
     charts: gds.length,
     charts_redrawn: plots.length,
+    frames: P.frames - S.frames,
+    bytes: (P.bytes || 0) - S.bytes,
   };
 }""".replace("PLOTLYDIV", harness.PLOTLY_DIV)
 
@@ -296,6 +299,8 @@ def run_side(args) -> dict:
                     "run_end": summary([s["run_end_ms"] for s in t["samples"]]),
                     "after_run": summary([s["total_ms"] - s["run_end_ms"] for s in t["samples"]]),
                     "charts": t["samples"][-1]["charts"] if t["samples"] else 0,
+                    "kb": summary([s["bytes"] / 1000 for s in t["samples"]]),
+                    "frames": summary([s["frames"] for s in t["samples"]]),
                     "lost": t.get("lost", 0),
                     "samples": [round(x, 1) for x in totals]})
     return {"side": True, "apps": apps, "rounds": args.rounds, "slider": SIDE_SLIDER,
@@ -307,21 +312,24 @@ def report_side(result: dict) -> str:
     """One row per page: release → paint p50 and p95, its p50 / the control page's p50
     (the control at T = 2000 for --big rows), then its two parts: release → end of the
     script run (server and websocket), and end of the run → paint (the browser: Streamlit's
-    rendering and plotly.js), with that part's p50 / the control's."""
+    rendering and plotly.js), with that part's p50 / the control's; then what one release
+    brought over the websocket (p50 of kB and of messages)."""
     rows = result["targets"]
     ctrl = {r["path"]: r for r in rows if r["server"] == "control"}
     w = max(len(r["name"]) for r in rows) + 2
     lines = [f"side by side: {result['rounds']} rounds, slider {result['slider']!r} "
              f"(one Arrow key), {result['when']}",
              f"{'page':<{w}}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'× ctrl':>8}{'run p50':>9}"
-             f"{'after p50':>10}{'× ctrl':>8}{'lost':>6}"]
+             f"{'after p50':>10}{'× ctrl':>8}{'kB p50':>8}{'msgs':>6}{'lost':>6}"]
     for r in rows:
         c = ctrl["/?T=2000"] if "?" in r["path"] and "/?T=2000" in ctrl else ctrl["/"]
         ratio = r["all"]["p50_ms"] / c["all"]["p50_ms"]
         ratio_after = r["after_run"]["p50_ms"] / c["after_run"]["p50_ms"]
         lines.append(f"{r['name']:<{w}}{r['all']['n']:>4}{r['all']['p50_ms']:>9}"
                      f"{r['all']['p95_ms']:>9}{ratio:>8.2f}{r['run_end']['p50_ms']:>9}"
-                     f"{r['after_run']['p50_ms']:>10}{ratio_after:>8.2f}{r['lost']:>6}")
+                     f"{r['after_run']['p50_ms']:>10}{ratio_after:>8.2f}"
+                     f"{r['kb'].get('p50_ms', 0):>8.0f}{r['frames'].get('p50_ms', 0):>6.0f}"
+                     f"{r['lost']:>6}")
     return "\n".join(lines)
 
 
