@@ -88,7 +88,7 @@ class Widget:
     """One mounted widget as the frontend keeps it: its state is sent with every rerun."""
 
     id: str
-    kind: str  # slider, select_slider, selectbox, toggle, number, button, other
+    kind: str  # slider, select_slider, selectbox, toggle, number, button, button_group, text, file
     key: str  # query_param_key ("" when not bound to the URL)
     value: Any
     default: Any
@@ -112,6 +112,12 @@ class Widget:
                 out.double_value = float(self.value)
         elif self.kind == "button":
             out.trigger_value = True
+        elif self.kind == "button_group":  # segmented control / pills: the chosen options
+            out.string_array_value.data.extend(self.value)
+        elif self.kind == "text":
+            out.string_value = self.value
+        elif self.kind == "file":  # a file uploader with no file
+            out.file_uploader_state_value.SetInParent()
 
     def url_text(self) -> str:
         """The value as the frontend writes a bound widget into the URL."""
@@ -202,6 +208,21 @@ def widget_from_element(el) -> Widget | None:
         return Widget(p.id, "number", p.query_param_key, value, cast(p.default), p)
     if t == "button":
         return Widget(el.button.id, "button", "", False, False, el.button)
+    if t == "button_group":  # e.g. the English | 中文 switch: sends its chosen options' text
+        p = el.button_group
+        opts = [o.content for o in p.options]
+        default = [opts[int(i)] for i in p.default if 0 <= int(i) < len(opts)]
+        value = list(p.raw_values) if p.set_value else default
+        return Widget(p.id, "button_group", p.query_param_key, value, default, p)
+    if t == "text_area":
+        p = el.text_area
+        value = p.value if p.set_value else p.default
+        return Widget(p.id, "text", p.query_param_key, value, p.default, p)
+    if t == "file_uploader":
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        empty = WidgetState().file_uploader_state_value  # no file, as the browser reports it
+        return Widget(el.file_uploader.id, "file", "", empty, empty, el.file_uploader)
     return None
 
 

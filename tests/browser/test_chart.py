@@ -217,8 +217,8 @@ _DRAWS_JS = """(t0) => [...document.querySelectorAll('[data-testid="rnnvizChart"
 
 
 @pytest.mark.parametrize("path, label, changed", [
-    ("/gates", "Sequence length T (steps)", 3),
-    ("/bptt", "Sequence length T (steps)", 3),
+    ("/gates", "Sequence length T (steps)", 4),  # heatmaps, norms, the memory block, factors
+    ("/bptt", "Sequence length T (steps)", 5),  # every chart: each depends on T
     ("/powers", "Largest power N", 3),  # the eigenvalue chart does not depend on N
 ])
 def test_a_changed_chart_is_drawn_once_and_an_unchanged_one_not_at_all(
@@ -245,7 +245,7 @@ def test_plotly_js_that_cannot_load_leaves_a_message_in_each_charts_place(page, 
     page.route("**/plotly.min.js*", lambda route: route.abort())
     goto(page, base_url, "/bptt")
     boxes = _chart_boxes(page)
-    assert len(boxes) == 3 and all(b["state"] == "failed" for b in boxes), boxes
+    assert len(boxes) == BPTT_CHARTS and all(b["state"] == "failed" for b in boxes), boxes
     assert all(b["note"].startswith(chart.TEXT["failed"].split(" (")[0]) for b in boxes), boxes
     assert all("could not load" in b["note"] for b in boxes), boxes
     heights = [f["layout"]["height"] for f in library_figures("/bptt", {}).values()]
@@ -261,7 +261,7 @@ def test_a_figure_plotly_cannot_draw_leaves_a_message_in_its_place(page, base_ur
         "Promise.reject(new Error('no such trace type')), purge() {}, Plots: {resize() {}}};"))
     goto(page, base_url, "/bptt")
     boxes = _chart_boxes(page)
-    assert len(boxes) == 3 and all(b["state"] == "failed" for b in boxes), boxes
+    assert len(boxes) == BPTT_CHARTS and all(b["state"] == "failed" for b in boxes), boxes
     assert all("(no such trace type)" in b["note"] for b in boxes), boxes
     assert_no_exception(page)
     assert not page.js_errors, page.js_errors
@@ -272,32 +272,35 @@ def _all_drawn(page, n: int) -> None:
     assert len(boxes) == n and all(b["state"] == "drawn" for b in boxes), (page.url, boxes)
 
 
-def _settle_on(page, url_glob: str, key: str) -> None:
+BPTT_CHARTS, GATES_CHARTS = 5, 4  # the charts of /bptt and /gates (LSTM) at their defaults
+
+
+def _settle_on(page, url_glob: str, key: str, n: int) -> None:
     """After back/forward: the URL is there and the page's own charts (one has `key`)
     are all drawn."""
     page.wait_for_url(url_glob)
-    page.wait_for_function("""(key) => {
+    page.wait_for_function("""([key, n]) => {
       const roots = [...document.querySelectorAll('[data-testid="rnnvizChart"]')];
       return document.querySelector('.st-key-rnnviz_chart-' + key + ' [data-testid="rnnvizChart"]')
-        && roots.length === 3 && roots.every(r => r.getAttribute('data-state') === 'drawn');
-    }""", arg=key)
+        && roots.length === n && roots.every(r => r.getAttribute('data-state') === 'drawn');
+    }""", arg=[key, n])
     wait_idle(page)
-    _all_drawn(page, 3)
+    _all_drawn(page, n)
 
 
 def test_page_switch_back_forward_reconnect_and_two_tabs(page, base_url, browser):
     urls = []
     page.on("request", lambda r: urls.append(r.url))
     goto(page, base_url, "/bptt")
-    _all_drawn(page, 3)
+    _all_drawn(page, BPTT_CHARTS)
     with expect_rerun(page):  # another page, through the sidebar
         page.locator(SIDEBAR_LINK, has_text="LSTM and GRU gates").click()
     assert "/gates" in page.url
-    _all_drawn(page, 3)
+    _all_drawn(page, GATES_CHARTS)
     page.go_back()  # browser back, then forward
-    _settle_on(page, "**/bptt", "fig_curve")
+    _settle_on(page, "**/bptt", "fig_curve", BPTT_CHARTS)
     page.go_forward()
-    _settle_on(page, "**/gates", "fig_gates")
+    _settle_on(page, "**/gates", "fig_gates", GATES_CHARTS)
     # plotly.js came once, from this server; Streamlit's own plotly bundle never
     assert len([u for u in urls if "plotly.min.js" in u]) == 1, urls
     assert all(u.startswith(base_url) for u in urls if "plotly.min.js" in u)
@@ -310,9 +313,9 @@ def test_page_switch_back_forward_reconnect_and_two_tabs(page, base_url, browser
         "(n) => window.__rnnviz.sockets.length > n && document.querySelector('[data-testid="
         "\"stApp\"]').getAttribute('data-test-connection-state') === 'CONNECTED'", arg=sockets)
     wait_idle(page)
-    _all_drawn(page, 3)
+    _all_drawn(page, GATES_CHARTS)
     set_slider(page, "Sequence length T (steps)", 150)
-    _all_drawn(page, 3)
+    _all_drawn(page, GATES_CHARTS)
     lengths = page.evaluate("""() => document.querySelector(
       '[data-testid="rnnvizChart"] .js-plotly-plot')._fullData.map(t => t.x.length)""")
     assert 150 in lengths, lengths  # the update after the reconnect reached the graph
@@ -321,10 +324,10 @@ def test_page_switch_back_forward_reconnect_and_two_tabs(page, base_url, browser
     other = page.context.new_page()
     try:
         goto(other, base_url, "/gates?T=120")
-        _all_drawn(other, 3)
-        _all_drawn(page, 3)
+        _all_drawn(other, GATES_CHARTS)
+        _all_drawn(page, GATES_CHARTS)
         set_slider(other, "Sequence length T (steps)", 110)
-        _all_drawn(other, 3)
+        _all_drawn(other, GATES_CHARTS)
         assert "T=150" in page.url and "T=110" in other.url
     finally:
         other.close()

@@ -34,7 +34,7 @@ def check_rendered(page, n_charts: int) -> None:
 def test_gates_page_slider_url_and_fresh_context(page, base_url, browser):
     label = "Forget-gate bias b_f (GRU: update-gate bias b_z)"
     goto(page, base_url, "/gates")
-    check_rendered(page, 3)
+    check_rendered(page, 4)  # gates, norms, the memory block, the per-step factors
     norms = traces(page, 1)
     assert set(norms) == {"LSTM ‖∂C/∂cₖ‖ (cell)", "LSTM ‖∂C/∂hₖ‖", "only the f path: δᵏ ⊙ fₖ",
                           "vanilla tanh RNN ‖∂C/∂hₖ‖"}
@@ -44,7 +44,7 @@ def test_gates_page_slider_url_and_fresh_context(page, base_url, browser):
 
     set_slider(page, label, 3.0)
     assert "fb=3" in page.url
-    check_rendered(page, 3)
+    check_rendered(page, 4)
     after = traces(page, 1)
     assert after["LSTM ‖∂C/∂cₖ‖ (cell)"][0] > -3  # forget bias 3: the gradient is kept
     assert after["vanilla tanh RNN ‖∂C/∂hₖ‖"] == norms["vanilla tanh RNN ‖∂C/∂hₖ‖"]  # RNN unchanged
@@ -52,7 +52,7 @@ def test_gates_page_slider_url_and_fresh_context(page, base_url, browser):
     fresh = new_page(browser)
     try:
         goto(fresh, base_url, page.url.split(base_url, 1)[1])
-        check_rendered(fresh, 3)
+        check_rendered(fresh, 4)
         assert slider_state(fresh, label)["value"] == 3.0
         assert traces(fresh, 1) == after  # the same figure, point for point
     finally:

@@ -24,6 +24,14 @@ PAGE, QUERY = "compare", "scale=1.5&thr=1e-6"
 LABEL, VALUE = "Keep-gate bias b (LSTM's f, GRU's z)", 0.5
 
 
+def _state(raw: bytes):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    w = WidgetState()
+    w.ParseFromString(raw)
+    return w
+
+
 def _states(back: BackMsg) -> dict[str, bytes]:
     return {w.id: w.SerializeToString(deterministic=True)
             for w in back.rerun_script.widget_states.widgets}
@@ -96,7 +104,10 @@ def test_generator_sends_what_chromium_sends(page, base_url):
         assert rg.query_string == rb.query_string
         assert rg.page_name == rb.page_name
         assert rg.page_script_hash == rb.page_script_hash
-        assert _states(g) == _states(b)
+        sg, sb = _states(g), _states(b)
+        assert sg == sb, {"only the browser": {k.rsplit("-", 1)[-1]: str(_state(sb[k])) for k in sb.keys() - sg.keys()},
+                          "only the generator": sorted(sg.keys() - sb.keys()),
+                          "differ": {k: (sg[k], sb[k]) for k in sg.keys() & sb.keys() if sg[k] != sb[k]}}
         assert rg.fragment_id == rb.fragment_id
     assert reruns[1].rerun_script.query_string == "keep=0.5&scale=1.5&thr=1e-6"
     assert len(_states(reruns[1])) >= 9  # every control of the page, not only the moved one
