@@ -297,6 +297,18 @@ def _rel(a, b):
     return float(np.linalg.norm(a - b) / nb) if nb > 0 else 0.0
 
 
+def _full_in_range(trace: Trace, g, name: str):
+    """(g, the full gradient of parameter `name`): g rescaled first when that gradient lies
+    beyond float64 (bptt is linear in grad_h, and relative errors do not change), so a
+    relative error stays exact. One full bptt, a second only when it had to rescale."""
+    full = bptt(trace, g)
+    scale = full.log10_norm_params[name]
+    if math.isfinite(scale) and abs(scale) > 200:
+        g = g * 10.0 ** -round(scale)
+        full = bptt(trace, g)
+    return g, full.params[name]
+
+
 def cec_error(trace: Trace, grad_h, *, param: str = "weight_hh") -> float:
     """||g_1997 − g_full|| / ||g_full|| for the gradient of C with respect to `param`, where
     g_1997 is Hochreiter & Schmidhuber's 1997 truncation (bptt(mode="cec"): the error flows
@@ -307,10 +319,8 @@ def cec_error(trace: Trace, grad_h, *, param: str = "weight_hh") -> float:
     name = param + "_l0"
     if name not in trace.cell.params:
         raise RnnvizError(f"This cell has no parameter {name!r}.")
-    scale = bptt(trace, g).log10_norm_params[name]
-    if math.isfinite(scale) and abs(scale) > 200:  # bptt is linear in grad_h: rescale
-        g = g * 10.0 ** -round(scale)
-    return _rel(bptt(trace, g, mode="cec").params[name], bptt(trace, g).params[name])
+    g, ref = _full_in_range(trace, g, name)
+    return _rel(bptt(trace, g, mode="cec").params[name], ref)
 
 
 def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
@@ -338,10 +348,7 @@ def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
         raise RnnvizError("This cell has no biases.")
     if mode == "detach":
         name = param + "_l0"
-        scale = bptt(trace, g).log10_norm_params[name]
-        if math.isfinite(scale) and abs(scale) > 200:  # bptt is linear in grad_h: rescale
-            g = g * 10.0 ** -round(scale)
-        ref = bptt(trace, g).params[name]
+        g, ref = _full_in_range(trace, g, name)
         return np.array([_rel(bptt(trace, g, truncate=w, mode="detach").params[name], ref)
                          for w in windows])
     edges = np.unique(np.clip(np.asarray(windows, dtype=np.int64), 1, T))  # (m,) windows ≤ T
