@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .build import LOSSES, _check_choice, _check_number
+from .build import LOSSES, _check_choice
+from .cell import MAX_HIDDEN, MAX_STEPS, _int_in
 from .errors import RnnvizError
 
 READOUT_LOSSES = ("mse", "xent")  # squared error through θ = identity; cross-entropy through softmax
@@ -49,19 +50,12 @@ class ReadoutLoss:
     b_o: np.ndarray
 
 
-def _whole(name, value, lo):
-    v = _check_number(name, value, lo)
-    if v != int(v):
-        raise RnnvizError(f"{name} must be a whole number, got {value!r}.")
-    return int(v)
-
-
 def make_readout(T: int, width: int, n_out: int = 4, *, loss: str = "xent", seed: int = 0) -> Readout:
     """A seeded read-out: W_oh ~ N(0, 1/width), b_o = 0, and random targets (classes for
     "xent", N(0, 1) vectors for "mse")."""
     _check_choice("read-out loss", loss, READOUT_LOSSES)
-    T, width = _whole("T", T, 1), _whole("width", width, 1)
-    n_out = _whole("n_out", n_out, 2 if loss == "xent" else 1)
+    T, width = _int_in("T", T, 1, MAX_STEPS), _int_in("width", width, 1, MAX_HIDDEN)
+    n_out = _int_in("n_out", n_out, 2 if loss == "xent" else 1, MAX_HIDDEN)
     rng = np.random.default_rng([int(seed), 3])
     W = rng.standard_normal((n_out, width)) / np.sqrt(width)
     target = rng.integers(0, n_out, size=T) if loss == "xent" else rng.standard_normal((T, n_out))
