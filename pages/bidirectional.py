@@ -93,6 +93,12 @@ TEXT = {
         "Signal Processing 45(11). The map is the per-pair gradient norm that Distill's "
         "*Visualizing memorization in RNNs* calls connectivity."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_cell_rnn": "vanilla RNN",
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
+    "opt_wrt_x": "input xₖ",
+    "opt_wrt_h": "hidden state hₖ",
 }
 
 TEXT_ZH = {
@@ -171,6 +177,12 @@ TEXT_ZH = {
         "Signal Processing 45(11)。这张图就是 Distill 的 *Visualizing memorization in RNNs* "
         "中称为 connectivity（连通度）的逐对梯度范数。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_cell_rnn": "原始 RNN",
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
+    "opt_wrt_x": "输入 xₖ",
+    "opt_wrt_h": "隐藏状态 hₖ",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -202,6 +202,24 @@ TEXT = {
         "vanish / explode); the bound from Pascanu, Mikolov & Bengio (2013), *On the difficulty of training "
         "recurrent neural networks*, ICML, Section 2.1."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_act_tanh": "tanh",
+    "opt_act_sigmoid": "sigmoid",
+    "opt_act_relu": "ReLU",
+    "opt_act_linear": "none (linear)",
+    "opt_init_gaussian": "Gaussian",
+    "opt_init_orthogonal": "orthogonal",
+    "opt_init_identity": "identity",
+    "opt_init_diagonal": "diagonal",
+    "opt_init_torch": "PyTorch default",
+    "opt_init_triangular": "triangular (non-normal)",
+    "opt_by_radius": "spectral radius ρ",
+    "opt_by_sigma": "largest singular value ‖W_hh‖₂",
+    "opt_loss_last": "last step only",
+    "opt_loss_all": "every step",
+    "opt_out_linear": "none: C = vᵀh",
+    "opt_out_mse": "squared error",
+    "opt_out_xent": "cross-entropy",
 }
 
 TEXT_ZH = {
@@ -377,6 +395,24 @@ TEXT_ZH = {
         "Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*, "
         "ICML, 第 2.1 节。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_act_tanh": "tanh",
+    "opt_act_sigmoid": "sigmoid",
+    "opt_act_relu": "ReLU",
+    "opt_act_linear": "无（线性）",
+    "opt_init_gaussian": "高斯分布",
+    "opt_init_orthogonal": "正交矩阵",
+    "opt_init_identity": "单位矩阵",
+    "opt_init_diagonal": "对角矩阵",
+    "opt_init_torch": "PyTorch 默认",
+    "opt_init_triangular": "三角矩阵（非正规）",
+    "opt_by_radius": "谱半径 ρ",
+    "opt_by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "opt_loss_last": "只在最后一步",
+    "opt_loss_all": "每一步",
+    "opt_out_linear": "无：C = vᵀh",
+    "opt_out_mse": "平方误差",
+    "opt_out_xent": "交叉熵",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -125,6 +125,13 @@ TEXT = {
         "networks*, ICML: Section 2.3, the geometrical interpretation (the cliff, Fig. 6), and "
         "Section 3.2, Algorithm 1 (clipping by norm)."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_plot_contour": "contour map",
+    "opt_plot_surface": "surface",
+    "opt_df_1": "Student t, ν = 1 (Cauchy)",
+    "opt_df_2": "Student t, ν = 2",
+    "opt_df_3": "Student t, ν = 3",
+    "opt_df_normal": "Gaussian",
 }
 
 TEXT_ZH = {
@@ -229,6 +236,13 @@ TEXT_ZH = {
         "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural "
         "networks*, ICML：第 2.3 节，几何解释（悬崖，图 6）；第 3.2 节，算法 1（按范数裁剪）。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_plot_contour": "等高线图",
+    "opt_plot_surface": "曲面",
+    "opt_df_1": "t 分布，ν = 1（柯西分布）",
+    "opt_df_2": "t 分布，ν = 2",
+    "opt_df_3": "t 分布，ν = 3",
+    "opt_df_normal": "高斯分布",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -113,6 +113,11 @@ TEXT = {
         "LSTM (the article writes fᵗ, a typo: the gate is the one at step k), and its GRU "
         "equations; parameter counts as in torch.nn.RNN / LSTM / GRU."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_input_gaussian": "Gaussian noise",
+    "opt_input_zeros": "zeros",
+    "opt_input_constant": "constant 1",
+    "opt_input_sine": "sine wave",
 }
 
 TEXT_ZH = {
@@ -210,6 +215,11 @@ TEXT_ZH = {
         "来源：原文中 RNN 的 BPTT 递推式，LSTM 的 δᵏ⁻¹ = δᵏ (fᵏ + …)（原文写作 fᵗ，是笔误：这里的"
         "门应是第 k 步的门），以及原文的 GRU 公式；参数量与 torch.nn.RNN / LSTM / GRU 一致。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_input_gaussian": "高斯噪声",
+    "opt_input_zeros": "全零",
+    "opt_input_constant": "常数 1",
+    "opt_input_sine": "正弦波",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -167,6 +167,16 @@ TEXT = {
         "Forget; Cho et al. (2014). Jozefowicz, Zaremba & Sutskever (2015) recommend the "
         "forget bias of 1 that Keras uses."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
+    "opt_init_gaussian": "Gaussian",
+    "opt_init_orthogonal": "orthogonal",
+    "opt_init_torch": "PyTorch default",
+    "opt_by_radius": "spectral radius ρ",
+    "opt_by_sigma": "largest singular value ‖W_hh‖₂",
+    "opt_loss_last": "last step only",
+    "opt_loss_all": "every step",
 }
 
 TEXT_ZH = {
@@ -315,6 +325,16 @@ TEXT_ZH = {
         "Forget；Cho et al. (2014)。Jozefowicz, Zaremba & Sutskever (2015) 推荐了 Keras 所用的"
         "遗忘门偏置 1。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
+    "opt_init_gaussian": "高斯分布",
+    "opt_init_orthogonal": "正交矩阵",
+    "opt_init_torch": "PyTorch 默认",
+    "opt_by_radius": "谱半径 ρ",
+    "opt_by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "opt_loss_last": "只在最后一步",
+    "opt_loss_all": "每一步",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -141,6 +141,14 @@ TEXT = {
         "(arXiv:1406.1078 v1 applies r after, v3 before); PyTorch nn.GRU and Keras GRU "
         "documentation."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_init_gaussian": "Gaussian",
+    "opt_init_orthogonal": "orthogonal",
+    "opt_init_torch": "PyTorch default",
+    "opt_by_radius": "spectral radius ρ",
+    "opt_by_sigma": "largest singular value ‖W_hh‖₂",
+    "opt_loss_last": "last step only",
+    "opt_loss_all": "every step",
 }
 
 TEXT_ZH = {
@@ -260,6 +268,14 @@ TEXT_ZH = {
         "Cho et al. (2014), Learning Phrase Representations using RNN Encoder–Decoder"
         "（arXiv:1406.1078 的 v1 把 r 放在之后，v3 放在之前）；PyTorch nn.GRU 与 Keras GRU 文档。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_init_gaussian": "高斯分布",
+    "opt_init_orthogonal": "正交矩阵",
+    "opt_init_torch": "PyTorch 默认",
+    "opt_by_radius": "谱半径 ρ",
+    "opt_by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "opt_loss_last": "只在最后一步",
+    "opt_loss_all": "每一步",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

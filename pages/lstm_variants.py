@@ -145,6 +145,14 @@ TEXT = {
         "(2002), Learning precise timing with LSTM recurrent networks, JMLR; PyTorch nn.LSTM "
         "and Keras LSTMCell documentation; TensorFlow 1's rnn_cell_impl.py (BasicLSTMCell, LSTMCell)."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_init_gaussian": "Gaussian",
+    "opt_init_orthogonal": "orthogonal",
+    "opt_init_torch": "PyTorch default",
+    "opt_by_radius": "spectral radius ρ",
+    "opt_by_sigma": "largest singular value ‖W_hh‖₂",
+    "opt_loss_last": "last step only",
+    "opt_loss_all": "every step",
 }
 
 TEXT_ZH = {
@@ -275,6 +283,14 @@ TEXT_ZH = {
         '文档；TensorFlow 1 的 rnn_cell_impl.py（BasicLSTMCell、'
         'LSTMCell）。'
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_init_gaussian": "高斯分布",
+    "opt_init_orthogonal": "正交矩阵",
+    "opt_init_torch": "PyTorch 默认",
+    "opt_by_radius": "谱半径 ρ",
+    "opt_by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "opt_loss_last": "只在最后一步",
+    "opt_loss_all": "每一步",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -122,6 +122,16 @@ TEXT = {
         "(γ = 1 for tanh, 1/4 for the sigmoid); for a linear RNN ρ < 1 is sufficient and "
         "ρ > 1 necessary for the long-term components to vanish or explode."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_init_gaussian": "Gaussian",
+    "opt_init_orthogonal": "orthogonal",
+    "opt_init_identity": "identity",
+    "opt_init_diagonal": "diagonal",
+    "opt_init_torch": "PyTorch default",
+    "opt_init_triangular": "triangular (non-normal)",
+    "opt_by_radius": "spectral radius ρ",
+    "opt_by_sigma": "largest singular value ‖W_hh‖₂",
+    "opt_by_none": "no rescaling",
 }
 
 TEXT_ZH = {
@@ -229,6 +239,16 @@ TEXT_ZH = {
         "sigmoid 的为 1/4）；对线性 RNN，ρ < 1 是长期分量消失的充分条件，ρ > 1 是其爆炸的"
         "必要条件。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_init_gaussian": "高斯分布",
+    "opt_init_orthogonal": "正交矩阵",
+    "opt_init_identity": "单位矩阵",
+    "opt_init_diagonal": "对角矩阵",
+    "opt_init_torch": "PyTorch 默认",
+    "opt_init_triangular": "三角矩阵（非正规）",
+    "opt_by_radius": "谱半径 ρ",
+    "opt_by_sigma": "最大奇异值 ‖W_hh‖₂",
+    "opt_by_none": "不缩放",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

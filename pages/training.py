@@ -144,6 +144,13 @@ TEXT = {
         "move the step where the LSTM takes off."
     ),
     "leave": "Leaving or closing the page stops training; a run is not kept between visits.",
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_task_adding": "adding problem",
+    "opt_task_copy": "copy memory",
+    "opt_cell_rnn": "RNN (tanh)",
+    "opt_cell_relu-rnn": "RNN (ReLU)",
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
 }
 
 TEXT_ZH = {
@@ -241,6 +248,13 @@ TEXT_ZH = {
         "种子，LSTM 开始起飞的步数会变。"
     ),
     "leave": "离开或关闭本页会停止训练；训练结果不会保留到下次访问。",
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_task_adding": "加法任务",
+    "opt_task_copy": "复制记忆任务",
+    "opt_cell_rnn": "RNN（tanh）",
+    "opt_cell_relu-rnn": "RNN（ReLU）",
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

@@ -132,6 +132,14 @@ TEXT = {
         "cut on h, not on c); Graves & Schmidhuber (2005), *Framewise phoneme classification "
         "with bidirectional LSTM and other neural network architectures* (full BPTT)."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_cell_rnn": "vanilla RNN",
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
+    "opt_mode_window": "sliding window",
+    "opt_mode_detach": "detach every w steps",
+    "opt_loss_all": "every step",
+    "opt_loss_last": "last step only",
 }
 
 TEXT_ZH = {
@@ -243,6 +251,14 @@ TEXT_ZH = {
         "上）；Graves & Schmidhuber (2005), *Framewise phoneme classification with "
         "bidirectional LSTM and other neural network architectures*（完整 BPTT）。"
     ),
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_cell_rnn": "原始 RNN",
+    "opt_cell_lstm": "LSTM",
+    "opt_cell_gru": "GRU",
+    "opt_mode_window": "滑动窗口",
+    "opt_mode_detach": "每 w 步截断一次",
+    "opt_loss_all": "每一步",
+    "opt_loss_last": "只在最后一步",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

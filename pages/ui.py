@@ -560,7 +560,14 @@ def escape_md(text: str, limit: int = 60) -> str:
 
 
 # --------------------------------------------------------------------------- widgets
-def _widget(c: Control, where: Any, disabled: bool = False) -> Any:
+def option_label(c: Control, option: Any, text: Mapping[str, str]) -> str:
+    """What a select box shows for one option: the page's ``TEXT["opt_<key>_<option>"]``
+    in this run's language, else the option's key (tests/test_ui_options.py requires the
+    label in both languages for every option of every page)."""
+    return text.get(f"opt_{c.key}_{option}", str(option))
+
+
+def _widget(c: Control, where: Any, disabled: bool = False, text: Mapping[str, str] | None = None) -> Any:
     common = dict(key=c.key, help=c.help, bind="query-params", disabled=disabled)
     if c.kind == "int":
         return where.slider(
@@ -577,10 +584,16 @@ def _widget(c: Control, where: Any, disabled: bool = False) -> Any:
             c.label, options=list(c.options), value=c.default, format_func=_fmt, **common
         )
     if c.kind == "select":
+        # The box shows the translated label and the URL keeps the key. A bound widget
+        # writes the text it shows into the URL (format_func's label, not the key), so a
+        # select box is not bound: controls() writes its key into the URL (_sync_url).
         keys = list(c.option_keys)
+        labels = {k: option_label(c, k, text or {}) for k in keys}
         if isinstance(c.options, dict) and c.help is None:
-            common["help"] = "  \n".join(f"**{k}** — {v}" for k, v in c.options.items())
-        return where.selectbox(c.label, options=keys, index=keys.index(c.default), **common)
+            common["help"] = "  \n".join(f"**{labels[k]}** — {v}" for k, v in c.options.items())
+        del common["bind"]
+        return where.selectbox(c.label, options=keys, index=keys.index(c.default),
+                               format_func=labels.__getitem__, **common)
     if c.kind == "toggle":
         return where.toggle(c.label, value=c.default, **common)
     if c.kind == "seed":
@@ -659,7 +672,8 @@ def controls(
     hide = teacher.hidden([c.key for c in spec])  # hide= in the URL: not drawn, value kept
     values, notes, refused = _values_before_widgets(page_id, spec, relations, hide)
     off = set(inactive(dict(values))) if inactive is not None else set()
-    got = {c.key: values[c.key] if c.key in hide else _widget(c, where, c.key in off) for c in spec}
+    got = {c.key: values[c.key] if c.key in hide else _widget(c, where, c.key in off, text)
+           for c in spec}
     st.session_state[_DRAWN] = page_id
 
     defaults_ = {c.key: c.default for c in spec}
@@ -684,6 +698,8 @@ def controls(
     for c in spec:  # what the widgets show, in the table's types
         ok, v = c.check(got[c.key])
         checked[c.key] = v if ok else values[c.key]
+    unbound = {c.key for c in spec if c.kind == "select" and c.key not in hide}
+    _sync_url(spec, checked, unbound)  # select boxes: the URL says the key they show
     memory = dict(st.session_state.get(_MEMORY, {}))
     memory[page_id] = checked
     st.session_state[_MEMORY] = memory

@@ -393,6 +393,10 @@ TEXT = {
     "lib_line_count": (
         "Line {line} has {n} number(s); this model reads {size} per step (one step per line)."
     ),
+    # select-box options as the box shows them (the URL keeps the key)
+    "opt_input_random": "random noise",
+    "opt_input_constant": "constant",
+    "opt_input_pasted": "pasted numbers",
 }
 
 TEXT_ZH = {
@@ -719,6 +723,10 @@ TEXT_ZH = {
     "lib_paste_empty": "请至少粘贴一个数。",
     "lib_seq_long": "这个序列有 {n} 步；上限是 {limit}。",
     "lib_line_count": "第 {line} 行有 {n} 个数；这个模型每步读取 {size} 个（每行一个时间步）。",
+    # 选择框里显示的选项名（链接里仍用英文键）
+    "opt_input_random": "随机噪声",
+    "opt_input_constant": "常数",
+    "opt_input_pasted": "粘贴的数据",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 

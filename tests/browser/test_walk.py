@@ -28,11 +28,13 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.apptest_util import page_tables
+from tests.page_tables import tables as read_tables
 
 from .harness import assert_no_exception, expect_rerun, goto, nav_links, wait_idle
 
@@ -127,8 +129,11 @@ class Walk:
         query, shown = _query(page.url), self.widgets()
         defaults = self.ref[path]["defaults"] if path in self.ref else {}
         assert set(shown) == set(defaults) or not defaults, f"{where}: controls {sorted(shown)}"
+        labels = self.ref[path].get("labels", {}) if path in self.ref else {}
         for key, w in shown.items():
             want = query.get(key, defaults.get(key))
+            if w["kind"] == "select":  # the box shows the option's label, the URL its key
+                want = labels.get(f"opt_{key}_{want}", want)
             assert want is not None and _same(w["shown"], want), (
                 f"{where}: the {key} widget shows {w['shown']!r}, the URL says "
                 f"{query.get(key)!r} (default {defaults.get(key)!r})")
@@ -200,6 +205,8 @@ def test_walk_across_pages(page, base_url):
             "controls": controls,
             "defaults": {c.key: c.url_text(c.default) for c in controls},
             "presets": len(tables.get("presets", {})),
+            "labels": ({k: v for k, v in read_tables(Path(lesson.file).stem).TEXT.items()
+                        if k.startswith("opt_")} if controls else {}),
         }
     lessons = [p for p in paths if walk.ref[p]["controls"]]
     only = os.environ.get("RNNVIZ_WALK_PAGES")  # e.g. "bptt,gates": start from these only
