@@ -176,7 +176,7 @@ def _check_globals(func: Callable) -> None:
     old result."""
     for name in _global_names(func.__code__):
         value = func.__globals__.get(name)
-        settings = type(value).__name__ == "Settings" and type(value).__module__.endswith("ui")
+        settings = type(value).__name__ == "Settings" and type(value).__module__.endswith(("ui", "schema"))
         if settings or (not isinstance(value, _SCALARS) and id(value) in _origin):
             raise TypeError(f"{func.__qualname__} reads {name!r}, the page's settings or a "
                             "cached result, as a global; pass it as an argument (the "
