@@ -627,3 +627,23 @@ def test_every_lesson_opens_on_its_own_settings_whatever_the_last_page_left(whic
         want = {c.key: c.default for c in controls}
         assert {k: at.session_state[k] for k in want} == want, where
         assert at.query_params == {}, where
+
+
+def test_a_widget_value_no_check_accepts_falls_back_to_the_value_decided_before_it():
+    """The end of ui.controls' widget reader: a widget that returns a value the table
+    refuses (a future Streamlit, a widget kind drawn wrong) does not reach the page; the
+    page gets the value checked before the widgets existed (here the URL's T=50), not the
+    junk and not the default."""
+    junk = PAGE.replace("s = ui.controls", (
+        "real = ui._widget\n"
+        "ui._widget = lambda c, *a, **k: 'junk' if c.key in ('T', 'act') else real(c, *a, **k)\n"
+        "try:\n"
+        "    s = ui.controls")).replace(
+        "st.session_state[\"_out\"] = s", "finally:\n    ui._widget = real\nst.session_state[\"_out\"] = s")
+    at = run_script(junk, {"T": "50", "act": "relu"})
+    assert_ok(at)
+    assert settings(at).T == 50 and settings(at).act == "relu"
+    assert settings(at).w == 1.0  # the others come from their widgets as usual
+    from pages import ui as ui_now
+
+    assert ui_now._widget.__name__ == "_widget"  # the page put it back
