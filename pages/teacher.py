@@ -119,6 +119,7 @@ MAX_FILE = 20_000  # bytes: a settings file is a few hundred
 _VIEW = "_teacher.view"  # session: "present" / "normal", the view this session last used
 _CONTEXT = "_teacher.context"  # the controls ui.controls drew in this run (for the tools)
 _MESSAGE = "_teacher.message"  # (kind, text) left by a load callback for the next run
+_EXTRA = "_teacher.snippet_extra"  # (page, values) a page adds to its snippet's, this run
 
 
 def _in_a_run() -> bool:
@@ -179,6 +180,7 @@ def before_page() -> None:
     """app.py, before the page runs: the view's CSS, and view=present kept in the URL (a
     page switch drops the query; the view, like the language, follows the session)."""
     st.session_state.pop(_CONTEXT, None)
+    st.session_state.pop(_EXTRA, None)
     present = presenting()
     st.html(_NARROW_CSS + (_PRESENT_CSS if present else ""))
     if present and st.query_params.get_all("view") != ["present"]:
@@ -475,6 +477,21 @@ def sidebar_tools(context: Context, where: Any) -> None:
                   args=(paste,), width="stretch")
 
 
+def snippet_extra(page: str, values: Mapping[str, Any]) -> None:
+    """A page whose figure depends on more than its controls (your_model: the file, the
+    layer) gives the rest of its snippet's values here, in each run that draws the figure."""
+    st.session_state[_EXTRA] = (page, dict(values))
+
+
+def snippet_values(context: Context) -> dict[str, Any]:
+    """The values the lesson's snippet is written with: its controls and snippet_extra's."""
+    values = dict(context.values)
+    extra = st.session_state.get(_EXTRA)
+    if extra is not None and extra[0] == context.page:
+        values.update(extra[1])
+    return values
+
+
 def after_page() -> None:
     """app.py, after the page ran: the notebook snippet of this lesson, if it has one."""
     from pages import snippets
@@ -485,4 +502,4 @@ def after_page() -> None:
     T = text()
     with st.expander(T["snippet"], icon=":material/code:"):
         st.caption(T["snippet_help"])
-        st.code(snippets.code(context.page, dict(context.values)), language="python")
+        st.code(snippets.code(context.page, snippet_values(context), i18n.lang()), language="python")
