@@ -162,14 +162,26 @@ _PRESENT_CSS = """<style>
   [data-testid="rnnvizChart"] { min-width: 840px !important; }
 }
 </style>"""
-# Every view, on a phone (≤ 640 px wide): less padding; a chart keeps 600 px of width (its
-# title, legend and axis titles are laid out for that; at 366 px plotly cut them off) and
-# scrolls sideways in its own box, as a long equation does.
+# Every view: a display equation wider than its column scrolls sideways in its own box
+# (Streamlit's box around it hides what sticks out: a phone showed half an equation), with
+# a shadow on the side where more of it is (the two "local" white layers scroll with the
+# equation and cover the "scroll" shadows at the ends: Lea Verou's scrolling shadows);
+# the padding keeps sub- and superscripts clear of the box's edge.
+# On a phone (≤ 640 px wide): less padding, equations at the text's size (KaTeX draws them
+# 1.21× larger: most of the lessons' equations then fit 366 px); a chart keeps 600 px of
+# width (its title, legend and axis titles are laid out for that; at 366 px plotly cut them
+# off) and scrolls sideways in its own box, as a long equation does.
 _NARROW_CSS = """<style>
+[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden;
+  padding: 0.25em 0 0.35em;
+  background: linear-gradient(to right, #fff 40%, rgba(255,255,255,0)) left center / 1.5rem 100% no-repeat local,
+    linear-gradient(to left, #fff 40%, rgba(255,255,255,0)) right center / 1.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) left center / 0.6rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right center / 0.6rem 100% no-repeat scroll; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important;
     padding-right: 0.75rem !important; }
-  [data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+  [data-testid="stMainBlockContainer"] .katex-display > .katex { font-size: 1em; }
   [data-testid="stElementContainer"]:has([data-testid="rnnvizChart"]) { overflow-x: auto; }
   [data-testid="rnnvizChart"] { min-width: 600px; }
 }
