@@ -9,6 +9,13 @@ defaults and at a preset and checks that its figure holds the same data as the p
 chart named by `chart`: a snippet that drifts from its page fails.
 
 Axis titles and legends are the figure builders' English defaults; the data are the page's.
+The comments in a snippet are in the page's language (COMMENTS / COMMENTS_ZH, ``${c_name}``
+in a template).
+
+Two lessons need more than their controls: /training's figure comes from a training run
+(the snippet runs the same trainer in the notebook: minutes, not seconds), and
+/your_model's from the student's file and the model, layer and activation chosen on the
+page: the page hands those to teacher.snippet_extra, and they reach the template as values.
 """
 
 from __future__ import annotations
@@ -18,13 +25,56 @@ from string import Template
 from typing import Any, Callable, Mapping
 
 
+COMMENTS = {
+    "powers_diag": "W_hh = diag(λ_1 … λ_H), the λ evenly spread over [lo, hi]",
+    "truncated_1997": "Hochreiter & Schmidhuber's 1997 truncation: the cell state only",
+    "clipping_sweep": "how far clipping by value at θ = $theta turns a gradient of norm $norm, "
+                      "in every direction",
+    "lstm_variants": "the four LSTMs of the lesson on the same weights, and PyTorch's with one "
+                     "bias b_ih + b_hh",
+    "gru_variants": "PyTorch's GRU (reset after W_hn h) and the 2014 paper's (reset before), on "
+                    "the same weights",
+    "bidirectional": "a bidirectional $cell; its forward direction is the one-directional cell",
+    "train_run": "the page's run: Adam on batches of 64 fresh sequences, one loss per step",
+    "train_slow": "$max_steps steps: a few minutes on a laptop",
+    "train_curve": "the page's curve: a running mean of the batch losses over 20 steps",
+    "ym_example": "the page's example model (an untrained 2-layer nn.LSTM, seed 0)",
+    "ym_file": "your file: the state_dict you uploaded, saved next to this notebook",
+    "ym_torch": "a model in memory: torch.save(model.state_dict(), buffer), then "
+                "upload.load_model(\"model.pt\", buffer.getvalue())",
+    "ym_view": "the layer's gradient flow (C = v·h_n) and gates on the chosen input",
+}
+COMMENTS_ZH = {
+    "powers_diag": "W_hh = diag(λ_1 … λ_H)，λ 在 [lo, hi] 上均匀分布",
+    "truncated_1997": "Hochreiter 与 Schmidhuber 1997 年的截断：只沿细胞状态回传",
+    "clipping_sweep": "按值裁剪（θ = $theta）会把范数为 $norm 的梯度在各个方向上转过多大角度",
+    "lstm_variants": "本课的四种 LSTM 用同一组权重；另加 PyTorch 只有一个偏置 b_ih + b_hh 的版本",
+    "gru_variants": "PyTorch 的 GRU（重置门作用在 W_hn h 之后）与 2014 年论文的（之前），权重相同",
+    "bidirectional": "双向 $cell；它的前向方向就是单向的那个单元",
+    "train_run": "与页面上同一次训练：Adam，每步一批 64 条新序列，每步记一个损失",
+    "train_slow": "$max_steps 步：在笔记本电脑上要几分钟",
+    "train_curve": "页面上的曲线：批损失在 20 步上的滑动平均",
+    "ym_example": "页面上的示例模型（未训练的两层 nn.LSTM，种子 0）",
+    "ym_file": "你的文件：你上传的 state_dict，放在这个 notebook 旁边",
+    "ym_torch": "内存里的模型：torch.save(model.state_dict(), buffer)，再 "
+                "upload.load_model(\"model.pt\", buffer.getvalue())",
+    "ym_view": "这一层在所选输入上的梯度流（C = v·h_n）和各个门",
+}
+
+
 @dataclass(frozen=True)
 class Snippet:
     chart: str  # the key of the page's chart (ui.plot(..., key=chart)) it reproduces
     template: str | Callable[[Mapping[str, Any]], str]  # format string, or values -> code
+    defaults: Mapping[str, Any] | None = None  # values the page may add (teacher.snippet_extra)
 
-    def code(self, values: Mapping[str, Any]) -> str:
+    def code(self, values: Mapping[str, Any], lang: str = "en") -> str:
+        values = {**(self.defaults or {}), **values}
         template = self.template(values) if callable(self.template) else self.template
+        table = COMMENTS_ZH if lang == "zh" else COMMENTS
+        # a comment first (it may name a value, "$theta"), then the values, as Python
+        comments = {f"c_{k}": v for k, v in table.items()}
+        template = Template(template).safe_substitute(comments)
         return Template(template).substitute({k: repr(v) for k, v in values.items()}).strip() + "\n"
 
 
@@ -43,7 +93,7 @@ import numpy as np
 from rnnviz import powers
 from rnnviz.figures import powers as figures
 
-# W_hh = diag(λ_1 … λ_H), the λ evenly spread over [lo, hi]
+# ${c_powers_diag}
 diag = powers.diagonal_powers(np.linspace($lo, $hi, $H), $N)
 fig = figures.diagonal_figure(diag)
 fig.show()
@@ -60,7 +110,7 @@ full = rnnviz.bptt(trace, g)
 trunc = rnnviz.bptt(trace, g, truncate=$w, mode=$mode)
 curves = {"full BPTT": full.step_log10_norm["weight_hh_l0"],
           "truncated": trunc.step_log10_norm["weight_hh_l0"]}
-if $cell == "lstm":  # Hochreiter & Schmidhuber's 1997 truncation: the cell state only
+if $cell == "lstm":  # ${c_truncated_1997}
     curves["1997"] = rnnviz.bptt(trace, g, mode="cec").step_log10_norm["weight_hh_l0"]
 from rnnviz.figures import flow
 fig = flow.curves_figure(
@@ -74,7 +124,7 @@ import numpy as np
 from rnnviz.clipping import clip_by_value, direction_change
 from rnnviz.figures import remedies
 
-# how far clipping by value at θ = $theta turns a gradient of norm $norm, in every direction
+# ${c_clipping_sweep}
 angles = np.linspace(0.0, 360.0, 361)
 turns = []
 for a in angles:
@@ -121,7 +171,7 @@ from rnnviz import lesson_gates as lg
 from rnnviz import make_input
 from rnnviz.figures import gates
 
-# the four LSTMs of the lesson on the same weights, and PyTorch's with one bias b_ih + b_hh
+# ${c_lstm_variants}
 cells = lg.lstm_variant_cells($H, init=$init, scale=$scale, scale_by=$by, forget_bias=$fb,
                               seed=$seed)
 x = make_input($T, 1, scale=$xs, seed=$seed)
@@ -141,7 +191,7 @@ from rnnviz import lesson_gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates
 
-# PyTorch's GRU (reset after W_hn h) and the 2014 paper's (reset before), on the same weights
+# ${c_gru_variants}
 x = make_input($T, 1, scale=$xs, seed=$seed)
 cells = [lg.add_gate_bias(make_cell("gru", $H, 1, variant=v, init=$init, scale=$scale,
                                     scale_by=$by, seed=$seed), "z", $zb)
@@ -184,7 +234,7 @@ import rnnviz
 from rnnviz import flow
 from rnnviz.figures import flow as flow_fig
 
-# a bidirectional $cell; its forward direction is the one-directional cell
+# ${c_bidirectional}
 cell = rnnviz.make_cell($cell, $H, 4, scale=$scale, forget_bias=$fb, seed=$seed,
                         bidirectional=True)
 x = rnnviz.make_input($T, 4, seed=$seed)
@@ -192,6 +242,63 @@ g = np.concatenate([rnnviz.loss_grad($T, $H, where="all", seed=$seed),
                     rnnviz.loss_grad($T, $H, where="all", seed=$seed + 1)], axis=1)
 M_bi, M_uni = flow.flow_map(rnnviz.unroll(cell, x), g, wrt=$wrt, return_forward=True)
 fig = flow_fig.flow_maps_figure([M_uni, M_bi], ["one direction", "both directions"])
+fig.show()
+"""
+
+
+def _training(values: Mapping[str, Any]) -> str:
+    clip = "$clip" if values["clip_on"] else "None"
+    return """
+from rnnviz import train
+from rnnviz.figures import remedies
+
+# ${c_train_run}
+trainer = train.Trainer(task=$task, cell=$cell, seq_len=$T, hidden=$hidden, lr=$lr, batch=64,
+                        clip=""" + clip + """, seed=$seed)
+losses = trainer.run($max_steps)  # ${c_train_slow}
+# ${c_train_curve}
+fig = remedies.loss_figure({$cell: losses}, trainer.baseline, smooth=20, x_max=$max_steps)
+fig.show()
+"""
+
+
+def _your_model(values: Mapping[str, Any]) -> str:
+    """values: the page's controls and what teacher.snippet_extra got from it (file: the
+    uploaded file's name or None for the example; module, layer, act; text when pasted)."""
+    if values.get("file") is None:
+        load = """\
+# ${c_ym_example}
+model = upload.load_model("example.pt", upload.example_model_bytes(0))
+"""
+    else:
+        load = """\
+# ${c_ym_file}
+# (${c_ym_torch})
+model = upload.load_model($file, open($file, "rb").read(), module=$module)
+"""
+    text = ", text=$text" if values["input"] == "pasted" else ""
+    return """
+import numpy as np
+from rnnviz import upload, lesson_compare as lc
+from rnnviz.figures import compare
+
+""" + load + """\
+x = upload.choose_input($input, model.input_size, T=$T, scale=$scale, seed=$seed""" + text + """)
+# ${c_ym_view}
+view = lc.inspect_layer(model, x, layer=$layer, activation=$act, seed=$seed)
+flow, T, log_thr = view.flow, view.T, float(np.log10($thr))
+curves = []
+for d, (name, color) in enumerate([("‖∂C/∂h_k‖", compare.CELL_COLORS["rnn"]),
+                                   ("reverse ‖∂C/∂h_k‖", compare.CELL_COLORS["lstm"])]):
+    if d == len(flow.log10_h):
+        break
+    k = lc.first_below(flow.log10_h[d] if d == 0 else flow.log10_h[d][::-1], log_thr)
+    curves.append({"name": name, "y": flow.log10_h[d], "color": color,
+                   "below": None if k is None else (k if d == 0 else T - 1 - k)})
+    if flow.log10_c is not None:
+        curves.append({"name": name.replace("h_k", "c_k"), "y": flow.log10_c[d],
+                       "color": compare.COLORWAY[5 - d], "dash": "dash"})
+fig = compare.norm_curves_figure(curves, threshold=log_thr)
 fig.show()
 """
 
@@ -206,9 +313,12 @@ SNIPPETS: dict[str, Snippet] = {
     "gru_variants": Snippet("fig_norms", _GRU_VARIANTS),
     "compare": Snippet("fig_curves", _compare),
     "bidirectional": Snippet("fig_maps", _BIDIRECTIONAL),
+    "training": Snippet("fig_loss", _training),
+    "your_model": Snippet("fig_flow", _your_model, defaults={
+        "file": None, "module": None, "layer": 0, "act": "tanh", "text": ""}),
 }
 
 
-def code(page: str, values: Mapping[str, Any]) -> str:
-    """The snippet of `page` with `values` filled in."""
-    return SNIPPETS[page].code(values)
+def code(page: str, values: Mapping[str, Any], lang: str = "en") -> str:
+    """The snippet of `page` with `values` filled in, its comments in `lang`."""
+    return SNIPPETS[page].code(values, lang)

@@ -119,6 +119,7 @@ MAX_FILE = 20_000  # bytes: a settings file is a few hundred
 _VIEW = "_teacher.view"  # session: "present" / "normal", the view this session last used
 _CONTEXT = "_teacher.context"  # the controls ui.controls drew in this run (for the tools)
 _MESSAGE = "_teacher.message"  # (kind, text) left by a load callback for the next run
+_EXTRA = "_teacher.snippet_extra"  # (page, values) a page adds to its snippet's, this run
 
 
 def _in_a_run() -> bool:
@@ -161,14 +162,26 @@ _PRESENT_CSS = """<style>
   [data-testid="rnnvizChart"] { min-width: 840px !important; }
 }
 </style>"""
-# Every view, on a phone (≤ 640 px wide): less padding; a chart keeps 600 px of width (its
-# title, legend and axis titles are laid out for that; at 366 px plotly cut them off) and
-# scrolls sideways in its own box, as a long equation does.
+# Every view: a display equation wider than its column scrolls sideways in its own box
+# (Streamlit's box around it hides what sticks out: a phone showed half an equation), with
+# a shadow on the side where more of it is (the two "local" white layers scroll with the
+# equation and cover the "scroll" shadows at the ends: Lea Verou's scrolling shadows);
+# the padding keeps sub- and superscripts clear of the box's edge.
+# On a phone (≤ 640 px wide): less padding, equations at the text's size (KaTeX draws them
+# 1.21× larger: most of the lessons' equations then fit 366 px); a chart keeps 600 px of
+# width (its title, legend and axis titles are laid out for that; at 366 px plotly cut them
+# off) and scrolls sideways in its own box, as a long equation does.
 _NARROW_CSS = """<style>
+[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden;
+  padding: 0.25em 0 0.35em;
+  background: linear-gradient(to right, #fff 40%, rgba(255,255,255,0)) left center / 1.5rem 100% no-repeat local,
+    linear-gradient(to left, #fff 40%, rgba(255,255,255,0)) right center / 1.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) left center / 0.6rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right center / 0.6rem 100% no-repeat scroll; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important;
     padding-right: 0.75rem !important; }
-  [data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+  [data-testid="stMainBlockContainer"] .katex-display > .katex { font-size: 1em; }
   [data-testid="stElementContainer"]:has([data-testid="rnnvizChart"]) { overflow-x: auto; }
   [data-testid="rnnvizChart"] { min-width: 600px; }
 }
@@ -179,6 +192,7 @@ def before_page() -> None:
     """app.py, before the page runs: the view's CSS, and view=present kept in the URL (a
     page switch drops the query; the view, like the language, follows the session)."""
     st.session_state.pop(_CONTEXT, None)
+    st.session_state.pop(_EXTRA, None)
     present = presenting()
     st.html(_NARROW_CSS + (_PRESENT_CSS if present else ""))
     if present and st.query_params.get_all("view") != ["present"]:
@@ -475,6 +489,21 @@ def sidebar_tools(context: Context, where: Any) -> None:
                   args=(paste,), width="stretch")
 
 
+def snippet_extra(page: str, values: Mapping[str, Any]) -> None:
+    """A page whose figure depends on more than its controls (your_model: the file, the
+    layer) gives the rest of its snippet's values here, in each run that draws the figure."""
+    st.session_state[_EXTRA] = (page, dict(values))
+
+
+def snippet_values(context: Context) -> dict[str, Any]:
+    """The values the lesson's snippet is written with: its controls and snippet_extra's."""
+    values = dict(context.values)
+    extra = st.session_state.get(_EXTRA)
+    if extra is not None and extra[0] == context.page:
+        values.update(extra[1])
+    return values
+
+
 def after_page() -> None:
     """app.py, after the page ran: the notebook snippet of this lesson, if it has one."""
     from pages import snippets
@@ -485,4 +514,4 @@ def after_page() -> None:
     T = text()
     with st.expander(T["snippet"], icon=":material/code:"):
         st.caption(T["snippet_help"])
-        st.code(snippets.code(context.page, dict(context.values)), language="python")
+        st.code(snippets.code(context.page, snippet_values(context), i18n.lang()), language="python")

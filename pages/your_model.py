@@ -7,7 +7,7 @@ computation (rnnviz.lesson_compare.inspect_layer) → figures → equations and 
 import numpy as np
 import streamlit as st
 
-from pages import i18n, ui
+from pages import i18n, teacher, ui
 from rnnviz import RnnvizError, lesson_compare as lc, upload
 from rnnviz.figures import compare as figs
 from rnnviz.figures import gates as gate_figs
@@ -893,6 +893,9 @@ if s.input == "pasted":
     label = TEXT["paste"] if I0 == 1 else TEXT["paste_rows"].format(I=I0)
     text = st.text_area(label, upload.sample_text(I0), key=f"_ym.seq.{I0}", help=TEXT["paste_help"],
                         height=120)
+teacher.snippet_extra("your_model", {  # the notebook snippet loads the same model and layer
+    "file": None if key == EXAMPLE_KEY else file_name, "module": model.prefix, "layer": layer,
+    "act": act, "text": text})
 with ui.guard():
     try:
         view = model_view(key, model.prefix, layer, act, s.input, s.T, s.scale, s.seed, text, model)

@@ -289,3 +289,31 @@ def test_hide_is_not_carried_to_another_lesson():
     at.query_params.clear()  # a sidebar link has no query
     at.switch_page("pages/gates.py").run()
     assert {"H", "seed"} <= keys_drawn(at)
+
+
+def _colorbars(figure: dict) -> list[dict]:
+    """Every colour bar of a plotly figure (as JSON): on traces, markers and coloraxes."""
+    bars = []
+    for t in figure.get("data", []):
+        for owner in (t, t.get("marker") or {}):
+            if "colorbar" in owner:
+                bars.append(owner["colorbar"])
+    bars += [v["colorbar"] for k, v in figure.get("layout", {}).items()
+             if k.startswith("coloraxis") and isinstance(v, dict) and "colorbar" in v]
+    return bars
+
+
+@pytest.mark.parametrize("page", ["bptt", "gates", "bidirectional", "truncated", "clipping"])
+def test_colour_bar_titles_read_horizontally(page):
+    """Chinese colour-bar titles turned on their side (plotly's side="right") read sideways:
+    every colour bar of these pages carries its title above the bar."""
+    from tests.apptest_util import charts_of
+
+    at = run_page(f"pages/{page}.py", {"lang": "zh"})
+    assert_ok(at)
+    bars = [b for c in charts_of(at) for b in _colorbars(c.figure)]
+    assert bars
+    for b in bars:
+        title = b.get("title") or {}
+        if title.get("text"):
+            assert title.get("side", "top") == "top", (page, title)

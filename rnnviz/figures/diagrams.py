@@ -92,7 +92,7 @@ def _colorbar(scale, labels):
             "hoverinfo": "skip",
             "marker": {"color": [scale.lo], "cmin": scale.lo, "cmax": scale.hi,
                        "colorscale": SEQUENTIAL_SCALE, "showscale": True, "size": 0,
-                       "colorbar": {"title": {"text": labels["colorbar"], "side": "right"}}}}
+                       "colorbar": {"title": {"text": labels["colorbar"], "side": "top"}}}}
 
 
 def _layout(title, height, x_range, y_range):

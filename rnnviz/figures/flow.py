@@ -89,7 +89,7 @@ def flow_maps_figure(
         _map_axes(fig, T, 1, i + 1, lab["x"], lab["y"] if i == 0 else "")
     zr = colour_range(maps)
     fig.update_layout(coloraxis=dict(
-        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
+        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="top")),
         **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
     apply_style(fig, title=lab["title"], height=height)
     fig.update_layout(margin=dict(t=95))  # room between the title and the subplot titles
@@ -137,7 +137,7 @@ def truncated_map_figure(
     fig = go.Figure(_heatmap(M, max_cells, lab["hover"]))
     zr = colour_range([M])
     fig.update_layout(coloraxis=dict(
-        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
+        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="top")),
         **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
     _map_axes(fig, T, x_title=lab["x"], y_title=lab["y"])
     if window is not None:

@@ -120,7 +120,7 @@ def gate_heatmap_columns(
         mid, ln = ((lo + hi) / 2 - y_lo) / (y_hi - y_lo), (hi - lo) / (y_hi - y_lo)
         layout[axis] = dict(
             colorscale=scale, cmin=rng[0], cmax=rng[1],
-            colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="right"), y=mid, len=ln,
+            colorbar=dict(title=dict(text=lab[f"bar_{kind}"], side="top"), y=mid, len=ln,
                           yanchor="middle", thickness=16, tickfont=dict(size=TICK_FONT)))
     # one constructor call (unvalidated: style.figure); margins as large as the axes and colour
     # bars push them (r: the bars), so plotly.js does not lay the figure out a second time

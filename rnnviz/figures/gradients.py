@@ -184,7 +184,7 @@ def time_heatmaps(
         data.append(go.Heatmap(
             z=f32(z), x=f32(steps), y=units, **scale,
             xaxis=f"x{ax}", yaxis=f"y{ax}",
-            colorbar=dict(title=dict(text=p.colorbar, side="right"), y=(dom[0] + dom[1]) / 2,
+            colorbar=dict(title=dict(text=p.colorbar, side="top"), y=(dom[0] + dom[1]) / 2,
                           len=each, yanchor="middle"),
             hovertemplate=lab["hover"]))
         layout[f"yaxis{ax}"] = {"domain": dom, "autorange": "reversed", "title": {"text": lab["y"]},

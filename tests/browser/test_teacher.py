@@ -167,3 +167,40 @@ def test_a_phone_390_wide_reaches_controls_and_whole_charts(browser, base_url, p
         assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390
     finally:
         page.context.close()
+
+
+_EQUATIONS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
+  .filter(e => e.offsetParent !== null).map(e => {
+    const box = e.parentElement.getBoundingClientRect(), r = e.getBoundingClientRect();
+    return {scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX,
+            inside: r.left >= box.left - 1 && r.right <= box.right + 1,
+            vscroll: e.scrollHeight - e.clientHeight};
+  })"""
+
+
+@pytest.mark.parametrize("width, path", [(390, "/bptt?lang=zh"), (390, "/bidirectional"),
+                                         (1920, "/bidirectional?view=present")])
+def test_wide_equations_scroll_in_their_box(browser, base_url, width, path):
+    """A display equation wider than the column (on a phone: the BPTT page's first, 470 px
+    wide at KaTeX's size) scrolls sideways in its own box instead of being cut by Streamlit's;
+    on a phone they are drawn at the text's size, so fewer need to; on a 1920-px projector
+    none scrolls, and none is cut at the bottom (the underbraces of /bidirectional)."""
+    page = page_at(browser, width, 1000)
+    try:
+        goto(page, base_url, path)
+        assert_no_exception(page)
+        eqs = page.evaluate(_EQUATIONS_JS)
+        assert eqs
+        for e in eqs:
+            assert e["overflow"] == "auto" and e["inside"] and e["vscroll"] <= 1, e
+        wide = [e for e in eqs if e["scroll"] > e["client"] + 4]  # KaTeX sticks out 2 px at times
+        if width >= 1920:
+            assert not wide, eqs
+        else:  # a phone: some fit at the text's size, the others scroll (overflow auto)
+            assert len(wide) < len(eqs), eqs
+            font = page.evaluate("""() => parseFloat(getComputedStyle(document.querySelector(
+                '[data-testid="stMain"] .katex-display > .katex')).fontSize)""")
+            root = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+            assert font <= root + 0.5, (font, root)  # not KaTeX's 1.21 em
+    finally:
+        page.context.close()
