@@ -42,11 +42,11 @@ from pathlib import Path
 
 import plotly
 import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
 from pages import i18n
+from rnnviz.figures import style
 
 TEXT = {
     # shown in the chart's place when plotly.js fails to load or to draw the figure
@@ -137,7 +137,7 @@ def payload(fig: go.Figure, src: str, name: str = "chart") -> bytes:
                                                       "export_failed")}})
     body = getattr(fig, "_rnnviz_json", None)  # the figure's JSON: once, whatever the head
     if body is None:
-        body = pio.to_json(fig, validate=False)  # numpy arrays as {dtype, bdata}
+        body = style.figure_json(fig)  # pio.to_json's text: numpy arrays as {dtype, bdata}
         fig._rnnviz_json = body
     data = (head[:-1] + ', "figure": ' + body + "}").encode()
     fig._rnnviz_chart = (made_for, data)  # a plotly figure takes "_" attributes; same if raced

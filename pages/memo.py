@@ -34,15 +34,28 @@ Why not ``st.cache_data`` / ``st.cache_resource`` (issues 11 and 14):
   of a key being computed waits for the first.
 
 Exceptions are not cached. ``clear()`` empties everything (tests/cost.py's cold runs).
+
+Memory a class leaves behind (issue 11). Streamlit's full collection after every run is off
+(.streamlit/config.toml), so figures evicted from here, and the sessions Streamlit drops
+``server.disconnectedSessionTTL`` (120 s) after their tab closed, are object cycles that wait
+for Python's rare oldest-generation collection, and glibc keeps freed memory in its arenas.
+So when no cached function has been called for ``IDLE_S`` seconds (the class stopped
+moving sliders; ``RNNVIZ_IDLE_S``, 0 turns it off) a thread of the server runs ``release()``
+once: a full ``gc.collect()`` and glibc's ``malloc_trim(0)``, which hands free pages back
+to the system. It repeats every minute while the server stays idle, a few times, to catch
+the sessions that expire later. Under load it never runs: nobody waits for it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import functools
+import gc
 import os
 import sys
 import threading
+import time
 import types
 from collections import OrderedDict
 from typing import Any, Callable
@@ -60,7 +73,86 @@ _counts: dict[tuple, int] = {}  # function id -> its entries
 _origin: dict[int, tuple] = {}
 _running: dict[tuple, threading.Event] = {}  # keys being computed right now
 _stores: dict[tuple, types.CodeType] = {}  # function id -> the code it was defined with
-stats = {"hits": 0, "misses": 0, "uncached": 0, "evicted": 0, "bytes": 0}
+stats = {"hits": 0, "misses": 0, "uncached": 0, "evicted": 0, "bytes": 0, "releases": 0}
+IDLE_S = float(os.environ.get("RNNVIZ_IDLE_S", "20"))
+RELEASES_PER_IDLE = 4  # at IDLE_S, then every RELEASE_EVERY_S: past the sessions' 120 s TTL
+RELEASE_EVERY_S = 60.0
+_last_call = [time.monotonic()]  # when a cached function was last called
+_watching: list[threading.Thread] = []
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # glibc (Debian, the python images)
+    except (OSError, AttributeError):
+        return None
+
+
+_trim = _malloc_trim()
+
+
+def release() -> None:
+    """Give back what nobody uses: a full collection (cycles: evicted figures, dropped
+    sessions), then glibc's free pages to the system. 0.1-0.3 s of one core on a
+    warmed server: run when idle only."""
+    before = _rss_mb()
+    gc.collect()
+    if _trim is not None:
+        _trim(0)
+    stats["releases"] += 1
+    if before is not None:  # one line in the server's log per release, for whoever watches
+        print(f"rnnviz memo: idle, released memory: {before:.0f} -> {_rss_mb():.0f} MB resident "
+              f"(cache {stats['bytes'] / 2**20:.0f} MB of {BUDGET_BYTES / 2**20:.0f} MB in "
+              f"{len(_entries)} entries)", file=sys.stderr, flush=True)
+
+
+def _rss_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def _due(now: float, last_call: float, done: int, released_at: float) -> bool:
+    """Whether the idle watcher releases now: quiet for IDLE_S, and either not released
+    yet in this quiet period, or RELEASE_EVERY_S since the last of fewer than
+    RELEASES_PER_IDLE releases."""
+    if now - last_call < IDLE_S:
+        return False
+    return done == 0 or (done < RELEASES_PER_IDLE and now - released_at >= RELEASE_EVERY_S)
+
+
+def _watch_idle() -> None:
+    """The server's idle watcher (a daemon thread): release() when the class goes quiet."""
+    done, released_at = 0, 0.0
+    while True:
+        time.sleep(max(IDLE_S / 4, 1.0))
+        now = time.monotonic()
+        if now - _last_call[0] < IDLE_S:
+            done = 0  # busy again: a new quiet period starts afterwards
+        elif _due(now, _last_call[0], done, released_at):
+            release()
+            done, released_at = done + 1, time.monotonic()
+
+
+def _start_watching() -> None:
+    """Start the idle watcher once per process, in a Streamlit server only (not in tests
+    or AppTest, which have no server runtime)."""
+    if _watching or IDLE_S <= 0:
+        return
+    try:
+        from streamlit import runtime
+
+        if not runtime.exists():
+            return
+    except Exception:  # noqa: BLE001 - no Streamlit: nothing to watch
+        return
+    with _lock:
+        if not _watching:
+            t = threading.Thread(target=_watch_idle, name="rnnviz-memo-idle", daemon=True)
+            _watching.append(t)
+            t.start()
 
 
 def clear() -> None:
@@ -69,7 +161,7 @@ def clear() -> None:
         _counts.clear()
         _origin.clear()
         _stores.clear()
-        stats.update(hits=0, misses=0, uncached=0, evicted=0, bytes=0)
+        stats.update(hits=0, misses=0, uncached=0, evicted=0, bytes=0, releases=0)
 
 
 def total_bytes() -> int:
@@ -242,9 +334,11 @@ def _cached(max_entries: int, with_language: bool) -> Callable[[Callable], Calla
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            _last_call[0] = time.monotonic()
             if not checked:
                 _check_globals(func)
                 checked.append(True)
+                _start_watching()
             try:
                 key = tuple(_key_of(a) for a in args) + tuple(
                     (k, _key_of(v)) for k, v in sorted(kwargs.items()))

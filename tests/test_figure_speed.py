@@ -15,8 +15,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+import plotly.io as pio
+
 from rnnviz import powers
-from rnnviz.figures import flow, gates, remedies, style
+from rnnviz.figures import compare, flow, gates, gradients, remedies, style
 from rnnviz.figures import powers as powers_figs
 
 RNG = np.random.default_rng(0)
@@ -25,6 +27,14 @@ SERIES = [{"name": f"run {i}", "y": RNG.random(200), **({"dash": "dash"} if i el
           for i in range(4)]
 PANELS = [("forget f", RNG.random((32, 200)), "gate"), ("cell g", RNG.random((32, 200)) * 2 - 1, "tanh"),
           ("state c", RNG.normal(size=(32, 200)), "state")]
+
+W = RNG.normal(size=(16, 16)) / 3
+HIST, NORMS = powers.histograms_and_norms(W, 80, 30, np.arange(1, 81))
+EIG = powers.eigen(W)
+with np.errstate(divide="ignore"):
+    MAP = np.log10(np.tril(RNG.random((60, 60))))  # -inf above the diagonal: no path
+MAP[5, 2] = np.nan
+PATH = np.c_[np.linspace(4.5, 9.0, 12), np.linspace(-2.5, 1.0, 12)]  # leaves the grid
 
 BUILDERS = {
     "lines": lambda: gates.lines(X, SERIES, title="t", x_title="x", y_title="y", hline=0.5,
@@ -44,7 +54,44 @@ BUILDERS = {
         radius=1.2),
     # apply_style sets the template unvalidated
     "clipping_figure": lambda: remedies.clipping_figure([3.0, 1.0], [1.0, 1.0], [0.95, 0.32], 1.0),
+    # issue 11: the builders below were written with go.Scatter/make_subplots/update_*/add_hline
+    # (10-60 ms each per slider move); the same figures as plain dicts (style.styled, style.grid)
+    "eigenvalues_figure": lambda: powers_figs.eigenvalues_figure(EIG),
+    "norms_figure": lambda: powers_figs.norms_figure(NORMS, EIG.radius, EIG.sigma_max, hist=HIST),
+    "diagonal_figure": lambda: powers_figs.diagonal_figure(
+        powers.diagonal_powers(np.linspace(-1.2, 0.9, 16), 80)),
+    "gradient_norm_figure": lambda: gradients.gradient_norm_figure(
+        np.r_[-np.inf, RNG.normal(size=39)], log10_bound=RNG.normal(size=40)),
+    "step_terms_figure": lambda: gradients.step_terms_figure(RNG.normal(size=10), late_from=8),
+    "time_heatmaps": lambda: gradients.time_heatmaps(
+        [gradients.Panel(RNG.normal(size=(8, 30)), "a", "z"),
+         gradients.Panel(RNG.random((8, 30)), "b", "|z|", signed=False, zmin=0.0)],
+        np.arange(30), np.arange(8)),
+    "norm_curves_figure": lambda: compare.norm_curves_figure(
+        [{"name": "rnn", "y": -np.arange(50) / 10, "below": 30},
+         {"name": "lstm", "y": np.r_[RNG.normal(size=49), -np.inf], "dash": "dash"}],
+        threshold=-3.0),
+    "family_bars_figure": lambda: compare.family_bars_figure(
+        ["rnn", "lstm", "gru"], ["RNN (tanh)", "LSTM", "GRU"],
+        [("params", [10, 40, 30], "{:,.0f}"), ("ms", [1.5, np.nan, 2.5], "{:.1f}")], title="t"),
+    "flow_maps_figure": lambda: flow.flow_maps_figure([MAP, MAP.T], ["fwd", "bwd"],
+                                                      max_cells=25),
+    "truncated_map_figure": lambda: flow.truncated_map_figure(
+        MAP, window=10, mode="detach", loss_rows=[59]),
+    "angle_sweep_figure": lambda: remedies.angle_sweep_figure(
+        np.arange(0, 361, 5), RNG.random(73) * 40, marker=45.0),
+    "cliff_figure": lambda: remedies.cliff_figure(
+        np.linspace(3, 6, 20), np.linspace(-3, 0, 15), RNG.random((15, 20)),
+        [("plain", PATH), ("clipped", PATH[:4])]),
+    "loss_figure": lambda: remedies.loss_figure({"a": RNG.random(50)}, 0.25, x_max=100),
+    "grad_norm_figure": lambda: remedies.grad_norm_figure({"a": np.r_[0.0, RNG.random(20)]}),
 }
+DICT_BUILT = ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns", "curves_figure",
+              "curves_figure_log", "entries_histogram_figure", "eigenvalues_figure",
+              "norms_figure", "diagonal_figure", "gradient_norm_figure", "step_terms_figure",
+              "time_heatmaps", "norm_curves_figure", "family_bars_figure", "flow_maps_figure",
+              "truncated_map_figure", "angle_sweep_figure", "cliff_figure", "loss_figure",
+              "grad_norm_figure"]
 
 
 def _validated(fig: go.Figure) -> go.Figure:
@@ -60,8 +107,7 @@ def test_same_figure_as_validated(name):
     assert "null" not in json.dumps(layout, default=str)
 
 
-@pytest.mark.parametrize("name", ["lines", "gate_mean_panels", "gate_heatmaps", "gate_heatmap_columns",
-                                  "curves_figure", "curves_figure_log", "entries_histogram_figure"])
+@pytest.mark.parametrize("name", DICT_BUILT)
 def test_built_without_validation(name):
     """The speed-up is skipping validation (measured in README, "Deploying for a class"; speed
     itself belongs in benchmarks, not in a timed unit test): a builder that goes back to the
@@ -88,3 +134,21 @@ def test_figure_drops_none_like_plotly():
                        {"title": {"text": "t"}, "legend": None})
     assert fig.to_dict()["data"][0]["line"] == {}
     assert "legend" not in fig.to_dict()["layout"]
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_figure_json_is_plotlys_text(name):
+    """pages/chart.py sends style.figure_json(fig): the very text plotly.io.to_json makes
+    (typed arrays, frames, escapes), without its deep copy of the figure."""
+    fig = BUILDERS[name]()
+    assert style.figure_json(fig) == pio.to_json(fig, validate=False)
+
+
+def test_figure_json_arrays_and_scalars_as_plotly_writes_them():
+    fig = style.figure(
+        [{"type": "heatmap", "z": np.arange(6, dtype=np.float64).reshape(2, 3)[:, ::-1],  # 2-D, strided
+          "x": np.arange(3), "y": np.array([2**40, 1]),  # int64 narrowed; too big for int32: a list
+          "customdata": np.array([], dtype=np.float32), "text": np.array(["a</b>", "b"]),
+          "zmin": np.float64(0.5), "zmax": np.int32(7), "name": "<b>&\u2028"}],
+        {"title": {"text": "a/b <i>x</i>"}, "xaxis": {"range": [np.float32(0.1), 2]}})
+    assert style.figure_json(fig) == pio.to_json(fig, validate=False)

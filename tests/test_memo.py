@@ -193,3 +193,46 @@ def test_an_edited_function_starts_afresh():
     assert g["f"](1) == 2
     exec("@memo.data()\ndef f(n):\n    return n + 2\n", g)  # noqa: S102
     assert g["f"](1) == 3
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+@pytest.mark.skipif(memo._trim is None, reason="glibc's malloc_trim only")
+def test_release_gives_freed_memory_back_to_the_system():
+    """What a class leaves in glibc's heap (freed, not returned: RSS stays up) goes back to
+    the system on release(): the server's memory after a class returns towards start-up."""
+    blocks = [b"x" * (64 * 1024 - 100) for _ in range(2000)]  # 128 MB in glibc's heap
+    del blocks[::2]  # 64 MB freed in holes between live blocks: glibc keeps it
+    held = _rss_mb()
+    memo.release()
+    assert held - _rss_mb() > 40
+    del blocks
+
+
+def test_released_when_idle_only_a_few_times():
+    """The idle watcher: nothing while students move sliders (a cached function was called
+    within IDLE_S), once when the class goes quiet, then once a minute a few times (the
+    sessions Streamlit drops 120 s after their tab closed), then no more until busy again."""
+    idle, every, n = memo.IDLE_S, memo.RELEASE_EVERY_S, memo.RELEASES_PER_IDLE
+    last = 1000.0
+    assert not memo._due(last + idle / 2, last, 0, 0.0)  # busy
+    assert memo._due(last + idle, last, 0, 0.0)  # quiet: the first release
+    t1 = last + idle
+    assert not memo._due(t1 + every / 2, last, 1, t1)  # too soon after it
+    assert memo._due(t1 + every, last, 1, t1)
+    assert not memo._due(t1 + 10 * every, last, n, t1 + (n - 1) * every)  # enough
+    assert memo.IDLE_S > 0 and n * every > 120  # past disconnectedSessionTTL's default
+
+
+def test_no_idle_watcher_outside_a_server():
+    """Tests and AppTest have no Streamlit runtime: no thread is started for them."""
+    @memo.data()
+    def f(x: int) -> int:
+        return x
+
+    f(1)
+    assert not memo._watching
+    assert not any(t.name == "rnnviz-memo-idle" for t in threading.enumerate())

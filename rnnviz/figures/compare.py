@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from rnnviz.figures.style import AXIS_TITLE_FONT, COLORWAY, TICK_FONT, apply_style, f32
+from rnnviz.figures.style import AXIS_TITLE_FONT, COLORWAY, TICK_FONT, f32, grid, hline, styled
 
 __all__ = ["CELL_COLORS", "COLORWAY", "family_bars_figure", "norm_curves_figure"]
 
@@ -57,33 +56,38 @@ def norm_curves_figure(
     lab = {"title": "How much gradient reaches each step", "x": "time step k",
            "y": "log₁₀ ‖∂C/∂h_k‖", "threshold": "threshold θ", "below": "{name} falls below θ at k = {k}",
            "hover_y": "log₁₀ norm", **(labels or {})}
-    fig = go.Figure()
+    data = []  # plain dicts, one unvalidated constructor call (style.styled)
     for i, c in enumerate(curves):
         y = np.asarray(c["y"], dtype=np.float64)
         x = np.asarray(c.get("x", np.arange(y.shape[0])), dtype=np.float64)
         color = c.get("color", COLORWAY[i % len(COLORWAY)])
-        fig.add_trace(go.Scatter(
-            x=f32(x), y=_gaps(y), mode="lines", name=c["name"],
+        data.append(dict(
+            type="scatter", x=f32(x), y=_gaps(y), mode="lines", name=c["name"],
             line=dict(color=color, dash=c.get("dash")),
             hovertemplate=f"{c['name']}<br>k = %{{x:.0f}}<br>{lab['hover_y']} = %{{y:.2f}}<extra></extra>",
         ))
         k = c.get("below")
         if k is not None and 0 <= k < y.shape[0] and np.isfinite(y[k]):
             text = lab["below"].format(name=c["name"], k=int(x[k]))
-            fig.add_trace(go.Scatter(
-                x=f32([x[k]]), y=f32([y[k]]), mode="markers", showlegend=False, name=text,
+            data.append(dict(
+                type="scatter", x=f32([x[k]]), y=f32([y[k]]), mode="markers", showlegend=False,
+                name=text,
                 marker=dict(color=color, size=14, symbol="x-thin", line=dict(width=4, color=color)),
                 hovertemplate=f"{text}<extra></extra>",
             ))
-    if threshold is not None and np.isfinite(threshold):
-        fig.add_hline(y=float(threshold), line=dict(color=THRESHOLD_COLOR, dash="dot", width=2),
-                      annotation_text=lab["threshold"], annotation_position="bottom left",
-                      annotation_font=dict(size=TICK_FONT, color=THRESHOLD_COLOR))
-    fig.update_yaxes(range=_y_range(curves, threshold))
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-                      margin=dict(t=85, l=75, b=66))  # the title, then the legend above the plot
+    layout = dict(yaxis=dict(range=_y_range(curves, threshold)),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+                  margin=dict(t=85, l=75, b=66))  # the title, then the legend above the plot
     # (l, b: as large as the axes push them, so plotly.js lays the figure out only once)
-    return apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
+    if threshold is not None and np.isfinite(threshold):
+        # what fig.add_hline(…, annotation_text=…, annotation_position="bottom left") adds
+        y0 = float(threshold)
+        layout["shapes"] = [hline(y0, dict(color=THRESHOLD_COLOR, dash="dot", width=2))]
+        layout["annotations"] = [dict(text=lab["threshold"], showarrow=False, x=0, xanchor="left",
+                                      xref="x domain", y=y0, yanchor="top", yref="y",
+                                      font=dict(size=TICK_FONT, color=THRESHOLD_COLOR))]
+    return styled(data, layout, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
+                  height=height)
 
 
 def family_bars_figure(
@@ -97,28 +101,35 @@ def family_bars_figure(
     """Side-by-side bar panels, one bar per cell in each: panels [(panel title, values,
     text format like "{:,.0f}")]. Bars take the cell's colour (CELL_COLORS[kind])."""
     n = len(panels)
-    fig = make_subplots(rows=1, cols=n, subplot_titles=[p[0] for p in panels],
-                        horizontal_spacing=0.08)
+    # plain dicts on make_subplots' layout (style.grid, made once per shape): the validating
+    # make_subplots/add_trace/update_* path cost ~50 ms per /compare move
+    layout = grid(n, [p[0] for p in panels], 0.08)
     colors = [CELL_COLORS.get(k, COLORWAY[i % len(COLORWAY)]) for i, k in enumerate(kinds)]
+    data = []
     for c, (panel, values, fmt) in enumerate(panels, start=1):
         vals = np.asarray(values, dtype=np.float64)
-        fig.add_trace(go.Bar(
-            x=list(names), y=f32(vals), marker_color=colors, showlegend=False, name=panel,
+        ax = "" if c == 1 else str(c)
+        data.append(dict(
+            type="bar", x=list(names), y=f32(vals), marker=dict(color=colors), showlegend=False,
+            name=panel,
             text=[fmt.format(v) if np.isfinite(v) else "–" for v in vals], textposition="outside",
             textfont=dict(size=TICK_FONT), cliponaxis=False,
             hovertemplate=f"%{{x}}<br>{panel}: %{{text}}<extra></extra>",
-        ), row=1, col=c)
+            xaxis=f"x{ax}", yaxis=f"y{ax}",
+        ))
         top = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
-        fig.update_yaxes(range=[0, max(top, 1e-9) * 1.25], row=1, col=c, showticklabels=False, ticks="",
-                         showgrid=False)
-    for a in fig.layout.annotations:  # the panel titles
-        a.font = dict(size=AXIS_TITLE_FONT)
+        layout[f"yaxis{ax}"].update(range=[0, max(top, 1e-9) * 1.25], showticklabels=False,
+                                     ticks="", showgrid=False)
+    for a in layout["annotations"]:  # the panel titles
+        a["font"] = dict(size=AXIS_TITLE_FONT)
     # "RNN (tanh)" beside "LSTM" runs into it in a third of a 1280-px screen: long names on
     # two lines (the categories, and so the hover text, stay the names themselves)
-    fig.update_xaxes(tickvals=list(names), ticktext=[_two_lines(n) for n in names])
+    for c in range(1, n + 1):
+        layout[f"xaxis{'' if c == 1 else c}"].update(
+            tickvals=list(names), ticktext=[_two_lines(n) for n in names])
     # b: room for the two-line names, as the axes push it (no second layout in plotly.js)
-    fig.update_layout(margin=dict(t=90 if title else 50, b=64), bargap=0.35)
-    return apply_style(fig, title=title or None, height=height)
+    layout.update(margin=dict(t=90 if title else 50, b=64), bargap=0.35)
+    return styled(data, layout, title=title or None, height=height)
 
 
 def _two_lines(name: str, longest: int = 6) -> str:

@@ -149,9 +149,9 @@ def unrolled_figure(nodes: dict, edges: list, steps, *, labels: dict | None = No
                      "textposition": "middle center", "textfont": {"color": "#FFFFFF", "size": 14},
                      "marker": {"size": 40, "color": COLORWAY[1], "symbol": "diamond"}})
     data.append(_colorbar(scale, lab))
-    fig = figure(data, _layout(lab["title"], height, [-0.6, len(steps) - 0.4], [-0.5, 2.5]))
-    fig.layout.annotations = notes
-    return fig
+    layout = _layout(lab["title"], height, [-0.6, len(steps) - 0.4], [-0.5, 2.5])
+    layout["annotations"] = notes  # in the dict: set on the figure, plotly.py validated them
+    return figure(data, layout)
 
 
 # The memory block's drawing: where each part sits (cell state along the top, gates below).

@@ -12,10 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from rnnviz.figures.style import (COLORWAY, LEGEND_BELOW, SEQUENTIAL, TEMPLATE, apply_style,
-                                  downsample, f32, figure)
+from rnnviz.figures.style import (COLORWAY, LEGEND_BELOW, SEQUENTIAL_SCALE, TEMPLATE, downsample,
+                                  f32, figure, grid, styled)
 
 MAX_CELLS = 200  # a map is shown as at most MAX_CELLS × MAX_CELLS blocks
 
@@ -52,18 +51,28 @@ def colour_range(maps: Sequence[np.ndarray]) -> tuple[float, float] | None:
     return lo, hi
 
 
-def _heatmap(M, max_cells, hover, coloraxis="coloraxis"):
+def _heatmap(M, max_cells, hover, coloraxis="coloraxis", ax=None):
+    """A map as a heatmap trace (dict); ``ax``: its subplot's axis suffix ("" the first)."""
     small, rows, cols = shrink_map(M, max_cells)
-    return go.Heatmap(z=f32(small), x=f32(cols), y=f32(rows), coloraxis=coloraxis,
-                      hovertemplate=hover, hoverongaps=False)
+    trace = dict(type="heatmap", z=f32(small), x=f32(cols), y=f32(rows), coloraxis=coloraxis,
+                 hovertemplate=hover, hoverongaps=False)
+    if ax is not None:
+        trace.update(xaxis=f"x{ax}", yaxis=f"y{ax}")
+    return trace
 
 
-def _map_axes(fig, T, row=None, col=None, x_title="", y_title=""):
-    kw = {} if row is None else dict(row=row, col=col)
-    fig.update_xaxes(range=[-0.5, T - 0.5], title_text=x_title, showgrid=False,
-                     constrain="domain", **kw)
-    fig.update_yaxes(range=[T - 0.5, -0.5], title_text=y_title, showgrid=False,
-                     constrain="domain", **kw)
+def _map_axes(layout: dict, T: int, ax: str = "", x_title: str = "", y_title: str = "") -> None:
+    """A map's axes (``xaxis{ax}``, ``yaxis{ax}`` of the layout dict): the steps, t downwards."""
+    for name, rng, text in (("xaxis", [-0.5, T - 0.5], x_title), ("yaxis", [T - 0.5, -0.5], y_title)):
+        axis = layout.setdefault(name + ax, {})
+        axis.update(range=rng, showgrid=False, constrain="domain")
+        axis["title"] = {**axis.get("title", {}), "text": text}
+
+
+def _colour_axis(maps, title: str) -> dict:
+    zr = colour_range(maps)
+    return dict(colorscale=SEQUENTIAL_SCALE, colorbar=dict(title=dict(text=title, side="top")),
+                **({"cmin": zr[0], "cmax": zr[1]} if zr else {}))
 
 
 def flow_maps_figure(
@@ -83,19 +92,19 @@ def flow_maps_figure(
     lab = {**MAP_LABELS, **(labels or {})}
     n = len(maps)
     T = int(np.asarray(maps[0]).shape[0])
-    fig = make_subplots(rows=1, cols=n, subplot_titles=list(titles), horizontal_spacing=0.08)
+    # plain dicts on make_subplots' layout (style.grid, made once per shape), one unvalidated
+    # constructor call: the validating path was ~60 ms of a /bidirectional move
+    layout = grid(n, list(titles), 0.08)
+    data = []
     for i, M in enumerate(maps):
-        fig.add_trace(_heatmap(M, max_cells, lab["hover"]), row=1, col=i + 1)
-        _map_axes(fig, T, 1, i + 1, lab["x"], lab["y"] if i == 0 else "")
-    zr = colour_range(maps)
-    fig.update_layout(coloraxis=dict(
-        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="top")),
-        **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
-    apply_style(fig, title=lab["title"], height=height)
-    fig.update_layout(margin=dict(t=95))  # room between the title and the subplot titles
-    for a in fig.layout.annotations:  # the subplot titles
-        a.font.size = 20
-    return fig
+        ax = "" if i == 0 else str(i + 1)
+        data.append(_heatmap(M, max_cells, lab["hover"], ax=ax))
+        _map_axes(layout, T, ax, lab["x"], lab["y"] if i == 0 else "")
+    layout["coloraxis"] = _colour_axis(maps, lab["colorbar"])
+    for a in layout["annotations"]:  # the subplot titles
+        a["font"]["size"] = 20
+    layout["margin"] = dict(t=95)  # room between the title and the subplot titles
+    return styled(data, layout, title=lab["title"], height=height)
 
 
 def _cut_path(T: int, window: int, mode: str) -> str:
@@ -134,28 +143,26 @@ def truncated_map_figure(
     """
     lab = {**MAP_LABELS, "cut": "cut by truncation", "loss": "loss terms in C", **(labels or {})}
     T = int(np.asarray(M).shape[0])
-    fig = go.Figure(_heatmap(M, max_cells, lab["hover"]))
-    zr = colour_range([M])
-    fig.update_layout(coloraxis=dict(
-        colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="top")),
-        **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
-    _map_axes(fig, T, x_title=lab["x"], y_title=lab["y"])
+    data = [_heatmap(M, max_cells, lab["hover"])]  # plain dicts (style.styled)
+    layout = dict(coloraxis=_colour_axis([M], lab["colorbar"]))
+    _map_axes(layout, T, "", lab["x"], lab["y"])
     if window is not None:
         path = _cut_path(T, int(window), mode)
         if path:
-            fig.add_shape(type="path", path=path, xref="x", yref="y", fillcolor="white",
-                          opacity=0.72, line=dict(color=COLORWAY[1], width=3), layer="above")
+            layout["shapes"] = [dict(type="path", path=path, xref="x", yref="y", fillcolor="white",
+                                     opacity=0.72, line=dict(color=COLORWAY[1], width=3),
+                                     layer="above")]
             # a legend entry for the shaded region
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=lab["cut"],
-                                     marker=dict(symbol="square", size=16, color="white",
-                                                 line=dict(color=COLORWAY[1], width=3))))
+            data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=lab["cut"],
+                             marker=dict(symbol="square", size=16, color="white",
+                                         line=dict(color=COLORWAY[1], width=3))))
     if loss_rows is not None and len(loss_rows) < T:
         rows = np.asarray(loss_rows, dtype=np.float64)
-        fig.add_trace(go.Scatter(x=np.full(rows.size, T - 0.5, dtype=np.float32), y=f32(rows),
-                                 mode="markers", name=lab["loss"], cliponaxis=False,
-                                 marker=dict(symbol="triangle-left", size=14, color=COLORWAY[6])))
-    fig.update_layout(showlegend=True, legend=LEGEND_BELOW)  # below: clear of the title
-    return apply_style(fig, title=lab["title"], height=height)
+        data.append(dict(type="scatter", x=np.full(rows.size, T - 0.5, dtype=np.float32),
+                         y=f32(rows), mode="markers", name=lab["loss"], cliponaxis=False,
+                         marker=dict(symbol="triangle-left", size=14, color=COLORWAY[6])))
+    layout.update(showlegend=True, legend=LEGEND_BELOW)  # below: clear of the title
+    return styled(data, layout, title=lab["title"], height=height)
 
 
 def curves_figure(

@@ -15,7 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import COLORWAY, DIVERGING, SEQUENTIAL, TEMPLATE, f32
+from rnnviz.figures.style import (COLORWAY, DIVERGING, SEQUENTIAL_SCALE, TEMPLATE, f32,
+                                  figure)
 
 CURVE, BOUND, LATE = COLORWAY[0], COLORWAY[1], COLORWAY[4]  # blue, vermillion, orange
 
@@ -28,14 +29,14 @@ NO_AUTOMARGIN = {"automargin": False}
 
 
 def _figure(data: list, lab: Mapping[str, str], height: int, **layout) -> go.Figure:
-    """One constructor call with the rnnviz template, titles and any other layout: the look of
-    style.apply_style at a quarter of its cost (each later update re-validates the template,
-    and these figures are rebuilt on every slider release)."""
+    """One unvalidated constructor call (style.figure) with the rnnviz template, titles and any
+    other layout: the look of style.apply_style without plotly.py's validation (10-25 ms
+    per figure, and these figures are rebuilt on every slider release)."""
     axes = {f"{a}axis": {"title": {"text": lab[a]}, **NO_AUTOMARGIN, **layout.pop(f"{a}axis", {})}
             for a in "xy"}
     margin = {**MARGIN, **layout.pop("margin", {})}
-    return go.Figure(data=data, layout=dict(template=TEMPLATE, title={"text": lab["title"]},
-                                            height=height, margin=margin, **axes, **layout))
+    return figure(data, dict(template=TEMPLATE, title={"text": lab["title"]}, height=height,
+                             margin=margin, **axes, **layout))
 
 
 def _step_ticks(n: int) -> dict:
@@ -87,11 +88,11 @@ def gradient_norm_figure(
     data = []
     if log10_bound is not None:
         bx, by = _finite(k, log10_bound)
-        data.append(go.Scatter(x=bx, y=by, mode="lines", name=lab["bound"],
+        data.append(dict(type="scatter", x=bx, y=by, mode="lines", name=lab["bound"],
                                line=dict(color=BOUND, dash="dash"),
                                hovertemplate=lab["bound_hover"]))
     cx, cy = _finite(k, curve)
-    data.append(go.Scatter(x=cx, y=cy, mode="lines+markers" if cx.size < 60 else "lines",
+    data.append(dict(type="scatter", x=cx, y=cy, mode="lines+markers" if cx.size < 60 else "lines",
                            name=lab["curve"], line=dict(color=CURVE),
                            hovertemplate="k = %{x}<br>‖∂C/∂h_k‖ = 10^%{y:.2f}<extra></extra>"))
     bound = None if log10_bound is None else np.asarray(log10_bound, dtype=np.float64)
@@ -120,13 +121,14 @@ def step_terms_figure(
     terms = np.asarray(log10_terms, dtype=np.float64)
     n = terms.shape[0]
     x, y = _finite(np.arange(n), terms)
-    data = [go.Scatter(x=x, y=y, mode="lines+markers" if x.size < 60 else "lines",
+    data = [dict(type="scatter", x=x, y=y, mode="lines+markers" if x.size < 60 else "lines",
                        name=lab["curve"], line=dict(color=CURVE),
                        hovertemplate=lab["hover"])]
     shapes, notes = [], []
     if late_from is not None and n:  # the band k ≥ late_from, full height
         shapes.append(dict(type="rect", xref="x", yref="paper", x0=late_from - 0.5, x1=n - 0.5,
-                           y0=0, y1=1, fillcolor=LATE, opacity=0.2, line_width=0, layer="below"))
+                           y0=0, y1=1, fillcolor=LATE, opacity=0.2, line=dict(width=0),
+                           layer="below"))
         notes.append(dict(text=lab["late"], xref="x", yref="paper", x=late_from - 0.5, y=1.0,
                           xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=16)))
     return _figure(data, lab, height, yaxis={"range": _range(terms)},
@@ -179,10 +181,10 @@ def time_heatmaps(
             scale = dict(colorscale=DIVERGING, zmin=-lim if p.zmin is None else p.zmin,
                          zmax=lim if p.zmax is None else p.zmax)
         else:
-            scale = dict(colorscale=SEQUENTIAL, zmin=p.zmin, zmax=p.zmax)
+            scale = dict(colorscale=SEQUENTIAL_SCALE, zmin=p.zmin, zmax=p.zmax)
         ax = "" if i == 0 else str(i + 1)
-        data.append(go.Heatmap(
-            z=f32(z), x=f32(steps), y=units, **scale,
+        data.append(dict(
+            type="heatmap", z=f32(z), x=f32(steps), y=units, **scale,
             xaxis=f"x{ax}", yaxis=f"y{ax}",
             colorbar=dict(title=dict(text=p.colorbar, side="top"), y=(dom[0] + dom[1]) / 2,
                           len=each, yanchor="middle"),
@@ -193,6 +195,6 @@ def time_heatmaps(
                                 **_step_ticks(len(steps)), **({"matches": "x"} if i else {})}
         notes.append(dict(text=p.title, xref="paper", yref="paper", x=0.0, y=dom[1],
                           xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=20)))
-    return go.Figure(data=data, layout=dict(
+    return figure(data, dict(
         template=TEMPLATE, title={"text": lab["title"]}, height=height, annotations=notes,
         margin={**MARGIN, "t": 70 if lab["title"] else 40, "r": 120}, **layout))  # r: colour bars

@@ -11,14 +11,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, SEQUENTIAL, apply_style, f32, log_ticks
+from rnnviz.figures.style import (COLORWAY, LEGEND_BELOW, SEQUENTIAL, SEQUENTIAL_SCALE, apply_style,
+                                  f32, log_ticks, styled)
 
 ORIGINAL, BY_VALUE, BY_NORM = COLORWAY[6], COLORWAY[1], COLORWAY[0]  # black, vermillion, blue
 _BELOW = LEGEND_BELOW  # legend under the plot, clear of the x-axis title
 
 
-def _arrow(fig: go.Figure, vec, color: str, width: int = 4):
-    fig.add_annotation(
+def _arrow(vec, color: str, width: int = 4) -> dict:
+    """An arrow from the origin to vec (an annotation, as fig.add_annotation makes it)."""
+    return dict(
         x=float(vec[0]), y=float(vec[1]), ax=0, ay=0, xref="x", yref="y", axref="x", ayref="y",
         showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=width, arrowcolor=color, text="",
     )
@@ -44,32 +46,34 @@ def clipping_figure(
         "x": "∂E/∂θ₁", "y": "∂E/∂θ₂", **(labels or {}),
     }
     g, by_value, by_norm = (np.asarray(v, dtype=np.float64) for v in (g, by_value, by_norm))
-    fig = go.Figure()
+    # plain dicts, one unvalidated constructor call (style.styled): the validating
+    # go.Scatter/add_annotation/update_* path was ~30 ms of a /clipping move
     phi = np.linspace(0, 2 * np.pi, 181)
-    fig.add_trace(go.Scatter(
-        x=f32(threshold * np.cos(phi)), y=f32(threshold * np.sin(phi)), mode="lines",
-        line=dict(color=BY_NORM, dash="dash", width=2), name=lab["circle"], hoverinfo="skip",
-    ))
     t = threshold
-    fig.add_trace(go.Scatter(
-        x=f32([-t, t, t, -t, -t]), y=f32([-t, -t, t, t, -t]), mode="lines",
-        line=dict(color=BY_VALUE, dash="dot", width=2), name=lab["box"], hoverinfo="skip",
-    ))
+    data = [
+        dict(type="scatter", x=f32(threshold * np.cos(phi)), y=f32(threshold * np.sin(phi)),
+             mode="lines", line=dict(color=BY_NORM, dash="dash", width=2), name=lab["circle"],
+             hoverinfo="skip"),
+        dict(type="scatter", x=f32([-t, t, t, -t, -t]), y=f32([-t, -t, t, t, -t]), mode="lines",
+             line=dict(color=BY_VALUE, dash="dot", width=2), name=lab["box"], hoverinfo="skip"),
+    ]
+    arrows = []
     for vec, color, name in ((g, ORIGINAL, lab["original"]), (by_value, BY_VALUE, lab["by_value"]),
                              (by_norm, BY_NORM, lab["by_norm"])):
         # the arrow is an annotation; the marker at its tip carries the legend entry and hover
-        fig.add_trace(go.Scatter(
-            x=f32([vec[0]]), y=f32([vec[1]]), mode="markers", name=name,
+        data.append(dict(
+            type="scatter", x=f32([vec[0]]), y=f32([vec[1]]), mode="markers", name=name,
             marker=dict(color=color, size=10),
             hovertemplate=f"{name}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
         ))
-        _arrow(fig, vec, color)
+        arrows.append(_arrow(vec, color))
     r = 1.15 * max(float(np.abs(g).max()), threshold)
-    fig.update_xaxes(range=[-r, r], zeroline=True, constrain="domain")
-    fig.update_yaxes(range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1, constrain="domain")
-    apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW)
-    return fig
+    layout = dict(annotations=arrows, legend=_BELOW,
+                  xaxis=dict(range=[-r, r], zeroline=True, constrain="domain"),
+                  yaxis=dict(range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1,
+                             constrain="domain"))
+    return styled(data, layout, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
+                  height=height)
 
 
 def angle_sweep_figure(
@@ -88,18 +92,20 @@ def angle_sweep_figure(
            "y": "direction change (degrees)", "by_value": "by value", "by_norm": "by norm",
            **(labels or {})}
     a = f32(angles_deg)
-    fig = go.Figure([
-        go.Scatter(x=a, y=f32(value_change_deg), mode="lines", name=lab["by_value"],
-                   line=dict(color=BY_VALUE)),
-        go.Scatter(x=a, y=np.zeros_like(a), mode="lines", name=lab["by_norm"],
-                   line=dict(color=BY_NORM, dash="dash")),
-    ])
-    if marker is not None:
-        fig.add_vline(x=float(marker), line=dict(color=ORIGINAL, width=2, dash="dot"))
-    fig.update_xaxes(range=[float(a.min()), float(a.max())], dtick=90)  # 45 crowds a half-width plot
-    apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW)
-    return fig
+    data = [  # plain dicts (style.styled)
+        dict(type="scatter", x=a, y=f32(value_change_deg), mode="lines", name=lab["by_value"],
+             line=dict(color=BY_VALUE)),
+        dict(type="scatter", x=a, y=np.zeros_like(a), mode="lines", name=lab["by_norm"],
+             line=dict(color=BY_NORM, dash="dash")),
+    ]
+    layout = dict(xaxis=dict(range=[float(a.min()), float(a.max())], dtick=90),  # 45 crowds a
+                  legend=_BELOW)                                                # half-width plot
+    if marker is not None:  # what fig.add_vline makes
+        layout["shapes"] = [dict(type="line", x0=float(marker), x1=float(marker), xref="x", y0=0,
+                                 y1=1, yref="y domain",
+                                 line=dict(color=ORIGINAL, width=2, dash="dot"))]
+    return styled(data, layout, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
+                  height=height)
 
 
 def cliff_figure(
@@ -145,16 +151,17 @@ def cliff_figure(
         return fig
     if kind != "contour":
         raise ValueError(f"kind must be 'contour' or 'surface', not {kind!r}.")
-    fig.add_trace(go.Contour(
-        x=f32(w_values), y=f32(b_values), z=f32(E), colorscale=SEQUENTIAL, ncontours=25,
-        colorbar=dict(title=dict(text=lab["colorbar"])), line=dict(width=0.5),
+    # plain dicts (style.styled), as the other builders here
+    data = [dict(
+        type="contour", x=f32(w_values), y=f32(b_values), z=f32(E), colorscale=SEQUENTIAL_SCALE,
+        ncontours=25, colorbar=dict(title=dict(text=lab["colorbar"])), line=dict(width=0.5),
         hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<br>E=%{z:.4f}<extra></extra>",
-    ))
+    )]
     notes = []
     for k, (name, pts) in enumerate(trajectories):
         pts = np.asarray(pts, dtype=np.float64)
-        fig.add_trace(go.Scatter(
-            x=f32(pts[:, 0]), y=f32(pts[:, 1]), mode="lines+markers", name=name,
+        data.append(dict(
+            type="scatter", x=f32(pts[:, 0]), y=f32(pts[:, 1]), mode="lines+markers", name=name,
             line=dict(color=colors[k % 4]), marker=dict(size=7, color=colors[k % 4]),
             cliponaxis=True,
         ))
@@ -162,19 +169,20 @@ def cliff_figure(
             notes.append(lab["outside"].format(name=name, w=pts[-1, 0], b=pts[-1, 1]))
     if trajectories:  # the common start
         start = np.asarray(trajectories[0][1], dtype=np.float64)[0]
-        fig.add_trace(go.Scatter(
-            x=f32(start[:1]), y=f32(start[1:]), mode="markers", showlegend=False, hoverinfo="skip",
+        data.append(dict(
+            type="scatter", x=f32(start[:1]), y=f32(start[1:]), mode="markers", showlegend=False,
+            hoverinfo="skip",
             marker=dict(symbol="star", size=18, color="white", line=dict(color="black", width=2)),
         ))
-    fig.update_xaxes(range=[w_values[0], w_values[-1]])
-    fig.update_yaxes(range=[b_values[0], b_values[-1]])
+    layout = dict(xaxis=dict(range=[float(w_values[0]), float(w_values[-1])]),
+                  yaxis=dict(range=[float(b_values[0]), float(b_values[-1])]), legend=_BELOW)
     if notes:
-        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0.01, y=0.99,
-                           xanchor="left", yanchor="top", showarrow=False,
-                           bgcolor="rgba(255,255,255,0.85)", font=dict(size=16))
-    apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW)
-    return fig
+        layout["annotations"] = [dict(text="<br>".join(notes), xref="paper", yref="paper",
+                                      x=0.01, y=0.99, xanchor="left", yanchor="top",
+                                      showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                                      font=dict(size=16))]
+    return styled(data, layout, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
+                  height=height)
 
 
 def _inside(pts: np.ndarray, w_values: np.ndarray, b_values: np.ndarray) -> np.ndarray:
@@ -211,27 +219,27 @@ def loss_figure(
     """
     lab = {"title": "Training loss", "x": "training step", "y": "loss (MSE)",
            "baseline": "baseline (no memory)", **(labels or {})}
-    fig = go.Figure()
+    data = []  # plain dicts (style.styled): the live panel redraws this every second
     n_max = max(1, int(x_max or 1))
     shown = [float(baseline)]
     for k, (name, losses) in enumerate(curves.items()):
         y = running_mean(losses, smooth)
         n_max = max(n_max, len(y))
         shown.extend(np.asarray(y, dtype=np.float64).tolist())
-        fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1, dtype=np.float32), y=f32(y), mode="lines",
-                                 name=name, line=dict(color=COLORWAY[k % len(COLORWAY)])))
-    fig.add_trace(go.Scatter(x=f32([1, n_max]), y=f32([baseline, baseline]), mode="lines",
-                             name=lab["baseline"], line=dict(color="#404040", dash="dash", width=2)))
+        data.append(dict(type="scatter", x=np.arange(1, len(y) + 1, dtype=np.float32), y=f32(y),
+                         mode="lines", name=name, line=dict(color=COLORWAY[k % len(COLORWAY)])))
+    data.append(dict(type="scatter", x=f32([1, n_max]), y=f32([baseline, baseline]), mode="lines",
+                     name=lab["baseline"], line=dict(color="#404040", dash="dash", width=2)))
+    layout = dict(legend=_BELOW, showlegend=True)  # the baseline is named before training too
     if x_max:
-        fig.update_xaxes(range=[0, n_max])
+        layout["xaxis"] = dict(range=[0, n_max])
     if log_y:
         pos = np.asarray(shown, dtype=np.float64)
         pos = pos[np.isfinite(pos) & (pos > 0)]
         ticks = log_ticks(float(pos.min()), float(pos.max())) if pos.size else {}
-        fig.update_yaxes(type="log", **ticks)
-    apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW, showlegend=True)  # the baseline is named before training too
-    return fig
+        layout["yaxis"] = dict(type="log", **ticks)
+    return styled(data, layout, title=lab["title"], x_title=lab["x"], y_title=lab["y"],
+                  height=height)
 
 
 def grad_norm_figure(
@@ -244,13 +252,12 @@ def grad_norm_figure(
     so norms below float32's range, e.g. 1e-60 from a vanishing tanh RNN, still show)."""
     lab = {"title": "Gradient reaching each time step", "x": "time step t",
            "y": "log10 ‖∂L/∂h_t‖", **(labels or {})}
-    fig = go.Figure()
+    data = []  # plain dicts (style.styled)
     for k, (name, norms) in enumerate(curves.items()):
         norms = np.asarray(norms, dtype=np.float64)
         with np.errstate(divide="ignore"):
             y = np.where(norms > 0, np.log10(norms), np.nan)
-        fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1, dtype=np.float32), y=f32(y), mode="lines",
-                                 name=name, line=dict(color=COLORWAY[k % len(COLORWAY)])))
-    apply_style(fig, title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)
-    fig.update_layout(legend=_BELOW, showlegend=True)  # one curve too: "before training"
-    return fig
+        data.append(dict(type="scatter", x=np.arange(1, len(y) + 1, dtype=np.float32), y=f32(y),
+                         mode="lines", name=name, line=dict(color=COLORWAY[k % len(COLORWAY)])))
+    return styled(data, dict(legend=_BELOW, showlegend=True),  # one curve too: "before training"
+                  title=lab["title"], x_title=lab["x"], y_title=lab["y"], height=height)

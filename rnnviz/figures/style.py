@@ -27,7 +27,11 @@ Layout rules that keep figures readable in a half-width column on a 1280-px proj
 
 from __future__ import annotations
 
+import base64
+import copy
+import functools
 import math
+import re
 import warnings
 from typing import Any
 
@@ -116,6 +120,120 @@ def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> 
         # that validator would (a tuple of go.Frame).
         fig._frame_objs = tuple(go.Frame(_no_none(f), _validate=False) for f in frames)
     return fig
+
+
+def styled(
+    data: list[dict],
+    layout: dict,
+    *,
+    title: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int | None = None,
+    frames: list[dict] | None = None,
+) -> go.Figure:
+    """``apply_style(figure(data, layout), title=…, …)`` for a figure written as dicts: the
+    template, the title, every x (y) axis's title and the height set in the layout dict,
+    then one unvalidated constructor call.
+
+    The same figure as building it with ``go.Scatter``, ``update_xaxes``, ``add_hline`` and
+    ``apply_style`` (tests/test_figure_speed.py), without plotly.py's object machinery:
+    that was 10-60 ms per figure, most of a chart's server cost on a slider move."""
+    layout = {**layout, "template": TEMPLATE}
+    if title is not None:
+        layout["title"] = {**layout.get("title", {}), "text": title}
+    for prefix, text in (("xaxis", x_title), ("yaxis", y_title)):
+        if text is None:
+            continue
+        # as update_xaxes: every x axis of the layout, or the first one when there is none
+        for name in [k for k in layout if re.fullmatch(prefix + r"\d*", k)] or [prefix]:
+            axis = dict(layout.get(name) or {})
+            axis["title"] = {**axis.get("title", {}), "text": text}
+            layout[name] = axis
+    if height is not None:
+        layout["height"] = height
+    return figure(data, layout, frames)
+
+
+def hline(y: float, line: dict) -> dict:
+    """The shape ``fig.add_hline(y=y, line=line)`` adds: a line across the plot at y."""
+    return dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=line)
+
+
+@functools.lru_cache(maxsize=32)
+def _grid(cols: int, titles: tuple[str, ...], spacing: float) -> dict:
+    from plotly.subplots import make_subplots
+
+    layout = make_subplots(rows=1, cols=cols, subplot_titles=list(titles),
+                           horizontal_spacing=spacing).layout.to_plotly_json()
+    layout.pop("template", None)
+    return layout
+
+
+def grid(cols: int, titles: list[str], spacing: float) -> dict:
+    """The layout of ``make_subplots(rows=1, cols=cols, subplot_titles=titles,
+    horizontal_spacing=spacing)`` as a dict (axes' domains and anchors, the titles as
+    annotations), made once per shape; trace i goes on axes ``x{i+1}``/``y{i+1}`` (``x``,
+    ``y`` for the first)."""
+    return copy.deepcopy(_grid(cols, tuple(titles), spacing))
+
+
+try:
+    import orjson
+except ImportError:  # requirements.txt pins it; without it plotly.py's own encoder is used
+    orjson = None
+
+# what plotly.io.to_json escapes in its output (an HTML-safe JSON text), the same here
+_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("/", "\\u002f"), ("\u2028", "\\u2028"),
+           ("\u2029", "\\u2029"))
+
+
+# numpy dtypes plotly.js reads as typed arrays, by plotly.py's short names
+_TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4",
+          "uint32": "u4", "float32": "f4", "float64": "f8"}
+
+
+def _json_default(v: Any) -> Any:
+    """What orjson cannot write itself, as plotly.py writes it: numpy arrays as plotly.js
+    typed arrays ``{dtype, bdata[, shape]}`` (or a list where plotly.js has no such type),
+    numpy scalars as numbers."""
+    if isinstance(v, np.ndarray):
+        short = _TYPED.get(v.dtype.name)
+        if short is not None and v.size and v.dtype.isnative:
+            # plotly.py's to_typed_array_spec for these dtypes, without its dataframe checks
+            # (~0.1 ms per array)
+            spec = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
+            if v.ndim > 1:
+                spec["shape"] = str(v.shape)[1:-1]
+            return spec
+        from _plotly_utils.utils import to_typed_array_spec
+
+        spec = to_typed_array_spec(v)  # int64 narrowed, empty and other arrays as lists
+        return spec if isinstance(spec, dict) else np.asarray(spec).tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    raise TypeError(type(v).__name__)
+
+
+def figure_json(fig: go.Figure) -> str:
+    """``plotly.io.to_json(fig, validate=False)``, the same text, made without its deep copy.
+
+    plotly.py copies the whole figure (data, layout with the template, every animation
+    frame) and walks it to base64 the arrays before encoding; a figure is read-only once
+    built (pages cache and share them), so this encodes the figure's own dicts directly,
+    arrays converted as they are met. 3-10x faster; on /powers (60 animation frames) the
+    copy was most of a move's chart cost. tests/test_figure_speed.py compares the texts."""
+    if orjson is None:
+        return pio.to_json(fig, validate=False)
+    res = {"data": fig._data, "layout": fig._layout}
+    frames = [frame._props for frame in fig._frame_objs]
+    if frames:
+        res["frames"] = frames
+    out = orjson.dumps(res, default=_json_default, option=orjson.OPT_NON_STR_KEYS).decode()
+    for unsafe, safe in _UNSAFE:
+        if unsafe in out:
+            out = out.replace(unsafe, safe)
+    return out
 
 
 def _no_none(d: Any) -> Any:
