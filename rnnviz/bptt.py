@@ -108,12 +108,13 @@ def _check_grad_h(trace, grad_h):
 
 def _normalise(v):
     """v → (v / ||v||, log10 ||v||); a zero vector gives (0, −inf)."""
-    n = math.sqrt(float(np.dot(v, v)))
-    if n == 0.0:
-        return np.zeros_like(v), -math.inf
-    if not math.isfinite(n):  # a huge but finite v: scale first, then measure
+    with np.errstate(over="ignore", under="ignore"):
+        n = math.sqrt(float(np.dot(v, v)))
+    if n == 0.0 or not math.isfinite(n):  # huge, tiny (the square underflows) or zero v
         m = float(np.max(np.abs(v)))
-        v = v / m
+        if m == 0.0:
+            return np.zeros_like(v), -math.inf
+        v = v / m  # scale first, then measure
         n2 = math.sqrt(float(np.dot(v, v)))
         return v / n2, math.log10(m) + math.log10(n2)
     return v / n, math.log10(n)
@@ -160,16 +161,18 @@ def _backward_one(mod, w, rec, cell, g, cut_every=None, cut_h=False):
                 uc = np.zeros(H)
             continue
         # renormalise the carried state (h and c together) and move its size into l
-        s = float(np.dot(uh, uh)) + (float(np.dot(uc, uc)) if lstm else 0.0)
-        if s == 0.0:
-            l = -math.inf
-        elif not 1e-200 < s < 1e200:
+        with np.errstate(over="ignore", under="ignore"):
+            s = float(np.dot(uh, uh)) + (float(np.dot(uc, uc)) if lstm else 0.0)
+        if not 1e-200 < s < 1e200:  # the square is far out of range, or 0 by underflow
             both = np.concatenate([uh, uc]) if lstm else uh
             _, ls = _normalise(both)
-            f = 10.0 ** -ls
-            uh, l = uh * f, l + ls
-            if lstm:
-                uc = uc * f
+            if ls == -math.inf:
+                l = -math.inf
+            else:
+                f = 10.0 ** -ls
+                uh, l = uh * f, l + ls
+                if lstm:
+                    uc = uc * f
         elif s < 1e-100 or s > 1e100:
             r = math.sqrt(s)
             uh, l = uh / r, l + math.log10(r)
