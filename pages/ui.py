@@ -78,11 +78,12 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from pages import chart, i18n, teacher
+from rnnviz.cell import MAX_SEED
 
 _LOGGER = get_logger(__name__)
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
-SEED_MAX = 2**31 - 1
+SEED_MAX = MAX_SEED  # rnnviz's bound: every seed numpy and torch.manual_seed take
 # Settings / Streamlit names, and the URL parameters of pages/i18n.py and pages/teacher.py
 RESERVED = ("page", "items", "replace", "as_dict", "embed", "embed_options", i18n.PARAM, "view", "hide")
 
@@ -153,7 +154,7 @@ class Control:
       "select" selectbox over `options`: a list of short keys, or a dict short key ->
                display text (shown in the help tooltip; the widget and the URL show the key).
       "toggle" on/off switch (bool).
-      "seed"   whole number 0..2**31-1 (or min..max) in a number input.
+      "seed"   whole number 0..SEED_MAX (or min..max) in a number input.
     """
 
     key: str  # URL parameter and st.session_state key: short, e.g. "T", "act", "seed"

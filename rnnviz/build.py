@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cell import (ACTIVATIONS, GATES, MAX_HIDDEN, MAX_INPUT, MAX_STEPS, N_BLOCKS, VARIANTS, Cell,
-                   _int_in, param_shapes)
+from .cell import (ACTIVATIONS, GATES, MAX_HIDDEN, MAX_INPUT, MAX_SEED, MAX_STEPS, N_BLOCKS,
+                   VARIANTS, Cell, _int_in, param_shapes)
 from .errors import RnnvizError
 from .weights import init_W_hh, rescale
 
@@ -51,8 +51,8 @@ def make_cell(kind: str = "rnn", hidden_size: int = 32, input_size: int = 1, *,
         scale = _check_number("The W_hh scale", scale, 0.0, 1e3)
     input_scale = _check_number("The input scale", input_scale, 0.0, 1e3)
     forget_bias = _check_number("The forget-gate bias", forget_bias, -100.0, 100.0)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise RnnvizError(f"The seed must be a whole number in 0 … 2³²−1, got {seed!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise RnnvizError(f"The seed must be a whole number in 0 … {MAX_SEED}, got {seed!r}.")
     H = _int_in("The hidden size H", hidden_size, 1, MAX_HIDDEN)
     I = _int_in("The input size", input_size, 1, MAX_INPUT)
     G = N_BLOCKS[kind]

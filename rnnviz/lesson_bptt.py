@@ -31,10 +31,10 @@ from .bptt import bptt
 from .build import loss_grad, make_cell, make_input
 from .edges import unrolled_edges
 from .cell import Cell
-from .cells.rnn import ACTIVATIONS
+from .cells.rnn import gamma
 from .errors import RnnvizError
 from .figures.style import downsample
-from .flow import jacobian_norms
+from .flow import jacobian_norms, steps_bound_log10
 from .readout import READOUT_LOSSES, make_readout, readout_loss
 from .unroll import unroll_finite
 from .weights import largest_singular_value, spectral_radius
@@ -48,13 +48,6 @@ N_OUT = 4  # outputs of the output layer (classes for cross-entropy)
 DIAGRAM_STEPS = 8  # columns of the unrolled diagram
 JACOBIAN_WORK = 2000 * 64 ** 3  # (steps swept) × H³ of the ∂h_t/∂h_k sweep: ≈ 0.1 s of CPU
 JACOBIAN_POINTS = 101
-
-
-def gamma(activation: str) -> float:
-    """γ = sup σ': 1 for tanh, 1/4 for sigmoid, 1 for relu and linear."""
-    if activation not in ACTIVATIONS:
-        raise RnnvizError(f"Unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}.")
-    return float(ACTIVATIONS[activation][2])
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ def lesson_cell(H: int, activation: str = "tanh", init: str = "gaussian", scale:
     cell = make_cell("rnn", hidden_size=H, input_size=1, activation=activation, init=init,
                      scale=scale, scale_by=scale_by, eigenvalues=eigenvalues, seed=seed)
     W = cell.W_hh()
-    return cell, Spectrum(spectral_radius(W), largest_singular_value(W), gamma(activation))
+    return cell, Spectrum(spectral_radius(W), largest_singular_value(W), gamma(cell.activation))
 
 
 @dataclass(frozen=True)
@@ -140,11 +133,8 @@ def verdict_of(exponent: float) -> str:
 def log10_bound(log10_norm_h: np.ndarray, rate: float) -> np.ndarray:
     """log10 of (rate)^{n−1−k} · ‖∂C/∂h_{n−1}‖ for k = 0 … n−1."""
     n = log10_norm_h.shape[0]
-    back = np.arange(n - 1, -1, -1, dtype=np.float64)  # (n,) n−1−k
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_step = math.log10(rate) if rate > 0 else -math.inf
-        out = np.where(back > 0, back * per_step, 0.0) + log10_norm_h[-1]
-    return out
+    back = np.arange(n - 1, -1, -1)  # (n,) n−1−k
+    return steps_bound_log10(rate, back) + log10_norm_h[-1]
 
 
 def share_from(log10_terms: np.ndarray, start: int) -> float | None:
@@ -202,9 +192,7 @@ def jacobian(trace, rate: float, points: int = JACOBIAN_POINTS):
     ks = np.unique(np.round(np.linspace(T - 1 - span, T - 1, min(span + 1, points))).astype(int))
     j = jacobian_norms(trace, t=T - 1, ks=ks)
     back = j.n.astype(np.float64)
-    with np.errstate(divide="ignore"):
-        bound = back * (math.log10(rate) if rate > 0 else -math.inf)
-    bound[back == 0] = 0.0
+    bound = steps_bound_log10(rate, back)
     return back, np.asarray(j.log10_norm, dtype=np.float64), bound, span
 
 

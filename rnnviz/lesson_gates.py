@@ -34,7 +34,7 @@ from .cells.rnn import sigmoid
 from .edges import lstm_cell_edges
 from .errors import RnnvizError
 from .figures.style import downsample
-from .logmath import log10_norms
+from .logmath import add_scaled, log10_norm, log10_norms, unit_factor
 from .unroll import Trace, unroll
 
 CARRY_GATE = {"lstm": "f", "gru": "z"}  # the gate that multiplies the carried gradient directly
@@ -150,17 +150,12 @@ def gate_path_log10_norm(trace: Trace, grad_h) -> np.ndarray:
     for k in range(T - 1, -1, -1):
         if k < T - 1 and l > -math.inf:
             u = u * gate[k + 1]  # one step back along the gate path
-            n = float(np.sqrt(np.dot(u, u)))
-            if n > 0:
-                u, l = u / n, l + math.log10(n)
-            else:
-                u, l = np.zeros(H), -math.inf
+            n = log10_norm(u)
+            u, l = u * unit_factor(n), l + n
         if np.isfinite(e_log[k]):  # add this step's direct gradient at a common scale
-            m = max(l, e_log[k])
-            a = 10.0 ** (l - m) if l > -math.inf else 0.0
-            u = a * u + 10.0 ** (e_log[k] - m) * (e[k] / 10.0 ** e_log[k])
-            n = float(np.sqrt(np.dot(u, u)))
-            u, l = (u / n, m + math.log10(n)) if n > 0 else (np.zeros(H), -math.inf)
+            u, m = add_scaled(u, l, e[k] * unit_factor(e_log[k]), e_log[k])
+            n = log10_norm(u)
+            u, l = u * unit_factor(n), m + n
         out[k] = l
     return out
 
