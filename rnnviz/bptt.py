@@ -24,7 +24,8 @@ from .logmath import (add_scaled, add_scaled_rows, from_log10, log10_hypot, log1
                       log10_row_norms, unit_factor)
 from .unroll import Trace
 
-MODES = ("window", "detach", "cec")  # bptt's modes: truncated by window, by chunk; 1997 LSTM
+TRUNCATIONS = ("window", "detach")  # truncate=k: each loss term k steps back; the state detached every k
+MODES = TRUNCATIONS + ("cec",)  # bptt's modes: the truncations, and the 1997 LSTM's
 SHORT = {"W_ih": "weight_ih", "W_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh",
          "w_ci": "weight_ci", "w_cf": "weight_cf", "w_co": "weight_co"}
 
@@ -242,7 +243,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
     elif truncate is not None:
         if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
             raise RnnvizError(f"truncate must be a whole number ≥ 1, got {truncate!r}.")
-        if mode not in ("window", "detach"):
+        if mode not in TRUNCATIONS:
             raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     elif mode not in MODES:
         raise RnnvizError(f"mode must be one of {', '.join(MODES)}, got {mode!r}.")

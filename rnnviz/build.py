@@ -98,10 +98,19 @@ def make_input(T: int, input_size: int = 1, *, kind: str = "gaussian", scale: fl
     return scale * np.sin(2 * np.pi * t / 20 + np.arange(input_size)[None, :])
 
 
-def loss_grad(T: int, width: int, *, where: str = "last", seed: int = 0) -> np.ndarray:
+def loss_grad(T: int, width: int, *, where: str = "last", seed: int = 0,
+              directions: int = 1) -> np.ndarray:
     """Direct gradients ∂C/∂h_t (T, width) of a linear read-out loss C = Σ_t vᵀh_t with a
-    seeded unit vector v: only at the last step (where="last") or at every step ("all")."""
+    seeded unit vector v: only at the last step (where="last") or at every step ("all").
+
+    directions=2 (a bidirectional cell, width = H per direction): (T, 2H), the loss
+    vᵀh→_t + v'ᵀh←_t with v from `seed` (so the forward half is the one-directional cell's
+    loss) and v' from seed + 1."""
     _check_choice("loss", where, LOSSES)
+    if directions != 1:
+        _int_in("directions", directions, 1, 2)
+        return np.concatenate([loss_grad(T, width, where=where, seed=seed + d)
+                               for d in range(directions)], axis=1)
     v = np.random.default_rng([int(seed), 2]).standard_normal(width)
     v /= np.linalg.norm(v)
     g = np.zeros((T, width))

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .bptt import _check_grad_h, bptt, sweep_rows as _sweep
+from .bptt import TRUNCATIONS, _check_grad_h, bptt, sweep_rows as _sweep
 from .build import loss_grad
 from .cells import CELLS
 from .cells.rnn import gamma
@@ -38,7 +38,6 @@ from .unroll import Trace
 
 MAX_MAP_STEPS = 4000  # a (T, T) float64 map: 128 MB at the limit
 WRT = ("h", "x")
-MODES = ("window", "detach")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -246,7 +245,7 @@ def truncation_mask(T: int, window: int, mode: str = "window") -> np.ndarray:
     window = _check_window(window)
     if window is None:
         raise RnnvizError("The window must be a whole number ≥ 1, got None.")
-    if mode not in MODES:
+    if mode not in TRUNCATIONS:
         raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     t = np.arange(T)[:, None]
     k = np.arange(T)[None, :]
@@ -309,6 +308,29 @@ def cec_error(trace: Trace, grad_h, *, param: str = "weight_hh") -> float:
     return _rel(bptt(trace, g, mode="cec").params[name], ref)
 
 
+def truncation_error(trace: Trace, grad_h, window: int, *, mode: str = "window", full=None,
+                     truncated=None) -> float | None:
+    """||g_trunc − g_full|| / ||g_full|| of ∂C/∂weight_hh for one window, from the two bptt
+    results when the caller has them (full = bptt(trace, grad_h), truncated = bptt(...,
+    truncate=window, mode=mode)); where those lie beyond float64 or differ by less than
+    rounding can tell, the scale-free truncation_errors instead. None where the full
+    gradient is exactly zero."""
+    trace = _check_trace(trace)
+    g = _check_grad_h(trace, grad_h)
+    name = "weight_hh_l0"
+    full = bptt(trace, g) if full is None else full
+    if not math.isfinite(full.log10_norm_params[name]):
+        return None
+    truncated = bptt(trace, g, truncate=window, mode=mode) if truncated is None else truncated
+    a, b = truncated.params[name], full.params[name]
+    rel = None
+    if np.isfinite(a).all() and np.isfinite(b).all() and np.linalg.norm(b) > 0:
+        rel = _rel(a, b)
+    if rel is None or rel < 1e-12:  # beyond float64, or below rounding: the scale-free sum
+        rel = float(truncation_errors(trace, g, [window], mode=mode)[0])
+    return rel
+
+
 def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
                       param: str = "weight_hh") -> np.ndarray:
     """||g_trunc(w) − g_full|| / ||g_full|| for each window w, g the gradient of C with
@@ -323,7 +345,7 @@ def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
     """
     trace = _check_trace(trace)
     g = _check_grad_h(trace, grad_h)
-    if mode not in MODES:
+    if mode not in TRUNCATIONS:
         raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     if param not in ("weight_hh", "weight_ih", "bias_ih", "bias_hh"):
         raise RnnvizError(f"param must be weight_hh, weight_ih, bias_ih or bias_hh, got {param!r}.")

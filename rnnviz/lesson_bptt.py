@@ -33,7 +33,7 @@ from .edges import unrolled_edges
 from .cell import Cell
 from .cells.rnn import gamma
 from .errors import RnnvizError
-from .figures.style import downsample
+from .shrink import LOG_ABOVE, time_map, unit_stride
 from .flow import jacobian_norms, steps_bound_log10
 from .readout import READOUT_LOSSES, make_readout, readout_loss
 from .unroll import unroll_finite
@@ -42,7 +42,7 @@ from .weights import largest_singular_value, spectral_radius
 VERDICT_DECADES = 1.0  # |log10 ratio| below this (a factor 10) counts as "kept"
 SATURATED = 0.1  # σ' below SATURATED·γ counts as saturated (tanh: σ' < 0.1) or, for ReLU, off
 LATE_FRACTION = 0.1  # "the last 10 % of steps"
-LINEAR_MAP_MAX = 1e3  # the h heatmap shows h itself up to this |h|, else sign·log10(1+|h|)
+LINEAR_MAP_MAX = LOG_ABOVE  # the h heatmap shows h itself up to this |h|, else sign·log10(1+|h|)
 READOUTS = ("linear",) + READOUT_LOSSES  # C = vᵀh (no output layer), or through o = θ(W_oh h + b_o)
 N_OUT = 4  # outputs of the output layer (classes for cross-entropy)
 DIAGRAM_STEPS = 8  # columns of the unrolled diagram
@@ -164,17 +164,12 @@ def heatmaps(h: np.ndarray, dact: np.ndarray, max_steps: int, max_units: int) ->
     """h and σ'(h*) (T, H) shrunk to at most max_units × max_steps: every k-th unit (real
     units, not blends) and block means over time."""
     T, H = h.shape
-    ku = max(1, math.ceil(H / max_units))
     h_abs_max = float(np.max(np.abs(h))) if h.size else 0.0
     h_log = h_abs_max > LINEAR_MAP_MAX
-    hv = h[:, ::ku]  # (T, H) -> (T, units shown)
-    if h_log:  # sign·log10(1+|h|): an exploding ReLU/linear run reaches 1e300
-        hv = np.sign(hv) * (np.log1p(np.abs(hv)) / math.log(10.0))
-    h_small, steps, _ = downsample(hv, max_steps, None)  # (T, u) -> (columns, u)
-    d_small, _, _ = downsample(dact[:, ::ku], max_steps, None)  # (T, H) -> (columns, u)
-    return Maps(h=h_small.T.astype(np.float32), h_log=h_log, h_abs_max=h_abs_max,
-                dact=d_small.T.astype(np.float32), steps=np.asarray(steps, dtype=np.float64),
-                units=np.arange(0, H, ku), block=max(1, math.ceil(T / max_steps)), stride=ku)
+    h_map, steps, units = time_map(h, max_steps, max_units, log=h_log)
+    d_map, _, _ = time_map(dact, max_steps, max_units)
+    return Maps(h=h_map, h_log=h_log, h_abs_max=h_abs_max, dact=d_map, steps=steps, units=units,
+                block=max(1, math.ceil(T / max_steps)), stride=unit_stride(H, max_units))
 
 
 def diagram_steps(n: int, columns: int = DIAGRAM_STEPS) -> list[int]:
