@@ -230,9 +230,7 @@ def maps(kind: str, T: int, H: int, scale: float, fb: float, wrt: str, seed: int
     cell = rnnviz.make_cell(kind, H, INPUT_SIZE, scale=scale, forget_bias=fb, seed=seed,
                             bidirectional=True)
     x = rnnviz.make_input(T, INPUT_SIZE, seed=seed)
-    v = rnnviz.loss_grad(T, H, where="all", seed=seed)  # (T, H): v at every step
-    v2 = rnnviz.loss_grad(T, H, where="all", seed=seed + 1)
-    g = np.concatenate([v, v2], axis=1)  # (T, 2H): forward half first
+    g = rnnviz.loss_grad(T, H, where="all", seed=seed, directions=2)  # (T, 2H): forward half first
     M_bi, M_uni = flow.flow_map(rnnviz.unroll(cell, x), g, wrt=wrt, return_forward=True)
     return M_uni, M_bi
 

@@ -6,8 +6,8 @@ Storyboard: controls → cached computation (rnnviz.lesson_bptt) → figures
 
 import streamlit as st
 
-from pages import i18n, memo, ui
-from rnnviz import lesson_bptt
+from pages import i18n, memo, numtext, ui
+from rnnviz import ACTIVATIONS, LOSSES, SCALE_BY, lesson_bptt
 from rnnviz.figures import diagrams, gradients
 from rnnviz.figures import flow as flow_fig
 from rnnviz.weights import INITS
@@ -416,22 +416,21 @@ TEXT_ZH = {
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 
-ACTS = ("tanh", "sigmoid", "relu", "linear")
 CONTROLS = [
     ui.Control("T", TEXT["T"], "int", 100, min=2, max=2000),
     ui.Control("H", TEXT["H"], "int", 32, min=1, max=256),
-    ui.Control("act", TEXT["act"], "select", "tanh", options={a: TEXT[f"act_{a}"] for a in ACTS}),
+    ui.Control("act", TEXT["act"], "select", "tanh", options={a: TEXT[f"act_{a}"] for a in ACTIVATIONS}),
     ui.Control("init", TEXT["init"], "select", "gaussian",
                options={i: TEXT[f"init_{i}"] for i in INITS}),
     ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.1, max=3.0, step=0.01,
                help=TEXT["scale_help"]),
-    ui.Control("by", TEXT["by"], "select", "radius",
-               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]},
+    ui.Control("by", TEXT["by"], "select", SCALE_BY[0],
+               options={k: TEXT[f"by_{k}"] for k in SCALE_BY},
                help="  \n".join([f"**radius** — {TEXT['by_radius']}", f"**sigma** — {TEXT['by_sigma']}",
                                  TEXT["by_help"]])),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
-    ui.Control("loss", TEXT["loss"], "select", "last",
-               options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
+    ui.Control("loss", TEXT["loss"], "select", LOSSES[0],
+               options={k: TEXT[f"loss_{k}"] for k in LOSSES}),
     ui.Control("out", TEXT["out"], "select", "linear",
                options={o: TEXT[f"out_{o}"] for o in lesson_bptt.READOUTS}, help=TEXT["out_help"]),
     ui.Control("seed", TEXT["seed"], "seed", 0),
@@ -533,18 +532,6 @@ def state_figure(r: lesson_bptt.BpttLesson):
                                            "hover": TEXT["fig_map_hover"]})
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def ratio_text(exponent: float) -> str:
-    """10^e as the verdict writes it: "10⁻⁴³" (rounded decade) or "0.52" within a decade."""
-    if exponent == -float("inf"):
-        return "0"
-    if abs(exponent) < lesson_bptt.VERDICT_DECADES:
-        return f"{10.0 ** exponent:.2g}"
-    return "10" + str(round(exponent)).translate(_SUPERSCRIPT)
-
-
 # ------------------------------------------------------------------------------ page
 st.title(TEXT["title"])
 st.markdown(TEXT["intro"])
@@ -574,7 +561,7 @@ if r.loss_value is not None:
 
 # 1 · the gradient norm against the step, with Pascanu's bound
 st.header(TEXT["h_curve"])
-st.markdown(TEXT[f"verdict_{r.verdict}"].format(ratio=ratio_text(r.exponent), last=last))
+st.markdown(TEXT[f"verdict_{r.verdict}"].format(ratio=numtext.ratio_text(r.exponent, lesson_bptt.VERDICT_DECADES), last=last))
 st.markdown(TEXT["dact_line"].format(median=f"{r.dact_median:.2f}", share=f"{r.dact_saturated:.0%}"))
 if r.loss == "all":
     st.caption(TEXT["all_note"])

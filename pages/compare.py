@@ -7,7 +7,7 @@ Storyboard: controls → cached computation (rnnviz.lesson_compare) → figures
 import numpy as np
 import streamlit as st
 
-from pages import i18n, memo, ui
+from pages import i18n, memo, numtext, ui
 from rnnviz import lesson_compare as lc
 from rnnviz.figures import compare as figs
 
@@ -310,7 +310,7 @@ for col, (kind, m) in zip(cols, members.items()):
         st.subheader(names[kind])
         span, how = bands[kind]
         st.metric(TEXT["m_span"], TEXT[f"m_span_{how}"].format(n=span))
-        st.metric(TEXT["m_params"].format(formula=lc.param_formula(kind)), f"{m.n_params:,}")
+        st.metric(TEXT["m_params"].format(formula=numtext.param_formula(kind)), f"{m.n_params:,}")
         st.metric(TEXT["m_ms"], TEXT["ms"].format(ms=m.ms))
 
 st.header(TEXT["h_curves"])

@@ -6,9 +6,9 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, memo, ui
+from pages import i18n, memo, numtext, ui
 from rnnviz import lesson_gates as lg
-from rnnviz import make_cell, make_input
+from rnnviz import LOSSES, SCALE_BY, make_cell, make_input
 from rnnviz.figures import diagrams
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
@@ -347,12 +347,12 @@ CONTROLS = [
                options={k: TEXT[f"init_{k}"] for k in ("gaussian", "orthogonal", "torch")}),
     ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.0, max=3.0, step=0.05,
                help=TEXT["scale_help"]),
-    ui.Control("by", TEXT["by"], "select", "radius",
-               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]}),
+    ui.Control("by", TEXT["by"], "select", SCALE_BY[0],
+               options={k: TEXT[f"by_{k}"] for k in SCALE_BY}),
     ui.Control("fb", TEXT["fb"], "float", 1.0, min=-5.0, max=5.0, step=0.5, help=TEXT["fb_help"]),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
-    ui.Control("loss", TEXT["loss"], "select", "last",
-               options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
+    ui.Control("loss", TEXT["loss"], "select", LOSSES[0],
+               options={k: TEXT[f"loss_{k}"] for k in LOSSES}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
 _BASE = {"cell": "lstm", "T": 200, "H": 32, "init": "gaussian", "scale": 1.0, "by": "radius",
@@ -363,8 +363,6 @@ PRESETS = {
     "gru": {**_BASE, "cell": "gru"},
     "long": {**_BASE, "T": 1000, "fb": 5.0},
 }
-PANELS = {"lstm": (("i", "gate"), ("f", "gate"), ("o", "gate"), ("g", "tanh"), ("c", "state")),
-          "gru": (("r", "gate"), ("z", "gate"), ("n", "tanh"), ("h", "state"))}
 
 
 # ----------------------------------------------------------------- cached computations
@@ -398,7 +396,7 @@ def rnn_twin(T: int, H: int, init: str, scale: float, by: str, xs: float, loss: 
 # an unchanged chart is sent unchanged.
 @memo.figure(max_entries=32)
 def gates_figure(kind: str, T: int, H: int, run: lg.GatedRun):
-    panels = [(TEXT[f"panel_{n}"], run.heat[n], k) for n, k in PANELS[kind]]
+    panels = [(TEXT[f"panel_{n}"], run.heat[n], k) for n, k in lg.PANELS[kind]]
     return gfig.gate_heatmaps(run.heat_steps, run.heat_units, panels, labels={
         "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"],
         "y": TEXT["fig_unit"], "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"],
@@ -422,7 +420,7 @@ def gradient_figures(kind: str, T: int, run: lg.GatedRun, rnn):
     norms = gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
                        y_title=TEXT["fig_norms_y"], height=460, legend_below=True)
     gate = lg.CARRY_GATE[kind]
-    ratio = 10.0 ** np.minimum(run.log10_ratio, 6.0)  # shown up to a factor 10⁶ per step
+    ratio = lg.step_ratio(run.log10_ratio)  # shown up to a factor 10⁶ per step
     step_series = [
         {"name": TEXT["curve_mean_f" if lstm else "curve_mean_z"], "y": run.means[gate], "color": COLORWAY[0]},
         {"name": TEXT["curve_fterm" if lstm else "curve_zterm"], "y": run.path_factor, "color": COLORWAY[4], "dash": "dash"},
@@ -482,7 +480,7 @@ if lstm:
 reach.append((TEXT["m_h"].format(cell=s.cell.upper()), lg.reach(run.log10_norm_h)))
 reach.append((TEXT["m_rnn"], lg.reach(rnn)))
 for col, (what, r) in zip(cols, reach):
-    col.metric(TEXT["m_reach"].format(what=what), lg.pow10_text(r), help=TEXT["m_help"])
+    col.metric(TEXT["m_reach"].format(what=what), numtext.pow10_text(r), help=TEXT["m_help"])
 ui.plot(fig_norms, key="fig_norms")
 
 # 3 · the source's argument, step by step

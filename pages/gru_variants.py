@@ -6,9 +6,9 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, memo, ui
+from pages import i18n, memo, numtext, ui
 from rnnviz import lesson_gates as lg
-from rnnviz import make_cell, make_input
+from rnnviz import LOSSES, SCALE_BY, make_cell, make_input
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
 
@@ -285,12 +285,12 @@ CONTROLS = [
     ui.Control("init", TEXT["init"], "select", "gaussian",
                options={k: TEXT[f"init_{k}"] for k in ("gaussian", "orthogonal", "torch")}),
     ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.0, max=3.0, step=0.05),
-    ui.Control("by", TEXT["by"], "select", "radius",
-               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]}),
+    ui.Control("by", TEXT["by"], "select", SCALE_BY[0],
+               options={k: TEXT[f"by_{k}"] for k in SCALE_BY}),
     ui.Control("zb", TEXT["zb"], "float", 0.0, min=-5.0, max=5.0, step=0.5, help=TEXT["zb_help"]),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
-    ui.Control("loss", TEXT["loss"], "select", "last",
-               options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
+    ui.Control("loss", TEXT["loss"], "select", LOSSES[0],
+               options={k: TEXT[f"loss_{k}"] for k in LOSSES}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
 _BASE = {"T": 200, "H": 32, "init": "gaussian", "scale": 1.0, "by": "radius", "zb": 0.0, "xs": 1.0,
@@ -304,7 +304,6 @@ PRESETS = {
 VARIANTS = ("before", "after")
 COLOURS = {"before": COLORWAY[1], "after": COLORWAY[0]}
 WIDTHS = {"before": 6, "after": 2}  # wide under thin, so both show where they overlap
-PANELS = (("r", "gate"), ("z", "gate"), ("n", "tanh"), ("h", "state"))
 
 
 # ----------------------------------------------------------------- cached computations
@@ -345,7 +344,7 @@ def gates_figure(T: int, H: int, runs):
     """Both variants' gates side by side in one figure (one chart redraws faster than two)."""
     r = runs[VARIANTS[0]]
     columns = [(TEXT[f"short_{v}"], [(TEXT[f"panel_{n}"], runs[v].heat[n], kind)
-                                     for n, kind in PANELS]) for v in VARIANTS]
+                                     for n, kind in lg.PANELS["gru"]]) for v in VARIANTS]
     return gfig.gate_heatmap_columns(r.heat_steps, r.heat_units, columns, labels={
         "title": TEXT["fig_gates_title"].format(T=T, H=H), "x": TEXT["fig_x"], "y": TEXT["fig_unit"],
         "bar_gate": TEXT["bar_gate"], "bar_tanh": TEXT["bar_tanh"], "bar_state": TEXT["bar_state"],
@@ -409,9 +408,9 @@ st.markdown(TEXT["z_text"])
 cols = st.columns(2)  # one column per variant, as in part 1 (four in a row cut the labels)
 for col, v in zip(cols, VARIANTS):
     short = TEXT[f"short_{v}"]
-    col.metric(TEXT["m_reach"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_norm_h)),
+    col.metric(TEXT["m_reach"].format(v=short), numtext.pow10_text(lg.reach(runs[v].log10_norm_h)),
                help=TEXT["m_help"])
-    col.metric(TEXT["m_path"].format(v=short), lg.pow10_text(lg.reach(runs[v].log10_path)),
+    col.metric(TEXT["m_path"].format(v=short), numtext.pow10_text(lg.reach(runs[v].log10_path)),
                help=TEXT["m_help"])
 fig_norms, fig_means = gradient_figures(s.T, runs)
 left, right = st.columns(2)
@@ -423,11 +422,11 @@ with right:
 # 3 · frameworks
 st.header(TEXT["h_fw"])
 (k_before, b_before), (k_after, b_after) = fw["before"], fw["after"]
-st.markdown("- " + TEXT["fw_order"].format(after=lg.small_text(k_after), before=lg.small_text(k_before),
+st.markdown("- " + TEXT["fw_order"].format(after=numtext.small_text(k_after), before=numtext.small_text(k_before),
                                           n=n_check))
 st.markdown("- " + TEXT["fw_bias"].format(
-    dn=b_after.db_ih_hh_per_gate[2], drz=lg.small_text(max(b_after.db_ih_hh_per_gate[:2])),
-    dh_before=lg.small_text(b_before.max_dh), n=n_check))
+    dn=b_after.db_ih_hh_per_gate[2], drz=numtext.small_text(max(b_after.db_ih_hh_per_gate[:2])),
+    dh_before=numtext.small_text(b_before.max_dh), n=n_check))
 st.caption(TEXT["fw_z"])
 # 4 · the GRU from the LSTM (the source's comparison)
 st.header(TEXT["h_lstm"])

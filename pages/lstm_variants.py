@@ -6,9 +6,9 @@ Storyboard: controls → cached computation → figures → equations and explan
 import numpy as np
 import streamlit as st
 
-from pages import i18n, memo, ui
+from pages import i18n, memo, numtext, ui
 from rnnviz import lesson_gates as lg
-from rnnviz import make_input
+from rnnviz import LOSSES, SCALE_BY, make_input
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
 
@@ -300,12 +300,12 @@ CONTROLS = [
     ui.Control("init", TEXT["init"], "select", "gaussian",
                options={k: TEXT[f"init_{k}"] for k in ("gaussian", "orthogonal", "torch")}),
     ui.Control("scale", TEXT["scale"], "float", 1.0, min=0.0, max=3.0, step=0.05),
-    ui.Control("by", TEXT["by"], "select", "radius",
-               options={"radius": TEXT["by_radius"], "sigma": TEXT["by_sigma"]}),
+    ui.Control("by", TEXT["by"], "select", SCALE_BY[0],
+               options={k: TEXT[f"by_{k}"] for k in SCALE_BY}),
     ui.Control("fb", TEXT["fb"], "float", 0.0, min=-5.0, max=5.0, step=0.5, help=TEXT["fb_help"]),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
-    ui.Control("loss", TEXT["loss"], "select", "last",
-               options={"last": TEXT["loss_last"], "all": TEXT["loss_all"]}),
+    ui.Control("loss", TEXT["loss"], "select", LOSSES[0],
+               options={k: TEXT[f"loss_{k}"] for k in LOSSES}),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
 _BASE = {"T": 200, "H": 32, "init": "gaussian", "scale": 1.0, "by": "radius", "fb": 0.0,
@@ -428,16 +428,16 @@ st.header(TEXT["h_means"])
 ui.plot(fig_means, key="fig_means")
 
 st.header(TEXT["h_diff"])
-reach = {v: lg.pow10_text(lg.reach(r.log10_norm_c)) for v, r in runs.items()}
+reach = {v: numtext.pow10_text(lg.reach(r.log10_norm_c)) for v, r in runs.items()}
 st.markdown("- " + TEXT["d_nofg"].format(**reach))
 st.markdown("- " + TEXT["d_peephole"].format(**reach))
-st.markdown("- " + TEXT["d_two"].format(dh=lg.small_text(bias.max_dh), db=lg.small_text(bias.max_db_ih_hh),
-                                        db1=lg.small_text(bias.max_db_one)))
+st.markdown("- " + TEXT["d_two"].format(dh=numtext.small_text(bias.max_dh), db=numtext.small_text(bias.max_db_ih_hh),
+                                        db1=numtext.small_text(bias.max_db_one)))
 st.markdown("- " + TEXT["d_keras"].format(
     ufb=TEXT["ufb_yes"] if ufb_same else TEXT["ufb_no"], fb=s.fb, f0=float(runs["forget"].means["f"].mean()),
     f1=float(runs["keras"].means["f"].mean()), **reach))
-st.markdown("- " + TEXT["d_order"].format(dk=lg.small_text(keras_dh), n=n_check))
-st.markdown("- " + TEXT["d_tf1"].format(dtf=lg.small_text(tf1_dh), n=n_check))
+st.markdown("- " + TEXT["d_order"].format(dk=numtext.small_text(keras_dh), n=n_check))
+st.markdown("- " + TEXT["d_tf1"].format(dtf=numtext.small_text(tf1_dh), n=n_check))
 st.caption(TEXT["d_other"])
 st.info(TEXT["takeaway"])
 st.caption(TEXT["source"])

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, ui
-from rnnviz import powers
+from rnnviz import SCALE_BY, powers
 from rnnviz.figures import powers as figures
 from rnnviz.weights import INITS, init_W_hh, rescale
 
@@ -256,8 +256,8 @@ CONTROLS = [
     ui.Control("H", TEXT["H"], "int", 64, min=1, max=256),
     ui.Control("init", TEXT["init"], "select", "gaussian",
                options={k: TEXT[f"init_{k}"] for k in INITS}),
-    ui.Control("by", TEXT["by"], "select", "radius",
-               options={k: TEXT[f"by_{k}"] for k in ("radius", "sigma", "none")}),
+    ui.Control("by", TEXT["by"], "select", SCALE_BY[0],
+               options={k: TEXT[f"by_{k}"] for k in SCALE_BY + ("none",)}),
     # ρ = 0.9 by default: the source's experiment (entries drifting to 0) shows at once
     ui.Control("scale", TEXT["scale"], "float", 0.9, min=0.1, max=3.0, step=0.01,
                help=TEXT["scale_help"]),

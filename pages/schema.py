@@ -21,9 +21,10 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from pages import i18n
+from rnnviz.cell import MAX_SEED
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
-SEED_MAX = 2**31 - 1
+SEED_MAX = MAX_SEED  # rnnviz's bound: every seed numpy and torch.manual_seed take
 # Settings / Streamlit names, and the URL parameters of pages/i18n.py and pages/teacher.py
 RESERVED = ("page", "items", "replace", "as_dict", "embed", "embed_options", i18n.PARAM, "view", "hide")
 
@@ -74,7 +75,7 @@ class Control:
                description (shown in the help tooltip). The URL holds the key; the box
                shows the page's TEXT["opt_<key>_<option>"] (pages/ui.py, option_label).
       "toggle" on/off switch (bool).
-      "seed"   whole number 0..2**31-1 (or min..max) in a number input.
+      "seed"   whole number 0..SEED_MAX (or min..max) in a number input.
     """
 
     key: str  # URL parameter and st.session_state key: short, e.g. "T", "act", "seed"

@@ -33,7 +33,8 @@ REDRAW = 1.0  # seconds between live-panel redraws while a run trains or waits, 
 # each redraw costs the server ~0.1 s of CPU for its figures (3 trainers at 0.5 s: 40 %)
 REDRAW_MAX = 5.0  # … and at most, however slow the server
 REDRAW_MARGIN = 2.5  # interval ≥ this × the panel's wall time, so ticks never cut a run
-BATCH = 64
+DEFAULT = train.TrainConfig()  # the library's defaults, also the CLI's
+BATCH = DEFAULT.batch
 HISTORY = 3  # finished runs kept for comparison
 EVAL_SIZE = trainpool.EVAL_SIZE  # held-out sequences per measurement (the CLI uses 4096)
 STATE = "training.run"  # st.session_state keys
@@ -260,20 +261,19 @@ TEXT = i18n.pick(TEXT, TEXT_ZH)
 
 CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.CELLS}
 CONTROLS = [
-    ui.Control("task", TEXT["task"], "select", "adding",
+    ui.Control("task", TEXT["task"], "select", DEFAULT.task,
                options={"adding": TEXT["task_adding"], "copy": TEXT["task_copy"]}),
-    ui.Control("cell", TEXT["cell"], "select", "lstm", options=CELL_NAMES),
-    ui.Control("T", TEXT["T"], "int", 100, min=5, max=200, step=5),
-    ui.Control("hidden", TEXT["hidden"], "int", 64, min=4, max=128, step=4),
-    ui.Control("lr", TEXT["lr"], "log", 5e-3,
+    ui.Control("cell", TEXT["cell"], "select", DEFAULT.cell, options=CELL_NAMES),
+    ui.Control("T", TEXT["T"], "int", DEFAULT.seq_len, min=5, max=200, step=5),
+    ui.Control("hidden", TEXT["hidden"], "int", DEFAULT.hidden, min=4, max=128, step=4),
+    ui.Control("lr", TEXT["lr"], "log", DEFAULT.lr,
                options=[1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1]),
-    ui.Control("clip_on", TEXT["clip_on"], "toggle", True),
-    ui.Control("clip", TEXT["clip"], "float", 1.0, min=0.1, max=10.0, step=0.1),
-    ui.Control("max_steps", TEXT["max_steps"], "int", 1500, min=100, max=3000, step=100),
-    ui.Control("seed", TEXT["seed"], "seed", 0),
+    ui.Control("clip_on", TEXT["clip_on"], "toggle", DEFAULT.clip is not None),
+    ui.Control("clip", TEXT["clip"], "float", DEFAULT.clip, min=0.1, max=10.0, step=0.1),
+    ui.Control("max_steps", TEXT["max_steps"], "int", train.STEPS, min=100, max=3000, step=100),
+    ui.Control("seed", TEXT["seed"], "seed", DEFAULT.seed),
 ]
-_CLASSIC = {"task": "adding", "T": 100, "hidden": 64, "lr": 5e-3, "clip_on": True, "clip": 1.0,
-            "max_steps": 1500, "seed": 0}
+_CLASSIC = {c.key: c.default for c in CONTROLS if c.key != "cell"}  # the defaults: the classic run
 PRESETS = {
     "lstm": {**_CLASSIC, "cell": "lstm"},
     "rnn": {**_CLASSIC, "cell": "rnn"},

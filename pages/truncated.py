@@ -271,10 +271,10 @@ CONTROLS = [
                help=TEXT["scale_help"]),
     ui.Control("fb", TEXT["fb"], "float", 0.0, min=0.0, max=5.0, step=0.5, help=TEXT["fb_help"]),
     ui.Control("w", TEXT["w"], "int", 10, min=1, max=500, help=TEXT["w_help"]),
-    ui.Control("mode", TEXT["mode"], "select", "window",
-               options={"window": TEXT["mode_window"], "detach": TEXT["mode_detach"]}),
-    ui.Control("loss", TEXT["loss"], "select", "last",
-               options={"all": TEXT["loss_all"], "last": TEXT["loss_last"]}),
+    ui.Control("mode", TEXT["mode"], "select", rnnviz.TRUNCATIONS[0],
+               options={k: TEXT[f"mode_{k}"] for k in rnnviz.TRUNCATIONS}),
+    ui.Control("loss", TEXT["loss"], "select", rnnviz.LOSSES[0],
+               options={k: TEXT[f"loss_{k}"] for k in rnnviz.LOSSES[::-1]}),  # "all" first
     ui.Control("thr", TEXT["thr"], "log", 1e-3, min=-8, max=-1),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
@@ -317,14 +317,9 @@ def gradients(kind: str, T: int, H: int, scale: float, fb: float, w: int, mode: 
     full = rnnviz.bptt(trace, g)
     trunc = rnnviz.bptt(trace, g, truncate=w, mode=mode)
     name = "weight_hh_l0"
-    a, b = trunc.params[name], full.params[name]
-    if not math.isfinite(full.log10_norm_params[name]):
+    rel = flow.truncation_error(trace, g, w, mode=mode, full=full, truncated=trunc)
+    if rel is None:
         return full.step_log10_norm[name], trunc.step_log10_norm[name], None, None
-    rel = None
-    if np.isfinite(a).all() and np.isfinite(b).all() and np.linalg.norm(b) > 0:
-        rel = float(np.linalg.norm(a - b) / np.linalg.norm(b))
-    if rel is None or rel < 1e-12:  # beyond float64, or below rounding: the scale-free sum
-        rel = float(flow.truncation_errors(trace, g, [w], mode=mode)[0])
     return (full.step_log10_norm[name], trunc.step_log10_norm[name], rel,
             flow.cec_error(trace, g) if kind == "lstm" else None)
 

@@ -10,15 +10,16 @@ numbers and figures as the app.
     rnnviz.flow_map(trace)  # (200, 200) log10 ||∂C^t/∂h_k|| for every pair
 """
 
-from .bptt import Grads, bptt
-from .build import loss_grad, make_cell, make_input
-from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
+from .bptt import TRUNCATIONS, Grads, bptt
+from .build import LOSSES, loss_grad, make_cell, make_input
+from .cell import ACTIVATIONS, MAX_HIDDEN, MAX_INPUT, MAX_SEED, MAX_STEPS, Cell
 from .errors import ForwardOverflowError, RnnvizError
 from .flow import bound_log10, flow_map, jacobian_norms
 from .powers import diagonal_powers, eigen, entry_histograms, power_norms
 from .readout import make_readout, readout_loss
 from .torch_io import from_state_dict, from_torch, to_state_dict, to_torch
 from .unroll import Trace, unroll
+from .weights import INITS, SCALE_BY
 
 __all__ = [
     "Cell", "Grads", "Trace", "RnnvizError", "ForwardOverflowError", "MAX_HIDDEN", "MAX_INPUT",
@@ -26,4 +27,6 @@ __all__ = [
     "make_input", "to_state_dict", "to_torch", "unroll", "flow_map", "jacobian_norms",
     "bound_log10", "entry_histograms", "power_norms", "eigen", "diagonal_powers",
     "make_readout", "readout_loss",
+    # the option keys of the settings (pages take their select boxes' keys from these)
+    "ACTIVATIONS", "INITS", "LOSSES", "SCALE_BY", "TRUNCATIONS", "MAX_SEED",
 ]

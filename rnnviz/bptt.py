@@ -20,10 +20,12 @@ import numpy as np
 
 from .cells import CELLS
 from .errors import RnnvizError
-from .logmath import from_log10, log10_hypot, log10_norms
+from .logmath import (add_scaled, add_scaled_rows, from_log10, log10_hypot, log10_norm, log10_norms,
+                      log10_row_norms, unit_factor)
 from .unroll import Trace
 
-MODES = ("window", "detach", "cec")  # bptt's modes: truncated by window, by chunk; 1997 LSTM
+TRUNCATIONS = ("window", "detach")  # truncate=k: each loss term k steps back; the state detached every k
+MODES = TRUNCATIONS + ("cec",)  # bptt's modes: the truncations, and the 1997 LSTM's
 SHORT = {"W_ih": "weight_ih", "W_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh",
          "w_ci": "weight_ci", "w_cf": "weight_cf", "w_co": "weight_co"}
 
@@ -106,19 +108,6 @@ def _check_grad_h(trace, grad_h):
     return g
 
 
-def _normalise(v):
-    """v → (v / ||v||, log10 ||v||); a zero vector gives (0, −inf)."""
-    n = math.sqrt(float(np.dot(v, v)))
-    if n == 0.0:
-        return np.zeros_like(v), -math.inf
-    if not math.isfinite(n):  # a huge but finite v: scale first, then measure
-        m = float(np.max(np.abs(v)))
-        v = v / m
-        n2 = math.sqrt(float(np.dot(v, v)))
-        return v / n2, math.log10(m) + math.log10(n2)
-    return v / n, math.log10(n)
-
-
 def _backward_one(mod, w, rec, cell, g, cut_every=None, cut_h=False):
     """The whole-sequence backward pass of one direction; g (T, H) direct gradients in
     processing order. cut_every=k drops the carried gradient at every k-th step boundary
@@ -132,17 +121,13 @@ def _backward_one(mod, w, rec, cell, g, cut_every=None, cut_h=False):
     UC = np.empty((T, H)) if lstm else None
     D_ih = D_hh = None
     uh, uc, l = np.zeros(H), np.zeros(H) if lstm else None, -math.inf
-    g_norm = np.sqrt(np.einsum("ij,ij->i", g, g))
+    direct = np.any(g != 0, axis=1)  # (T,) the steps with a direct gradient
     for k in range(T - 1, -1, -1):
-        nk = g_norm[k]
-        if nk > 0 or not math.isfinite(nk):  # add the direct gradient at a common scale
-            gk, lg = _normalise(g[k])
-            m = max(l, lg)
-            a, b = (10.0 ** (l - m) if l > -math.inf else 0.0), 10.0 ** (lg - m)
-            uh = a * uh + b * gk
-            if lstm:
-                uc = a * uc
-            l = m
+        if direct[k]:  # add the direct gradient at a common scale
+            lg, l_old = log10_norm(g[k]), l
+            uh, l = add_scaled(uh, l, g[k] * unit_factor(lg), lg)
+            if lstm:  # the cell-state half of the carried vector moves to the new scale
+                uc = uc * unit_factor(l - l_old)
         L[k], UH[k] = l, uh
         d_ih, d_hh, dc_k, uh, uc = mod.backward_step(w, rec, k, uh, uc, cell)
         if cut_h:  # the error that reached the gates' net inputs stops here
@@ -160,21 +145,14 @@ def _backward_one(mod, w, rec, cell, g, cut_every=None, cut_h=False):
                 uc = np.zeros(H)
             continue
         # renormalise the carried state (h and c together) and move its size into l
-        s = float(np.dot(uh, uh)) + (float(np.dot(uc, uc)) if lstm else 0.0)
-        if s == 0.0:
+        ls = log10_norm(uh, uc) if lstm else log10_norm(uh)
+        if ls == -math.inf:
             l = -math.inf
-        elif not 1e-200 < s < 1e200:
-            both = np.concatenate([uh, uc]) if lstm else uh
-            _, ls = _normalise(both)
+        elif abs(ls) > 50:  # keep the carried vector within 1e±50 of unit size: room for a step
             f = 10.0 ** -ls
             uh, l = uh * f, l + ls
             if lstm:
                 uc = uc * f
-        elif s < 1e-100 or s > 1e100:
-            r = math.sqrt(s)
-            uh, l = uh / r, l + math.log10(r)
-            if lstm:
-                uc = uc / r
     return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_ih if D_hh is None else D_hh)
 
 
@@ -208,18 +186,9 @@ def sweep_rows(mod, w, rec, cell, g, window=None):
         if k == 0:
             break
         # renormalise each row (h and c together) and move its size into its scale
-        s = np.einsum("ij,ij->i", uh_prev, uh_prev)  # (R,)
-        if lstm:
-            s = s + np.einsum("ij,ij->i", uc_prev, uc_prev)
-        ok = (s > 1e-280) & (s < 1e280)
-        with np.errstate(divide="ignore"):
-            ls = 0.5 * np.log10(np.where(ok, s, 1.0))
-        if not ok.all():
-            bad = ~ok
-            both = np.concatenate([uh_prev, uc_prev], axis=1) if lstm else uh_prev
-            ls[bad] = log10_norms(both[bad])
+        ls = log10_row_norms(uh_prev, uc_prev) if lstm else log10_row_norms(uh_prev)  # (R,)
         live = np.isfinite(ls)
-        f = np.where(live, 10.0 ** -np.where(live, ls, 0.0), 0.0)[:, None]  # (R, 1)
+        f = unit_factor(ls)[:, None]  # (R, 1)
         np.multiply(uh_prev, f, out=Uh[k:hi])
         if lstm:
             np.multiply(uc_prev, f, out=Uc[k:hi])
@@ -248,17 +217,6 @@ def _backward_window(mod, w, rec, cell, g, window):
     return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_hh)
 
 
-def _combine(parts):
-    """Sum of terms (unit_i, L_i) per row, as (unit, L) at the largest scale."""
-    Ls = np.stack([p[1] for p in parts])  # (n, T)
-    L = np.max(Ls, axis=0)
-    safe = np.where(np.isneginf(L), 0.0, L)
-    with np.errstate(invalid="ignore"):
-        u = sum(p[0] * np.where(np.isneginf(p[1]), 0.0, 10.0 ** (p[1] - safe))[:, None]
-                for p in parts)
-    return u, L
-
-
 def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "window") -> Grads:
     """Gradients of the loss whose direct gradients ∂C/∂h_t are `grad_h` (T, H·D).
 
@@ -285,7 +243,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
     elif truncate is not None:
         if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
             raise RnnvizError(f"truncate must be a whole number ≥ 1, got {truncate!r}.")
-        if mode not in ("window", "detach"):
+        if mode not in TRUNCATIONS:
             raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     elif mode not in MODES:
         raise RnnvizError(f"mode must be one of {', '.join(MODES)}, got {mode!r}.")
@@ -326,7 +284,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
         pres.append((flip(r.d_ih), flip(r.L)))
         if r.uc is not None:
             cs.append((flip(r.uc), flip(r.L)))
-    ux, lx = _combine(xs)
+    ux, lx = add_scaled_rows(xs)
     return Grads(
         h=np.concatenate([from_log10(u, l) for u, l in hs], axis=1),
         log10_norm_h=_hypot_all([log10_norms(u) + l for u, l in hs]),

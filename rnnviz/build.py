@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cell import (ACTIVATIONS, GATES, MAX_HIDDEN, MAX_INPUT, MAX_STEPS, N_BLOCKS, VARIANTS, Cell,
-                   _int_in, param_shapes)
+from .cell import (ACTIVATIONS, GATES, MAX_HIDDEN, MAX_INPUT, MAX_SEED, MAX_STEPS, N_BLOCKS,
+                   VARIANTS, Cell, _int_in, param_shapes)
 from .errors import RnnvizError
 from .weights import init_W_hh, rescale
 
@@ -51,8 +51,8 @@ def make_cell(kind: str = "rnn", hidden_size: int = 32, input_size: int = 1, *,
         scale = _check_number("The W_hh scale", scale, 0.0, 1e3)
     input_scale = _check_number("The input scale", input_scale, 0.0, 1e3)
     forget_bias = _check_number("The forget-gate bias", forget_bias, -100.0, 100.0)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise RnnvizError(f"The seed must be a whole number in 0 … 2³²−1, got {seed!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise RnnvizError(f"The seed must be a whole number in 0 … {MAX_SEED}, got {seed!r}.")
     H = _int_in("The hidden size H", hidden_size, 1, MAX_HIDDEN)
     I = _int_in("The input size", input_size, 1, MAX_INPUT)
     G = N_BLOCKS[kind]
@@ -98,10 +98,19 @@ def make_input(T: int, input_size: int = 1, *, kind: str = "gaussian", scale: fl
     return scale * np.sin(2 * np.pi * t / 20 + np.arange(input_size)[None, :])
 
 
-def loss_grad(T: int, width: int, *, where: str = "last", seed: int = 0) -> np.ndarray:
+def loss_grad(T: int, width: int, *, where: str = "last", seed: int = 0,
+              directions: int = 1) -> np.ndarray:
     """Direct gradients ∂C/∂h_t (T, width) of a linear read-out loss C = Σ_t vᵀh_t with a
-    seeded unit vector v: only at the last step (where="last") or at every step ("all")."""
+    seeded unit vector v: only at the last step (where="last") or at every step ("all").
+
+    directions=2 (a bidirectional cell, width = H per direction): (T, 2H), the loss
+    vᵀh→_t + v'ᵀh←_t with v from `seed` (so the forward half is the one-directional cell's
+    loss) and v' from seed + 1."""
     _check_choice("loss", where, LOSSES)
+    if directions != 1:
+        _int_in("directions", directions, 1, 2)
+        return np.concatenate([loss_grad(T, width, where=where, seed=seed + d)
+                               for d in range(directions)], axis=1)
     v = np.random.default_rng([int(seed), 2]).standard_normal(width)
     v /= np.linalg.norm(v)
     g = np.zeros((T, width))

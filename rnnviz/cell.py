@@ -20,16 +20,17 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .cells.rnn import ACTIVATIONS
 from .errors import RnnvizError
 
 # Sizes the app and the library promise to handle (and refuse beyond).
 MAX_HIDDEN = 1024
 MAX_INPUT = 1024
 MAX_STEPS = 20_000
+MAX_SEED = 2**32 - 1  # the largest seed numpy (np.random.seed too) and torch.manual_seed both take
 
 GATES = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 N_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 VARIANTS = {
     "rnn": ("",),
     "lstm": ("forget", "nofg", "peephole"),  # Gers 2000 (default), Hochreiter 1997, Gers 2001

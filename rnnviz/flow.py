@@ -27,18 +27,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .bptt import _check_grad_h, bptt, sweep_rows as _sweep
+from .bptt import TRUNCATIONS, _check_grad_h, bptt, sweep_rows as _sweep
 from .build import loss_grad
 from .cells import CELLS
-from .cells.rnn import ACTIVATIONS as RNN_ACTIVATIONS
+from .cells.rnn import gamma
 from .cell import Cell
 from .errors import RnnvizError
-from .logmath import log10_hypot, log10_norms
+from .logmath import add_scaled_rows, log10_hypot, log10_norm, log10_norms
 from .unroll import Trace
 
 MAX_MAP_STEPS = 4000  # a (T, T) float64 map: 128 MB at the limit
 WRT = ("h", "x")
-MODES = ("window", "detach")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -123,15 +122,9 @@ def flow_map(trace: Trace, grad_h=None, wrt: str = "h", window: int | None = Non
         return (forward, forward) if return_forward else forward
     M = log10_hypot(maps[0], maps[1])
     if wrt == "x":  # at k = t both directions reach x_t: add the vectors, then take the norm
-        (u0, l0), (u1, l1) = diags
-        m = np.maximum(l0, l1)
-        safe = np.where(np.isneginf(m), 0.0, m)
-        with np.errstate(invalid="ignore"):
-            a = np.where(np.isneginf(l0), 0.0, 10.0 ** (l0 - safe))
-            b = np.where(np.isneginf(l1), 0.0, 10.0 ** (l1 - safe))
-        s = u0 * a[:, None] + u1 * b[:, None]  # (T, I) at scale 10^m
+        s, m = add_scaled_rows(diags)  # (T, I) at scale 10^m
         idx = np.arange(T)
-        M[idx, idx] = np.where(np.isneginf(m), -math.inf, log10_norms(s) + safe)
+        M[idx, idx] = log10_norms(s) + m
     return (M, forward) if return_forward else M
 
 
@@ -202,15 +195,10 @@ def jacobian_norms(trace: Trace, t: int | None = None, ks=None, *, direction: in
             break
         _, _, _, uh, uc = mod.backward_step(w, rec, p, uh, uc, cell)
         # one common scale for the whole matrix: its Frobenius norm (h and c rows together)
-        s = float(np.einsum("ij,ij->", uh, uh)) + (float(np.einsum("ij,ij->", uc, uc)) if lstm else 0.0)
-        if s == 0.0:
+        ls = log10_norm(uh, uc) if lstm else log10_norm(uh)
+        if ls == -math.inf:
             L = -math.inf
             break
-        if not 1e-280 < s < 1e280:
-            both = np.concatenate([uh, uc], axis=1) if lstm else uh
-            ls = float(log10_norms(both.reshape(1, -1))[0])
-        else:
-            ls = 0.5 * math.log10(s)
         f = 10.0 ** -ls
         uh = uh * f
         if lstm:
@@ -219,12 +207,14 @@ def jacobian_norms(trace: Trace, t: int | None = None, ks=None, *, direction: in
     return JacobianNorms(t=t, ks=ks, log10_norm=out)
 
 
-def gamma(cell: Cell) -> float | None:
-    """γ = sup σ' of a vanilla RNN's activation (tanh, relu, linear 1; sigmoid 1/4);
-    None for LSTM and GRU, whose step Jacobian has no such single factor."""
-    if cell.kind != "rnn":
-        return None
-    return float(RNN_ACTIVATIONS[cell.activation][2])
+def steps_bound_log10(rate: float, n):
+    """n · log10(rate): the log10 of the bound rate^n after n steps back (0 at n = 0, even
+    for rate 0); rate = ‖W_hh‖₂γ in Pascanu, Mikolov & Bengio's bound. n may be an array."""
+    n = np.asarray(n, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_step = math.log10(rate) if rate > 0 else -math.inf
+        out = np.where(n > 0, n * per_step, 0.0)
+    return float(out) if out.ndim == 0 else out
 
 
 def bound_log10(cell: Cell, n, *, direction: int = 0):
@@ -236,18 +226,13 @@ def bound_log10(cell: Cell, n, *, direction: int = 0):
     """
     if not isinstance(cell, Cell):
         raise RnnvizError("bound_log10 needs a rnnviz Cell.")
-    gam = gamma(cell)
-    if gam is None:
+    if cell.kind != "rnn":
         return None
     n = np.asarray(n, dtype=np.float64)
     if not np.isfinite(n).all() or (n < 0).any():
         raise RnnvizError("n must be steps ≥ 0.")
     lam1 = float(np.linalg.svd(cell.W_hh(direction), compute_uv=False)[0])
-    if lam1 == 0.0:
-        out = np.where(n == 0, 0.0, -math.inf)
-    else:
-        out = n * math.log10(lam1 * gam)
-    return float(out) if out.ndim == 0 else out
+    return steps_bound_log10(lam1 * gamma(cell.activation), n)
 
 
 # --------------------------------------------------------------- truncated BPTT
@@ -260,7 +245,7 @@ def truncation_mask(T: int, window: int, mode: str = "window") -> np.ndarray:
     window = _check_window(window)
     if window is None:
         raise RnnvizError("The window must be a whole number ≥ 1, got None.")
-    if mode not in MODES:
+    if mode not in TRUNCATIONS:
         raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     t = np.arange(T)[:, None]
     k = np.arange(T)[None, :]
@@ -323,6 +308,29 @@ def cec_error(trace: Trace, grad_h, *, param: str = "weight_hh") -> float:
     return _rel(bptt(trace, g, mode="cec").params[name], ref)
 
 
+def truncation_error(trace: Trace, grad_h, window: int, *, mode: str = "window", full=None,
+                     truncated=None) -> float | None:
+    """||g_trunc − g_full|| / ||g_full|| of ∂C/∂weight_hh for one window, from the two bptt
+    results when the caller has them (full = bptt(trace, grad_h), truncated = bptt(...,
+    truncate=window, mode=mode)); where those lie beyond float64 or differ by less than
+    rounding can tell, the scale-free truncation_errors instead. None where the full
+    gradient is exactly zero."""
+    trace = _check_trace(trace)
+    g = _check_grad_h(trace, grad_h)
+    name = "weight_hh_l0"
+    full = bptt(trace, g) if full is None else full
+    if not math.isfinite(full.log10_norm_params[name]):
+        return None
+    truncated = bptt(trace, g, truncate=window, mode=mode) if truncated is None else truncated
+    a, b = truncated.params[name], full.params[name]
+    rel = None
+    if np.isfinite(a).all() and np.isfinite(b).all() and np.linalg.norm(b) > 0:
+        rel = _rel(a, b)
+    if rel is None or rel < 1e-12:  # beyond float64, or below rounding: the scale-free sum
+        rel = float(truncation_errors(trace, g, [window], mode=mode)[0])
+    return rel
+
+
 def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
                       param: str = "weight_hh") -> np.ndarray:
     """||g_trunc(w) − g_full|| / ||g_full|| for each window w, g the gradient of C with
@@ -337,7 +345,7 @@ def truncation_errors(trace: Trace, grad_h, windows, *, mode: str = "window",
     """
     trace = _check_trace(trace)
     g = _check_grad_h(trace, grad_h)
-    if mode not in MODES:
+    if mode not in TRUNCATIONS:
         raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     if param not in ("weight_hh", "weight_ih", "bias_ih", "bias_hh"):
         raise RnnvizError(f"param must be weight_hh, weight_ih, bias_ih or bias_hh, got {param!r}.")

@@ -31,10 +31,10 @@ from .bptt import bptt
 from .build import loss_grad, make_cell, make_input
 from .edges import unrolled_edges
 from .cell import Cell
-from .cells.rnn import ACTIVATIONS
+from .cells.rnn import gamma
 from .errors import RnnvizError
-from .figures.style import downsample
-from .flow import jacobian_norms
+from .shrink import LOG_ABOVE, time_map, unit_stride
+from .flow import jacobian_norms, steps_bound_log10
 from .readout import READOUT_LOSSES, make_readout, readout_loss
 from .unroll import unroll_finite
 from .weights import largest_singular_value, spectral_radius
@@ -42,19 +42,12 @@ from .weights import largest_singular_value, spectral_radius
 VERDICT_DECADES = 1.0  # |log10 ratio| below this (a factor 10) counts as "kept"
 SATURATED = 0.1  # σ' below SATURATED·γ counts as saturated (tanh: σ' < 0.1) or, for ReLU, off
 LATE_FRACTION = 0.1  # "the last 10 % of steps"
-LINEAR_MAP_MAX = 1e3  # the h heatmap shows h itself up to this |h|, else sign·log10(1+|h|)
+LINEAR_MAP_MAX = LOG_ABOVE  # the h heatmap shows h itself up to this |h|, else sign·log10(1+|h|)
 READOUTS = ("linear",) + READOUT_LOSSES  # C = vᵀh (no output layer), or through o = θ(W_oh h + b_o)
 N_OUT = 4  # outputs of the output layer (classes for cross-entropy)
 DIAGRAM_STEPS = 8  # columns of the unrolled diagram
 JACOBIAN_WORK = 2000 * 64 ** 3  # (steps swept) × H³ of the ∂h_t/∂h_k sweep: ≈ 0.1 s of CPU
 JACOBIAN_POINTS = 101
-
-
-def gamma(activation: str) -> float:
-    """γ = sup σ': 1 for tanh, 1/4 for sigmoid, 1 for relu and linear."""
-    if activation not in ACTIVATIONS:
-        raise RnnvizError(f"Unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}.")
-    return float(ACTIVATIONS[activation][2])
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ def lesson_cell(H: int, activation: str = "tanh", init: str = "gaussian", scale:
     cell = make_cell("rnn", hidden_size=H, input_size=1, activation=activation, init=init,
                      scale=scale, scale_by=scale_by, eigenvalues=eigenvalues, seed=seed)
     W = cell.W_hh()
-    return cell, Spectrum(spectral_radius(W), largest_singular_value(W), gamma(activation))
+    return cell, Spectrum(spectral_radius(W), largest_singular_value(W), gamma(cell.activation))
 
 
 @dataclass(frozen=True)
@@ -140,11 +133,8 @@ def verdict_of(exponent: float) -> str:
 def log10_bound(log10_norm_h: np.ndarray, rate: float) -> np.ndarray:
     """log10 of (rate)^{n−1−k} · ‖∂C/∂h_{n−1}‖ for k = 0 … n−1."""
     n = log10_norm_h.shape[0]
-    back = np.arange(n - 1, -1, -1, dtype=np.float64)  # (n,) n−1−k
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_step = math.log10(rate) if rate > 0 else -math.inf
-        out = np.where(back > 0, back * per_step, 0.0) + log10_norm_h[-1]
-    return out
+    back = np.arange(n - 1, -1, -1)  # (n,) n−1−k
+    return steps_bound_log10(rate, back) + log10_norm_h[-1]
 
 
 def share_from(log10_terms: np.ndarray, start: int) -> float | None:
@@ -174,17 +164,12 @@ def heatmaps(h: np.ndarray, dact: np.ndarray, max_steps: int, max_units: int) ->
     """h and σ'(h*) (T, H) shrunk to at most max_units × max_steps: every k-th unit (real
     units, not blends) and block means over time."""
     T, H = h.shape
-    ku = max(1, math.ceil(H / max_units))
     h_abs_max = float(np.max(np.abs(h))) if h.size else 0.0
     h_log = h_abs_max > LINEAR_MAP_MAX
-    hv = h[:, ::ku]  # (T, H) -> (T, units shown)
-    if h_log:  # sign·log10(1+|h|): an exploding ReLU/linear run reaches 1e300
-        hv = np.sign(hv) * (np.log1p(np.abs(hv)) / math.log(10.0))
-    h_small, steps, _ = downsample(hv, max_steps, None)  # (T, u) -> (columns, u)
-    d_small, _, _ = downsample(dact[:, ::ku], max_steps, None)  # (T, H) -> (columns, u)
-    return Maps(h=h_small.T.astype(np.float32), h_log=h_log, h_abs_max=h_abs_max,
-                dact=d_small.T.astype(np.float32), steps=np.asarray(steps, dtype=np.float64),
-                units=np.arange(0, H, ku), block=max(1, math.ceil(T / max_steps)), stride=ku)
+    h_map, steps, units = time_map(h, max_steps, max_units, log=h_log)
+    d_map, _, _ = time_map(dact, max_steps, max_units)
+    return Maps(h=h_map, h_log=h_log, h_abs_max=h_abs_max, dact=d_map, steps=steps, units=units,
+                block=max(1, math.ceil(T / max_steps)), stride=unit_stride(H, max_units))
 
 
 def diagram_steps(n: int, columns: int = DIAGRAM_STEPS) -> list[int]:
@@ -202,9 +187,7 @@ def jacobian(trace, rate: float, points: int = JACOBIAN_POINTS):
     ks = np.unique(np.round(np.linspace(T - 1 - span, T - 1, min(span + 1, points))).astype(int))
     j = jacobian_norms(trace, t=T - 1, ks=ks)
     back = j.n.astype(np.float64)
-    with np.errstate(divide="ignore"):
-        bound = back * (math.log10(rate) if rate > 0 else -math.inf)
-    bound[back == 0] = 0.0
+    bound = steps_bound_log10(rate, back)
     return back, np.asarray(j.log10_norm, dtype=np.float64), bound, span
 
 

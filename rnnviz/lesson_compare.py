@@ -46,8 +46,8 @@ from .bptt import bptt
 from .build import INPUTS, loss_grad, make_cell, make_input
 from .cell import N_BLOCKS, Cell
 from .errors import RnnvizError
-from .figures.style import downsample
-from .lesson_gates import add_gate_bias
+from .shrink import LOG_ABOVE, time_map, unit_stride
+from .lesson_gates import PANELS, add_gate_bias
 from .unroll import Trace, unroll, unroll_finite
 
 KINDS = ("rnn", "lstm", "gru")
@@ -55,7 +55,7 @@ NAMES = {"rnn": "RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
 TOLERANCE = 1e-9  # decades: g exactly at θ·g_{T−1} counts as above despite rounding
 TIMING_BUDGET_MS = 15.0  # fast runs are repeated until this much time is spent (median shown)
 TIMING_MAX_RUNS = 3
-STATE_LOG_ABOVE = 1e3  # a state map beyond ±this is drawn as sign·log10(1 + |s|)
+STATE_LOG_ABOVE = LOG_ABOVE  # a state map beyond ±this is drawn as sign·log10(1 + |s|)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -68,12 +68,6 @@ def param_count(kind: str, input_size: int, hidden_size: int, *, bias: bool = Tr
     G, H, I = N_BLOCKS[kind], int(hidden_size), int(input_size)
     per_direction = G * H * (I + H + (2 if bias else 0))
     return per_direction * (2 if bidirectional else 1)
-
-
-def param_formula(kind: str, *, bias: bool = True) -> str:
-    """The count's formula in LaTeX, e.g. "4H(I+H+2)" for an LSTM."""
-    G = N_BLOCKS[kind]
-    return ("" if G == 1 else str(G)) + ("H(I+H+2)" if bias else "H(I+H)")
 
 
 # --------------------------------------------------------------------------- the span
@@ -264,38 +258,26 @@ def gradient_flow(trace: Trace, *, seed: int = 0) -> Flow:
     return Flow(log10_h=np.stack(hs), log10_c=np.stack(cs) if cs else None)
 
 
-# heatmap panels: (name in Trace.gates, or "h", "c", "dact"; panel kind), panels of one kind
-# next to each other so each colour bar spans only its own rows
-PANELS = {
-    "rnn": (("h", "state"), ("dact", "gate")),
-    "lstm": (("i", "gate"), ("f", "gate"), ("o", "gate"), ("g", "tanh"), ("c", "state")),
-    "gru": (("r", "gate"), ("z", "gate"), ("n", "tanh"), ("h", "state")),
-}
-
-
 def state_maps(trace: Trace, max_steps: int = 400, max_units: int = 64):
     """The cell's gates and states (T, H·D) shrunk for the screen: every k-th unit and block
     means over time. Returns (panels, steps, units): panels [(name, z (units, columns), kind)]
     with kind "gate" (in [0, 1]), "tanh" (in [−1, 1]), "state", or "state_log" for a state
     beyond ±STATE_LOG_ABOVE, drawn as sign·log10(1 + |s|); for an RNN the panels are
     h and σ'(h*) (the factor each step multiplies the gradient by, besides W_hh)."""
-    T, HD = trace.h.shape
-    ku = max(1, math.ceil(HD / max_units))
-    units = np.arange(0, HD, ku)
-    panels, steps = [], None
+    ku = unit_stride(trace.h.shape[1], max_units)
+    panels, steps, units = [], None, None
     for name, kind in PANELS[trace.cell.kind]:
         a = {"h": trace.h, "c": trace.c}.get(name)
         if name == "dact":
             a = trace.dact["h"]
         elif a is None:
             a = trace.gates[name]
-        a = a[:, ::ku]  # (T, H·D) -> (T, units shown)
-        if kind == "state" and a.size and np.max(np.abs(a)) > STATE_LOG_ABOVE:
-            a = np.sign(a) * np.log10(1.0 + np.abs(a))  # an exploding ReLU state reaches 1e300
+        shown = a[:, ::ku]
+        if kind == "state" and shown.size and np.max(np.abs(shown)) > STATE_LOG_ABOVE:
             kind = "state_log"
-        small, steps, _ = downsample(a, max_steps, None)  # (columns, units shown)
-        panels.append((name, small.T.astype(np.float32), kind))
-    return panels, np.asarray(steps, dtype=np.float64), units
+        z, steps, units = time_map(a, max_steps, max_units, log=kind == "state_log")
+        panels.append((name, z, kind))
+    return panels, steps, units
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from .cell import GATES, Cell
 from .cells.rnn import sigmoid
 from .edges import lstm_cell_edges
 from .errors import RnnvizError
-from .figures.style import downsample
-from .logmath import log10_norms
+from .shrink import downsample
+from .logmath import add_scaled, log10_norm, log10_norms, unit_factor
 from .unroll import Trace, unroll
 
 CARRY_GATE = {"lstm": "f", "gru": "z"}  # the gate that multiplies the carried gradient directly
@@ -42,6 +42,14 @@ HEAT_STEPS = 300  # heatmap columns (time) sent to the browser at most
 HEAT_UNITS = 48  # heatmap rows (units) at most
 CHECK_STEPS = 200  # the framework checks (two biases, Keras layout) run on this many steps at most
 TINY = 1e-290  # below this a float64 vector has lost digits to subnormals
+# Each cell's heatmap panels: (name in Trace.gates, or "h", "c", "dact"; panel kind), panels
+# of one kind next to each other so each colour bar spans only its own rows. The pages draw
+# the gated cells' from GatedRun.heat, the compare page all three from state_maps.
+PANELS = {
+    "rnn": (("h", "state"), ("dact", "gate")),
+    "lstm": (("i", "gate"), ("f", "gate"), ("o", "gate"), ("g", "tanh"), ("c", "state")),
+    "gru": (("r", "gate"), ("z", "gate"), ("n", "tanh"), ("h", "state")),
+}
 
 
 # ----------------------------------------------------------------------------- cells
@@ -150,19 +158,23 @@ def gate_path_log10_norm(trace: Trace, grad_h) -> np.ndarray:
     for k in range(T - 1, -1, -1):
         if k < T - 1 and l > -math.inf:
             u = u * gate[k + 1]  # one step back along the gate path
-            n = float(np.sqrt(np.dot(u, u)))
-            if n > 0:
-                u, l = u / n, l + math.log10(n)
-            else:
-                u, l = np.zeros(H), -math.inf
+            n = log10_norm(u)
+            u, l = u * unit_factor(n), l + n
         if np.isfinite(e_log[k]):  # add this step's direct gradient at a common scale
-            m = max(l, e_log[k])
-            a = 10.0 ** (l - m) if l > -math.inf else 0.0
-            u = a * u + 10.0 ** (e_log[k] - m) * (e[k] / 10.0 ** e_log[k])
-            n = float(np.sqrt(np.dot(u, u)))
-            u, l = (u / n, m + math.log10(n)) if n > 0 else (np.zeros(H), -math.inf)
+            u, m = add_scaled(u, l, e[k] * unit_factor(e_log[k]), e_log[k])
+            n = log10_norm(u)
+            u, l = u * unit_factor(n), m + n
         out[k] = l
     return out
+
+
+RATIO_CAP = 6.0  # decades: the step ratio is drawn up to a factor 10⁶ per step
+
+
+def step_ratio(log10_ratio) -> np.ndarray:
+    """(T,) ‖δ^{k−1}‖/‖δ^k‖ as a plain number from log10_step_ratio, capped at 10^RATIO_CAP
+    (NaN stays NaN): what the per-step chart draws."""
+    return 10.0 ** np.minimum(np.asarray(log10_ratio, dtype=np.float64), RATIO_CAP)
 
 
 def reach(log10_norm) -> float:
@@ -172,34 +184,6 @@ def reach(log10_norm) -> float:
     if not np.isfinite(a[-1]):
         return math.nan
     return float(a[0] - a[-1])
-
-
-_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def pow10_text(log10_value: float) -> str:
-    """10^x as a student reads it, exact far beyond float64: "0.25", "4", "2.0 × 10⁻¹⁹",
-    "3.2 × 10⁻⁶⁰¹"; "0" for −inf, "∞" for +inf, "—" for NaN."""
-    x = float(log10_value)
-    if math.isnan(x):
-        return "—"
-    if math.isinf(x):
-        return "0" if x < 0 else "∞"
-    e = math.floor(x)
-    m = round(10.0 ** (x - e), 1)  # mantissa in [1, 10), one decimal
-    if m >= 10.0:
-        m, e = 1.0, e + 1
-    if -2 <= e <= 2:
-        return f"{10.0 ** x:.2g}"
-    return f"{m:.1f} × 10{str(e).translate(_SUP)}"
-
-
-def small_text(value: float) -> str:
-    """A non-negative difference as text: "0" when exactly zero, else pow10_text."""
-    value = float(value)
-    if math.isnan(value):
-        return "—"
-    return "0" if value == 0.0 else pow10_text(math.log10(value))
 
 
 # ------------------------------------------------------------------------- one run

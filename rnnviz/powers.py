@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import RnnvizError
-from .weights import MAX_HIDDEN
+from .cell import MAX_HIDDEN
 
 MAX_POWER = 5000  # the largest n the library promises to handle
 MAX_JUMP = 16  # longest jump between visited powers (see scaled_powers_at)

@@ -38,6 +38,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnviz.cell import MAX_SEED
 from rnnviz.errors import RnnvizError
 from rnnviz.tasks import TASKS, make_task
 
@@ -53,24 +54,28 @@ EVAL_SIZE = 4096  # held-out sequences for evaluate(): the MSE's standard error 
 EVAL_CHUNK = 512  # sequences per forward pass in evaluate()
 PROGRESS_EVAL_SIZE = 512  # the CLI's progress lines; the final line uses EVAL_SIZE
 PROBE_SIZE = 32  # sequences for grad_norms()
+STEPS = 1500  # steps of a run, by default (the page's "train for at most", the CLI's --steps)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """One training run. Every field has a default; ``validate`` refuses bad values."""
+    """One training run. Every field has a default; ``validate`` refuses bad values.
+
+    The defaults are the training page's and the CLI's (the classic result above): the page
+    reads them from here, so the two cannot drift apart."""
 
     task: str = "adding"  # "adding" | "copy"
     cell: str = "lstm"  # "rnn" (tanh) | "relu-rnn" | "lstm" | "gru"
     seq_len: int = 100  # adding: T; copy: the delay T (the model reads T + 20 steps)
     hidden: int = 64  # hidden units H
-    lr: float = 1e-2  # Adam learning rate
+    lr: float = 5e-3  # Adam learning rate
     batch: int = 64  # sequences per step
     clip: float | None = 1.0  # clip the global gradient norm at this value; None: off
     seed: int = 0  # initial weights, batches and the held-out set
     forget_bias: float | None = None  # LSTM only: set the forget-gate bias (Gers et al. 2000
     # use 1); None keeps torch's U(−1/√H, 1/√H), so the forget gate starts near σ(0) = 0.5
 
-    BOUNDS = {"seq_len": (2, 1000), "hidden": (1, 512), "batch": (1, 1024), "seed": (0, 2**31 - 1)}
+    BOUNDS = {"seq_len": (2, 1000), "hidden": (1, 512), "batch": (1, 1024), "seed": (0, MAX_SEED)}
 
     def validate(self) -> TrainConfig:
         if self.task not in TASKS:
@@ -260,7 +265,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clip", type=float, default=d.clip, help="global norm; 0 turns clipping off")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--forget-bias", type=float, default=None, help="lstm: initial forget-gate bias")
-    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--steps", type=int, default=STEPS)
     p.add_argument("--every", type=int, default=100, help="print progress every N steps")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     return p.parse_args(argv)

@@ -36,9 +36,9 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .cell import MAX_HIDDEN
 from .errors import RnnvizError
 
-MAX_HIDDEN = 1024  # the largest hidden size the library promises to handle
 SCALE_BY = ("radius", "sigma")  # rescale(..., by=): spectral radius or largest singular value
 
 

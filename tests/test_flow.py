@@ -406,3 +406,28 @@ def test_cec_error_is_the_relative_difference_and_scale_free():
     assert flow.cec_error(tr, g * 1e300) == pytest.approx(want, rel=1e-9)
     with pytest.raises(rnnviz.RnnvizError):
         flow.cec_error(rnnviz.unroll(rnnviz.make_cell("rnn", 6, 2), tr.x), g)
+
+
+@pytest.mark.parametrize("mode", ["window", "detach"])
+def test_truncation_error_of_one_window(mode):
+    """The page's number: from the two bptt results where float64 holds them, and the same
+    as the scale-free truncation_errors; None where the full gradient is zero."""
+    cell = rnnviz.make_cell("rnn", 6, 1, scale=1.2, seed=3)
+    tr = rnnviz.unroll(cell, rnnviz.make_input(40, 1, seed=3))
+    g = rnnviz.loss_grad(40, 6, where="all", seed=3)
+    full, trunc = rnnviz.bptt(tr, g), rnnviz.bptt(tr, g, truncate=7, mode=mode)
+    a, b = trunc.params["weight_hh_l0"], full.params["weight_hh_l0"]
+    want = np.linalg.norm(a - b) / np.linalg.norm(b)
+    got = flow.truncation_error(tr, g, 7, mode=mode, full=full, truncated=trunc)
+    assert abs(got - want) < 1e-12 * want and got > 1e-3
+    assert abs(flow.truncation_error(tr, g, 7, mode=mode) - want) < 1e-12 * want
+    assert abs(flow.truncation_errors(tr, g, [7], mode=mode)[0] - want) < 1e-9 * want
+    assert flow.truncation_error(tr, np.zeros_like(g), 7, mode=mode) is None
+
+
+def test_bidirectional_loss_halves():
+    """directions=2: the forward half is the one-directional loss, the reverse half the next seed's."""
+    g = rnnviz.loss_grad(9, 4, where="all", seed=5, directions=2)
+    assert g.shape == (9, 8)
+    assert np.array_equal(g[:, :4], rnnviz.loss_grad(9, 4, where="all", seed=5))
+    assert np.array_equal(g[:, 4:], rnnviz.loss_grad(9, 4, where="all", seed=6))

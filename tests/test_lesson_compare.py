@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 
 import rnnviz
+from pages import numtext
 from rnnviz import lesson_compare as lc
 from rnnviz.cell import Cell
 from rnnviz.errors import RnnvizError
@@ -31,14 +32,14 @@ def test_param_count_matches_pytorch(kind, I, H, bias):
     m = MODULE[kind](I, H, bias=bias)
     n = sum(p.numel() for p in m.parameters())
     assert lc.param_count(kind, I, H, bias=bias) == n
-    assert formula_value(lc.param_formula(kind, bias=bias), I, H) == n
+    assert formula_value(numtext.param_formula(kind, bias=bias), I, H) == n
     mb = MODULE[kind](I, H, bias=bias, bidirectional=True)
     assert lc.param_count(kind, I, H, bias=bias, bidirectional=True) == sum(
         p.numel() for p in mb.parameters())
 
 
 def test_formulas_read_as_the_lesson_says():
-    assert [lc.param_formula(k) for k in lc.KINDS] == ["H(I+H+2)", "4H(I+H+2)", "3H(I+H+2)"]
+    assert [numtext.param_formula(k) for k in lc.KINDS] == ["H(I+H+2)", "4H(I+H+2)", "3H(I+H+2)"]
 
 
 @pytest.mark.parametrize("I, H", [(1, 1), (5, 7), (128, 512)])

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import rnnviz
+from pages import numtext
 from rnnviz import lesson_gates as lg
 from tests import torch_ref
 
@@ -446,12 +447,12 @@ def test_run_pair_is_two_runs_and_their_gap():
     (np.inf, "∞"), (np.nan, "—"), (math.log10(0.011), "0.011"), (-3.0, "1.0 × 10⁻³"),
 ])
 def test_pow10_text(x, text):
-    assert lg.pow10_text(x) == text
+    assert numtext.pow10_text(x) == text
 
 
 def test_small_text():
-    assert lg.small_text(0.0) == "0"
-    assert lg.small_text(2.220446049250313e-16) == "2.2 × 10⁻¹⁶"
+    assert numtext.small_text(0.0) == "0"
+    assert numtext.small_text(2.220446049250313e-16) == "2.2 × 10⁻¹⁶"
 
 
 def test_heatmaps_are_shrunk_block_means_with_real_axes():
@@ -523,3 +524,9 @@ def test_gate_heatmap_columns_share_the_y_axis_and_the_colour_bars():
     one = gfig.gate_heatmaps(steps, units, left)  # one column: no column title, no room for it
     assert not any(a.text.startswith("<b>") for a in one.layout.annotations)
     assert one.layout.height == fig.layout.height - gfig.COLUMN_TITLE
+
+
+def test_step_ratio_is_capped():
+    r = lg.step_ratio(np.array([np.nan, -1.0, 0.5, 9.0]))
+    assert np.isnan(r[0]) and r[1] == pytest.approx(0.1) and r[2] == pytest.approx(10 ** 0.5)
+    assert r[3] == 10.0 ** lg.RATIO_CAP

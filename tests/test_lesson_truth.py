@@ -18,6 +18,7 @@ from tests.apptest_util import assert_ok, click, run_page, run_script, set_widge
 from tests.page_tables import LESSON_PAGES, ROOT, tables
 
 import rnnviz
+from pages import numtext
 from rnnviz import cliff, flow, lesson_bptt, train
 from rnnviz import lesson_compare as lc
 from rnnviz import lesson_gates as lg
@@ -433,7 +434,7 @@ def gates_preset(name):
 def test_gates_preset_descriptions_match_the_page_numbers():
     """Each number is what the page's metric shows (lg.pow10_text of step 0 ÷ step T−1)."""
     text = tables("gates").TEXT["presets_help"]
-    shown = lambda l: lg.pow10_text(lg.reach(l))  # noqa: E731
+    shown = lambda l: numtext.pow10_text(lg.reach(l))  # noqa: E731
     run, rnn, _ = gates_preset("keep")
     assert f"mean f {run.means['f'].mean():.2f}" in text
     assert f"{shown(run.log10_norm_c)} of its size at step T−1, the RNN's {shown(rnn)}" in text

@@ -8,6 +8,7 @@ import pytest
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
+from pages import numtext
 from rnnviz import lesson_gates as lg
 
 PAGE = "pages/gates.py"
@@ -32,9 +33,9 @@ def expected(**changes):
     out = {}
     name = s["cell"].upper()
     if s["cell"] == "lstm":
-        out["LSTM cell c: step 0 ÷ step T−1"] = lg.pow10_text(lg.reach(run.log10_norm_c))
-    out[f"{name} hidden h: step 0 ÷ step T−1"] = lg.pow10_text(lg.reach(run.log10_norm_h))
-    out["vanilla RNN h: step 0 ÷ step T−1"] = lg.pow10_text(lg.reach(rnn))
+        out["LSTM cell c: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_c))
+    out[f"{name} hidden h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_h))
+    out["vanilla RNN h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(rnn))
     return out
 
 

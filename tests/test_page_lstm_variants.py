@@ -8,6 +8,7 @@ import pytest
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
+from pages import numtext
 from rnnviz import lesson_gates as lg
 
 PAGE = "pages/lstm_variants.py"
@@ -17,7 +18,7 @@ SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def number(text: str) -> float:
-    """Read back lg.pow10_text / small_text: "0", "0.25", "2.2 × 10⁻¹⁶"."""
+    """Read back numtext.pow10_text / small_text: "0", "0.25", "2.2 × 10⁻¹⁶"."""
     text = text.strip()
     if " × 10" in text:
         m, e = text.split(" × 10")
@@ -40,7 +41,7 @@ def expected_ratios(**changes):
     cells = lg.lstm_variant_cells(s["H"], init=s["init"], scale=s["scale"], scale_by=s["by"],
                                   forget_bias=s["fb"], seed=s["seed"])
     x = rnnviz.make_input(s["T"], 1, scale=s["xs"], seed=s["seed"])
-    return {v: lg.pow10_text(lg.reach(lg.run_gated(c, x, loss=s["loss"], loss_seed=s["seed"]).log10_norm_c))
+    return {v: numtext.pow10_text(lg.reach(lg.run_gated(c, x, loss=s["loss"], loss_seed=s["seed"]).log10_norm_c))
             for v, c in cells.items()}
 
 
@@ -67,7 +68,7 @@ def check_page(at, **settings):
     keras = lg.lstm_variant_cells(s["H"], init=s["init"], scale=s["scale"], scale_by=s["by"],
                                   forget_bias=s["fb"], seed=s["seed"])["keras"]
     n = min(s["T"], lg.CHECK_STEPS)
-    want = lg.small_text(lg.tf1_check(keras, rnnviz.make_input(n, 1, scale=s["xs"], seed=s["seed"])))
+    want = numtext.small_text(lg.tf1_check(keras, rnnviz.make_input(n, 1, scale=s["xs"], seed=s["seed"])))
     assert f"max |Δh| = {want} (first {n} steps)" in b["TensorFlow 1's LSTMCell"]
     assert number(want) < 1e-13
 

@@ -18,6 +18,7 @@ def sigmoid(a):
         return 1.0 / (1.0 + np.exp(-a))
 
 
+# The vanilla RNN's activations, the one list of them (rnnviz.ACTIVATIONS):
 # name → (σ, σ' written from σ's input a and output s, γ = sup σ')
 ACTIVATIONS = {
     "tanh": (np.tanh, lambda a, s: 1.0 - s * s, 1.0),
@@ -25,6 +26,12 @@ ACTIVATIONS = {
     "relu": (lambda a: np.maximum(a, 0.0), lambda a, s: (a > 0).astype(np.float64), 1.0),
     "linear": (lambda a: a.copy(), lambda a, s: np.ones_like(a), 1.0),
 }
+
+
+def gamma(activation: str) -> float:
+    """γ = sup σ' of a vanilla RNN's activation: 1 for tanh, relu and linear, 1/4 for sigmoid
+    (the factor in Pascanu, Mikolov & Bengio's bound)."""
+    return float(ACTIVATIONS[activation][2])
 
 
 def forward(w, xp, h0, c0, cell):

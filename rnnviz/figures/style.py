@@ -318,53 +318,6 @@ def f32(a) -> np.ndarray:
     return a.astype(np.float32)
 
 
-def downsample(a, max_rows: int, max_cols: int | None = None, *, how: str = "mean"):
-    """Shrink a (rows, cols) array (or a 1-D one) to at most max_rows × max_cols for a heatmap.
-
-    how: "mean" (block mean, NaN-aware), "max" (block max, keeps spikes), or "stride"
-    (every k-th sample). Returns (small, rows, cols): `rows`/`cols` are the positions of
-    each output cell in the input's index units (block centres for mean/max, the kept
-    indices for stride), so axes keep their real step numbers. `cols` is None for 1-D input.
-    """
-    if how not in ("mean", "max", "stride"):
-        raise ValueError(f"how must be 'mean', 'max' or 'stride', not {how!r}.")
-    a = np.asarray(a, dtype=np.float64)
-    one_d = a.ndim == 1
-    if one_d:
-        a = a[:, None]  # (n,) -> (n, 1)
-        max_cols = 1
-    if a.ndim != 2:
-        raise ValueError(f"downsample takes a 1-D or 2-D array, not {a.ndim}-D.")
-    if max_rows < 1 or (max_cols is not None and max_cols < 1):
-        raise ValueError("max_rows and max_cols must be at least 1.")
-    n, m = a.shape
-    kr = max(1, math.ceil(n / max_rows))
-    kc = max(1, math.ceil(m / max_cols)) if max_cols is not None else 1
-    if how == "stride":
-        rows = np.arange(0, n, kr)
-        cols = np.arange(0, m, kc)
-        small = a[::kr, ::kc]  # (ceil(n/kr), ceil(m/kc))
-    else:
-        small = _block(a, kr, kc, np.nanmean if how == "mean" else np.nanmax)
-        rows = _centres(n, kr)
-        cols = _centres(m, kc)
-    if one_d:
-        return small[:, 0], rows, None
-    return small, rows, cols
-
-
-def _centres(n: int, k: int) -> np.ndarray:
-    starts = np.arange(0, n, k)
-    ends = np.minimum(starts + k, n) - 1
-    return (starts + ends) / 2.0
-
-
-def _block(a: np.ndarray, kr: int, kc: int, reduce) -> np.ndarray:
-    n, m = a.shape
-    nr, nc = math.ceil(n / kr), math.ceil(m / kc)
-    padded = np.full((nr * kr, nc * kc), np.nan)
-    padded[:n, :m] = a
-    blocks = padded.reshape(nr, kr, nc, kc)  # (nr, kr, nc, kc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks give NaN, silently
-        return reduce(blocks, axis=(1, 3))  # (nr, kr, nc, kc) -> (nr, nc)
+# downsample lives with the computation (rnnviz/shrink.py): the lessons shrink their maps
+# with it before any figure exists
+from ..shrink import downsample  # noqa: E402,F401
