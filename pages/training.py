@@ -264,7 +264,7 @@ CONTROLS = [
                options={"adding": TEXT["task_adding"], "copy": TEXT["task_copy"]}),
     ui.Control("cell", TEXT["cell"], "select", "lstm", options=CELL_NAMES),
     ui.Control("T", TEXT["T"], "int", 100, min=5, max=200, step=5),
-    ui.Control("hidden", TEXT["hidden"], "int", 64, min=4, max=128, step=4),
+    ui.Control("H", TEXT["hidden"], "int", 64, min=4, max=128, step=4, old_keys=("hidden",)),
     ui.Control("lr", TEXT["lr"], "log", 5e-3,
                options=[1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1]),
     ui.Control("clip_on", TEXT["clip_on"], "toggle", True),
@@ -272,20 +272,20 @@ CONTROLS = [
     ui.Control("max_steps", TEXT["max_steps"], "int", 1500, min=100, max=3000, step=100),
     ui.Control("seed", TEXT["seed"], "seed", 0),
 ]
-_CLASSIC = {"task": "adding", "T": 100, "hidden": 64, "lr": 5e-3, "clip_on": True, "clip": 1.0,
+_CLASSIC = {"task": "adding", "T": 100, "H": 64, "lr": 5e-3, "clip_on": True, "clip": 1.0,
             "max_steps": 1500, "seed": 0}
 PRESETS = {
     "lstm": {**_CLASSIC, "cell": "lstm"},
     "rnn": {**_CLASSIC, "cell": "rnn"},
-    "quick": {**_CLASSIC, "cell": "lstm", "T": 20, "hidden": 32, "lr": 1e-2, "max_steps": 500},
-    "copy": {"task": "copy", "cell": "lstm", "T": 20, "hidden": 64, "lr": 1e-2, "clip_on": True,
+    "quick": {**_CLASSIC, "cell": "lstm", "T": 20, "H": 32, "lr": 1e-2, "max_steps": 500},
+    "copy": {"task": "copy", "cell": "lstm", "T": 20, "H": 64, "lr": 1e-2, "clip_on": True,
              "clip": 1.0, "max_steps": 2000, "seed": 0},
     "relu": {**_CLASSIC, "cell": "relu-rnn", "clip_on": False, "lr": 2e-2},
 }
 
 
 def config_of(s) -> train.TrainConfig:
-    return train.TrainConfig(task=s.task, cell=s.cell, seq_len=s.T, hidden=s.hidden, lr=s.lr,
+    return train.TrainConfig(task=s.task, cell=s.cell, seq_len=s.T, hidden=s.H, lr=s.lr,
                              batch=BATCH, clip=s.clip if s.clip_on else None, seed=s.seed)
 
 

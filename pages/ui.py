@@ -210,7 +210,10 @@ def controls(
     where = st.sidebar if where is None else where
     st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
-    hide = teacher.hidden([c.key for c in spec])  # hide= in the URL: not drawn, value kept
+    _follow_old_keys(spec)
+    # hide= in the URL: not drawn, value kept (an old link may name a control's old key)
+    named = teacher.hidden([c.key for c in spec] + [o for c in spec for o in c.old_keys])
+    hide = {c.key for c in spec if c.key in named or named & set(c.old_keys)}
     values, notes, refused = _values_before_widgets(page_id, spec, relations, hide)
     off = set(inactive(dict(values))) if inactive is not None else set()
     got = {c.key: values[c.key] if c.key in hide else _widget(c, where, c.key in off, text)
@@ -247,6 +250,24 @@ def controls(
     teacher.sidebar_tools(teacher.Context(page_id, spec, relations, tuple(checked.items()),
                                           tuple(c.key for c in spec if c.key in hide)), where)
     return Settings(page_id, tuple(checked.items()), spec)
+
+
+def _follow_old_keys(spec: Sequence[Control]) -> None:
+    """Old links keep working: a control's former URL name (Control.old_keys, e.g. the
+    training lab's `hidden`, now `H` as on every other page) is moved to its key in the
+    URL before anything reads it, and then checked like any value. The current key wins
+    when a link has both."""
+    moves: dict[str, str | None] = {}
+    for c in spec:
+        for old in c.old_keys:
+            given = st.query_params.get_all(old)
+            if not given:
+                continue
+            moves[old] = None
+            if c.key not in moves and not st.query_params.get_all(c.key):
+                moves[c.key] = given[0]
+    if moves:
+        st_shims.write_url(moves)
 
 
 def _values_before_widgets(
