@@ -179,6 +179,26 @@ def test_an_old_link_with_hidden_opens_on_that_H():
     assert at.session_state["H"] == 8 and "H=7" in at.warning[0].value.replace("\\", "")
 
 
+def test_the_copy_baseline_takes_its_numbers_from_the_task(monkeypatch):
+    """10 ln 8 / (T + 20) is rnnviz.tasks' N_COPY ln N_DATA_SYMBOLS / (T + 2 N_COPY), in
+    the equation, the text and the chart's baseline label, in both languages."""
+    from rnnviz import tasks
+
+    for lang in ("en", "zh"):
+        at = run_page(PAGE, {"lang": lang})
+        assert any(r"\frac{10 \ln 8}{T + 20}" in x.value for x in at.latex)
+        assert any("ln 8 nats" in m.value and "T + 20" in m.value for m in at.markdown)
+    monkeypatch.setattr(tasks, "N_COPY", 6)
+    monkeypatch.setattr(tasks, "N_DATA_SYMBOLS", 5)
+    for lang in ("en", "zh"):
+        at = run_page(PAGE, {"lang": lang, "task": "copy"})
+        assert any(r"\frac{6 \ln 5}{T + 12}" in x.value for x in at.latex)
+        assert not any("10" in x.value for x in at.latex)
+        text = next(m.value for m in at.markdown if "nats" in m.value)
+        assert "ln 5 nats" in text and "T + 12" in text and "T + 20" not in text and " 8," not in text
+        labels = [c.figure for c in charts_of(at)]
+        assert "6·ln 5/(T+12)" in str(labels)
+
 
 def test_a_settings_file_saved_before_the_rename_still_loads():
     """A settings file written when the control was `hidden` loads as H (pages/teacher.py)."""
