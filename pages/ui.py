@@ -7,6 +7,7 @@ A lesson page, in storyboard order (controls -> cached computation -> figure -> 
     from rnnviz.figures import style
 
     TEXT = {"title": "…", "T": "Sequence length T (steps)", "act": "Activation σ",
+            "opt_act_tanh": "tanh", "opt_act_relu": "ReLU",
             "seed": "Random seed", "preset_long": "Long sequence"}
     CONTROLS = [
         ui.Control("T", TEXT["T"], "int", 100, min=2, max=2000),
@@ -29,7 +30,10 @@ A lesson page, in storyboard order (controls -> cached computation -> figure -> 
 
 Every control is a Streamlit widget with ``key=<short key>`` and ``bind="query-params"``:
 the key is the URL parameter, a value equal to the default is left out of the URL, and a
-shared link reproduces the run (the seed is a control like any other).
+shared link reproduces the run (the seed is a control like any other). Select boxes are
+the exception: they show ``TEXT["opt_<key>_<option>"]`` in the page's language, and a
+bound box would write that label into the URL, so they are not bound and ui writes the
+option's key into the URL after the widgets.
 
 URL values are checked here, before the widgets exist, against the same table (type,
 range, option membership, NaN/inf, repeated keys, a slider's steps). A refused value opens
