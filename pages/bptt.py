@@ -426,8 +426,8 @@ CONTROLS = [
                help=TEXT["scale_help"]),
     ui.Control("by", TEXT["by"], "select", SCALE_BY[0],
                options={k: TEXT[f"by_{k}"] for k in SCALE_BY},
-               help="  \n".join([f"**radius** — {TEXT['by_radius']}", f"**sigma** — {TEXT['by_sigma']}",
-                                 TEXT["by_help"]])),
+               help="  \n".join([f"**{TEXT[f'opt_by_{k}']}** — {TEXT[f'by_{k}']}" for k in SCALE_BY]
+                                + [TEXT["by_help"]])),
     ui.Control("xs", TEXT["xs"], "float", 1.0, min=0.0, max=5.0, step=0.1),
     ui.Control("loss", TEXT["loss"], "select", LOSSES[0],
                options={k: TEXT[f"loss_{k}"] for k in LOSSES}),

@@ -96,9 +96,9 @@ TEXT = {
     # part 2
     "h_cliff": "2 · Pascanu's cliff",
     "cliff_text": (
-        "A recurrent network with a single unit and no input, run for 50 steps. For most "
+        "A recurrent network with a single unit and no input, run for {T} steps. For most "
         "(w, b) the loss is flat, but where the map x ↦ w σ(x) + b gains a second fixed "
-        "point, σ(x₅₀) jumps from one branch to the other: the loss has a wall. A gradient "
+        "point, σ({x_T}) jumps from one branch to the other: the loss has a wall. A gradient "
         "step taken on the wall is huge and throws the weights onto a far plateau, where the "
         "gradient is nearly zero and learning stalls. Clipped by norm, the same step is short "
         "and the descent stays near the valley at the foot of the wall."
@@ -211,8 +211,8 @@ TEXT_ZH = {
     # part 2
     "h_cliff": "2 · Pascanu 的悬崖",
     "cliff_text": (
-        "一个只有一个单元、没有输入的循环网络，运行 50 步。对大多数 (w, b)，损失都是平的；但在"
-        "映射 x ↦ w σ(x) + b 多出第二个不动点的地方，σ(x₅₀) 会从一支跳到另一支：损失曲面上"
+        "一个只有一个单元、没有输入的循环网络，运行 {T} 步。对大多数 (w, b)，损失都是平的；但在"
+        "映射 x ↦ w σ(x) + b 多出第二个不动点的地方，σ({x_T}) 会从一支跳到另一支：损失曲面上"
         "出现了一堵墙。在墙上迈出的梯度步长极大，会把权重甩到远处的平台上，那里梯度几乎为零，"
         "学习停滞。按范数裁剪后，同样这一步就很短，下降过程留在墙脚下的山谷附近。"
     ),
@@ -403,12 +403,14 @@ m4.metric(TEXT["m_many_shrink"], f"{many['shrink']:.3f}")
 st.markdown(TEXT["many_text"].format(D=f"{MANY:,}"))
 
 st.header(TEXT["h_cliff"])
-ui.equation(r"x_t = w\,\sigma(x_{t-1}) + b,\qquad x_0 = 0.5,\qquad "
-            r"E = \bigl(\sigma(x_{50}) - 0.7\bigr)^2")
-ui.equation(r"\frac{\partial E}{\partial w} = \sum_{t=1}^{50} \delta_t\,\sigma(x_{t-1}),\quad "
-            r"\frac{\partial E}{\partial b} = \sum_{t=1}^{50} \delta_t,\quad "
+# the network of rnnviz.cliff, with its own constants (steps, start, target)
+T_, X0_, Y_ = cliff.T_DEFAULT, cliff.X0_DEFAULT, cliff.TARGET_DEFAULT
+ui.equation(rf"x_t = w\,\sigma(x_{{t-1}}) + b,\qquad x_0 = {X0_:g},\qquad "
+            rf"E = \bigl(\sigma(x_{{{T_}}}) - {Y_:g}\bigr)^2")
+ui.equation(rf"\frac{{\partial E}}{{\partial w}} = \sum_{{t=1}}^{{{T_}}} \delta_t\,\sigma(x_{{t-1}}),\quad "
+            rf"\frac{{\partial E}}{{\partial b}} = \sum_{{t=1}}^{{{T_}}} \delta_t,\quad "
             r"\delta_{t-1} = \delta_t\, w\, \sigma'(x_{t-1})")
-st.markdown(TEXT["cliff_text"])
+st.markdown(TEXT["cliff_text"].format(T=T_, x_T="x" + str(T_).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))))
 
 with ui.guard():
     surface = cliff_surface(GRID)

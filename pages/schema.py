@@ -87,10 +87,18 @@ class Control:
     step: float | None = None
     options: Sequence[Any] | Mapping[str, str] | None = None
     help: str | None = None
+    # Former URL names of this control: an old link's `hidden=64` is read as `H=64`
+    # (pages/ui.py rewrites the URL to the current key; no note, the link was valid).
+    old_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not (isinstance(self.key, str) and self.key.isidentifier()) or self.key in RESERVED:
             raise ValueError(f"Control key {self.key!r} must be a short identifier, not {RESERVED}.")
+        object.__setattr__(self, "old_keys", tuple(self.old_keys))
+        for old in self.old_keys:
+            if not (isinstance(old, str) and old.isidentifier()) or old in RESERVED or old == self.key:
+                raise ValueError(f"Control {self.key}: old key {old!r} must be a short identifier, "
+                                 f"not {RESERVED} nor the key itself.")
         if self.kind not in KINDS:
             raise ValueError(f"Control {self.key}: kind {self.kind!r} is not one of {KINDS}.")
         if isinstance(self.options, Mapping):
@@ -316,6 +324,10 @@ def _check_spec(spec: Iterable[Control]) -> tuple[Control, ...]:
     dup = {k for k in keys if keys.count(k) > 1}
     if dup:
         raise ValueError(f"Control keys repeated: {sorted(dup)}.")
+    old = [o for c in spec for o in c.old_keys]
+    clash = {o for o in old if o in keys or old.count(o) > 1}
+    if clash:
+        raise ValueError(f"Old control keys that name another control: {sorted(clash)}.")
     return spec
 
 

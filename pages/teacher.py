@@ -372,12 +372,16 @@ def parse_settings(raw: bytes | str, context: Context) -> tuple[dict | None, str
     if view not in VIEWS:
         return None, T["bad_view"].format(opts=", ".join(VIEWS))
     keys = [c.key for c in context.spec]
+    old = {o: c.key for c in context.spec for o in getattr(c, "old_keys", ())}  # renamed controls
     hide = data.get("hide", [])
+    if isinstance(hide, list):
+        hide = [old.get(h, h) if isinstance(h, str) else h for h in hide]
     if not (isinstance(hide, list) and all(isinstance(h, str) and h in keys for h in hide)):
         return None, T["bad_hide"]
     given = data.get("settings", {})
     if not isinstance(given, dict):
         return None, T["no_settings"]
+    given = {(old[k] if k in old and old[k] not in given else k): v for k, v in given.items()}
     unknown = [k for k in given if k not in keys]
     if unknown:
         return None, T["unknown_keys"].format(keys=ui.escape_md(", ".join(map(str, unknown))))

@@ -22,7 +22,7 @@ import streamlit as st
 import torch
 
 from pages import i18n, memo, ui
-from rnnviz import train, trainpool
+from rnnviz import tasks, train, trainpool
 from rnnviz.figures import remedies
 
 # The server computes the untrained model's measurements itself (cached): one thread
@@ -99,7 +99,7 @@ TEXT = {
     "fig_loss_y_adding": "mean squared error",
     "fig_loss_y_copy": "cross-entropy (nats per step)",
     "fig_baseline_adding": "baseline 1/6: always answer 1",
-    "fig_baseline_copy": "baseline 10·ln 8/(T+20): no memory",
+    "fig_baseline_copy": "baseline {n}·ln {k}/(T+{extra}): no memory",
     "run_now": "this run: {cell}",
     "run_past": "earlier: {cell}, lr {lr:g}, {clip}",
     "clip_none": "no clipping",
@@ -118,11 +118,11 @@ TEXT = {
         "answer the average sum, 1, whose squared error averages Var(u_a + u_b) = 2 · 1/12."
     ),
     "copy_text": (
-        "**Copy memory** (Arjovsky, Shah & Bengio 2016). Ten symbols from an alphabet of 8, "
-        "then T − 1 blanks and a delimiter, then 10 more blanks: T + 20 steps. The network "
-        "must output blanks until the delimiter, then the ten symbols in order. A network "
-        "without memory outputs blanks and guesses each of the last ten symbols: ln 8 nats "
-        "on 10 of the T + 20 steps."
+        "**Copy memory** (Arjovsky, Shah & Bengio 2016). {n} symbols from an alphabet of {k}, "
+        "then T − 1 blanks and a delimiter, then {n} more blanks: T + {extra} steps. The network "
+        "must output blanks until the delimiter, then the {n} symbols in order. A network "
+        "without memory outputs blanks and guesses each of the last {n} symbols: ln {k} nats "
+        "on {n} of the T + {extra} steps."
     ),
     "h_grad": "Why the tanh RNN stays on the baseline",
     "grad_text": (
@@ -209,7 +209,7 @@ TEXT_ZH = {
     "fig_loss_y_adding": "均方误差",
     "fig_loss_y_copy": "交叉熵（每步，单位 nat）",
     "fig_baseline_adding": "基线 1/6：总是回答 1",
-    "fig_baseline_copy": "基线 10·ln 8/(T+20)：无记忆",
+    "fig_baseline_copy": "基线 {n}·ln {k}/(T+{extra})：无记忆",
     "run_now": "本次训练：{cell}",
     "run_past": "之前：{cell}，学习率 {lr:g}，{clip}",
     "clip_none": "不裁剪",
@@ -227,10 +227,10 @@ TEXT_ZH = {
         "也只能回答和的平均值 1，其平方误差的平均值为 Var(u_a + u_b) = 2 · 1/12。"
     ),
     "copy_text": (
-        "**复制任务**（Arjovsky, Shah & Bengio 2016）。先给出从 8 个符号的字母表中取的十个"
-        "符号，然后是 T − 1 个空白和一个分隔符，再是 10 个空白：共 T + 20 步。网络在分隔符"
-        "出现之前要一直输出空白，之后按顺序输出那十个符号。没有记忆的网络只能输出空白，并对"
-        "最后十个符号逐个瞎猜：在 T + 20 步中的 10 步上各损失 ln 8 nats。"
+        "**复制任务**（Arjovsky, Shah & Bengio 2016）。先给出从 {k} 个符号的字母表中取的 {n} 个"
+        "符号，然后是 T − 1 个空白和一个分隔符，再是 {n} 个空白：共 T + {extra} 步。网络在分隔符"
+        "出现之前要一直输出空白，之后按顺序输出那 {n} 个符号。没有记忆的网络只能输出空白，并对"
+        "最后 {n} 个符号逐个瞎猜：在 T + {extra} 步中的 {n} 步上各损失 ln {k} nats。"
     ),
     "h_grad": "为什么 tanh RNN 停在基线上",
     "grad_text": (
@@ -258,6 +258,9 @@ TEXT_ZH = {
     "opt_cell_gru": "GRU",
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
+# The copy task's numbers as rnnviz.tasks defines them: {n} symbols to remember from an
+# alphabet of {k}, read over T + {extra} steps; the memoryless loss is n·ln k / (T + extra).
+COPY = {"n": tasks.N_COPY, "k": tasks.N_DATA_SYMBOLS, "extra": 2 * tasks.N_COPY}
 
 CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.CELLS}
 CONTROLS = [
@@ -265,7 +268,7 @@ CONTROLS = [
                options={"adding": TEXT["task_adding"], "copy": TEXT["task_copy"]}),
     ui.Control("cell", TEXT["cell"], "select", DEFAULT.cell, options=CELL_NAMES),
     ui.Control("T", TEXT["T"], "int", DEFAULT.seq_len, min=5, max=200, step=5),
-    ui.Control("hidden", TEXT["hidden"], "int", DEFAULT.hidden, min=4, max=128, step=4),
+    ui.Control("H", TEXT["hidden"], "int", DEFAULT.hidden, min=4, max=128, step=4, old_keys=("hidden",)),
     ui.Control("lr", TEXT["lr"], "log", DEFAULT.lr,
                options=[1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1]),
     ui.Control("clip_on", TEXT["clip_on"], "toggle", DEFAULT.clip is not None),
@@ -277,15 +280,15 @@ _CLASSIC = {c.key: c.default for c in CONTROLS if c.key != "cell"}  # the defaul
 PRESETS = {
     "lstm": {**_CLASSIC, "cell": "lstm"},
     "rnn": {**_CLASSIC, "cell": "rnn"},
-    "quick": {**_CLASSIC, "cell": "lstm", "T": 20, "hidden": 32, "lr": 1e-2, "max_steps": 500},
-    "copy": {"task": "copy", "cell": "lstm", "T": 20, "hidden": 64, "lr": 1e-2, "clip_on": True,
+    "quick": {**_CLASSIC, "cell": "lstm", "T": 20, "H": 32, "lr": 1e-2, "max_steps": 500},
+    "copy": {"task": "copy", "cell": "lstm", "T": 20, "H": 64, "lr": 1e-2, "clip_on": True,
              "clip": 1.0, "max_steps": 2000, "seed": 0},
     "relu": {**_CLASSIC, "cell": "relu-rnn", "clip_on": False, "lr": 2e-2},
 }
 
 
 def config_of(s) -> train.TrainConfig:
-    return train.TrainConfig(task=s.task, cell=s.cell, seq_len=s.T, hidden=s.hidden, lr=s.lr,
+    return train.TrainConfig(task=s.task, cell=s.cell, seq_len=s.T, hidden=s.H, lr=s.lr,
                              batch=BATCH, clip=s.clip if s.clip_on else None, seed=s.seed)
 
 
@@ -481,7 +484,7 @@ def live_panel() -> None:
     with left:
         ui.plot(remedies.loss_figure(curves, baseline, smooth=smooth, x_max=cap, labels={
             "title": TEXT["fig_loss_title"].format(k=smooth), "x": TEXT["fig_loss_x"],
-            "y": TEXT[f"fig_loss_y_{task}"], "baseline": TEXT[f"fig_baseline_{task}"],
+            "y": TEXT[f"fig_loss_y_{task}"], "baseline": TEXT[f"fig_baseline_{task}"].format(**COPY),
         }), key="fig_loss")
     with right:
         grads = {TEXT["grad_start"]: norms_start}
@@ -509,8 +512,8 @@ st.markdown(TEXT["adding_text"])
 ui.equation(r"y = u_a + u_b,\qquad \mathbb{E}\bigl[(u_a + u_b - 1)^2\bigr] = "
             r"\operatorname{Var}(u_a) + \operatorname{Var}(u_b) = \tfrac{1}{12} + \tfrac{1}{12} "
             r"= \tfrac{1}{6}")
-st.markdown(TEXT["copy_text"])
-ui.equation(r"L_{\text{memoryless}} = \frac{10 \ln 8}{T + 20}")
+st.markdown(TEXT["copy_text"].format(**COPY))
+ui.equation(rf"L_{{\text{{memoryless}}}} = \frac{{{COPY['n']} \ln {COPY['k']}}}{{T + {COPY['extra']}}}")
 st.header(TEXT["h_grad"])
 ui.equation(r"\frac{\partial L}{\partial h_t} = \frac{\partial L}{\partial h_T}"
             r"\prod_{k=t+1}^{T} \frac{\partial h_k}{\partial h_{k-1}},\qquad "

@@ -7,6 +7,7 @@ A lesson page, in storyboard order (controls -> cached computation -> figure -> 
     from rnnviz.figures import style
 
     TEXT = {"title": "…", "T": "Sequence length T (steps)", "act": "Activation σ",
+            "opt_act_tanh": "tanh", "opt_act_relu": "ReLU",
             "seed": "Random seed", "preset_long": "Long sequence"}
     CONTROLS = [
         ui.Control("T", TEXT["T"], "int", 100, min=2, max=2000),
@@ -29,7 +30,10 @@ A lesson page, in storyboard order (controls -> cached computation -> figure -> 
 
 Every control is a Streamlit widget with ``key=<short key>`` and ``bind="query-params"``:
 the key is the URL parameter, a value equal to the default is left out of the URL, and a
-shared link reproduces the run (the seed is a control like any other).
+shared link reproduces the run (the seed is a control like any other). Select boxes are
+the exception: they show ``TEXT["opt_<key>_<option>"]`` in the page's language, and a
+bound box would write that label into the URL, so they are not bound and ui writes the
+option's key into the URL after the widgets.
 
 URL values are checked here, before the widgets exist, against the same table (type,
 range, option membership, NaN/inf, repeated keys, a slider's steps). A refused value opens
@@ -210,7 +214,10 @@ def controls(
     where = st.sidebar if where is None else where
     st.session_state[_CURRENT] = (page_id, tuple(c.key for c in spec))
 
-    hide = teacher.hidden([c.key for c in spec])  # hide= in the URL: not drawn, value kept
+    _follow_old_keys(spec)
+    # hide= in the URL: not drawn, value kept (an old link may name a control's old key)
+    named = teacher.hidden([c.key for c in spec] + [o for c in spec for o in c.old_keys])
+    hide = {c.key for c in spec if c.key in named or named & set(c.old_keys)}
     values, notes, refused = _values_before_widgets(page_id, spec, relations, hide)
     off = set(inactive(dict(values))) if inactive is not None else set()
     got = {c.key: values[c.key] if c.key in hide else _widget(c, where, c.key in off, text)
@@ -247,6 +254,24 @@ def controls(
     teacher.sidebar_tools(teacher.Context(page_id, spec, relations, tuple(checked.items()),
                                           tuple(c.key for c in spec if c.key in hide)), where)
     return Settings(page_id, tuple(checked.items()), spec)
+
+
+def _follow_old_keys(spec: Sequence[Control]) -> None:
+    """Old links keep working: a control's former URL name (Control.old_keys, e.g. the
+    training lab's `hidden`, now `H` as on every other page) is moved to its key in the
+    URL before anything reads it, and then checked like any value. The current key wins
+    when a link has both."""
+    moves: dict[str, str | None] = {}
+    for c in spec:
+        for old in c.old_keys:
+            given = st.query_params.get_all(old)
+            if not given:
+                continue
+            moves[old] = None
+            if c.key not in moves and not st.query_params.get_all(c.key):
+                moves[c.key] = given[0]
+    if moves:
+        st_shims.write_url(moves)
 
 
 def _values_before_widgets(

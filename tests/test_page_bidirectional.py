@@ -1,5 +1,5 @@
 """AppTest of the bidirectional lesson (pages/bidirectional.py): defaults, every control at
-its extremes, presets, and nonsense in the URL. The maps themselves are checked against
+its extremes, presets (bad links: tests/test_pages_generated.py). The maps themselves are checked against
 autograd in tests/test_flow.py; here: the page shows what rnnviz.flow computes."""
 
 import numpy as np
@@ -79,11 +79,3 @@ def test_widget_change_reruns_with_new_numbers():
     check(at)
     uni, bi = expected_reach(scale=0.5)
     assert metrics(at)["bidirectional"] == bi
-
-
-@pytest.mark.parametrize("query", [{"T": "9999"}, {"cell": "<b>x</b>"}, {"scale": "nan"},
-                                   {"wrt": "c"}, {"T": ["5", "6"]}])
-def test_bad_url_warns_and_uses_default(query):
-    at = run_page(PAGE, query)
-    check(at)
-    assert len(at.warning) == 1 and "ignored" in at.warning[0].value

@@ -1,5 +1,5 @@
 """AppTest of lesson 1 (pages/bptt.py): defaults, every control at its extremes, presets,
-an exploding run, and nonsense in the URL. The numbers themselves are checked against
+an exploding run (bad links: tests/test_pages_generated.py). The numbers themselves are checked against
 autograd in tests/test_lesson_bptt.py; here: the page shows exactly those numbers."""
 
 import pytest
@@ -102,19 +102,6 @@ def test_presets(preset, word):
         assert float(metrics(at)["Bound per step ‖W_hh‖₂γ"]) == pytest.approx(1.0)
     at = click(at, "_ui.bptt.reset")
     assert "step 99" in verdict(at)
-
-
-@pytest.mark.parametrize("query", [
-    {"T": "abc"}, {"T": "1"}, {"T": "2001"}, {"H": "0"}, {"act": "softmax"},
-    {"scale": "nan"}, {"scale": "inf"}, {"xs": "-1"}, {"loss": "<b>x</b>"},
-    {"T": ["50", "60"]}, {"seed": "-3"},
-])
-def test_bad_url_value_warns_and_uses_the_default(query):
-    at = run_page(PAGE, query)
-    check(at)
-    (w,) = at.warning
-    assert "ignored" in w.value
-    assert "step 99" in verdict(at)  # defaults
 
 
 def test_moving_T_reruns():

@@ -66,3 +66,24 @@ def test_widget_change_reruns():
     at = set_widget(at, "theta", 5.0)
     assert_ok(at)
     assert metrics(at)["Turned by value-clipping"] == "0.0°"  # ‖g‖ = 3 < θ
+
+
+def test_the_cliff_equations_and_text_take_their_constants_from_rnnviz(monkeypatch):
+    """x₀, the number of steps and the target are rnnviz.cliff's, in the equations and
+    in the sentence below them, in both languages: change one there and the page follows."""
+    from rnnviz import cliff
+
+    for lang in ("en", "zh"):
+        at = run_page(PAGE, {"lang": lang})
+        latex = " ".join(x.value for x in at.latex)
+        assert r"x_0 = 0.5" in latex and r"x_{50}" in latex and "- 0.7" in latex and "^{50}" in latex
+        assert any("σ(x₅₀)" in m.value and " 50 " in m.value for m in at.markdown)
+    monkeypatch.setattr(cliff, "T_DEFAULT", 37)
+    monkeypatch.setattr(cliff, "X0_DEFAULT", 0.25)
+    monkeypatch.setattr(cliff, "TARGET_DEFAULT", 0.9)
+    for lang in ("en", "zh"):
+        at = run_page(PAGE, {"lang": lang})
+        latex = " ".join(x.value for x in at.latex)
+        assert r"x_0 = 0.25" in latex and r"x_{37}" in latex and "- 0.9" in latex and "^{37}" in latex
+        assert "0.5" not in latex and "50" not in latex and "0.7" not in latex
+        assert any("σ(x₃₇)" in m.value and " 37 " in m.value for m in at.markdown), lang

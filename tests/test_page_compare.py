@@ -85,12 +85,3 @@ def test_input_size_changes_parameter_counts():
     at = set_widget(run_page(PAGE), "I", 10)
     params = [v for label, v in metrics(at) if label.startswith("Parameters")]
     assert params == [f"{lc.param_count(k, 10, 32):,}" for k in lc.KINDS]
-
-
-@pytest.mark.parametrize("query", [{"T": "abc"}, {"H": "256"}, {"thr": "5"}, {"input": "<b>x</b>"},
-                                   {"scale": "nan"}, {"T": ["10", "20"]}])
-def test_bad_url_values_warn_and_fall_back(query):
-    at = run_page(PAGE, query)
-    assert not at.exception
-    assert at.warning and "were ignored" in at.warning[0].value
-    assert len(charts_of(at)) == 2

@@ -1,5 +1,5 @@
 """AppTest of the GRU variants lesson (pages/gru_variants.py): defaults, extremes, presets,
-bad URLs, and the numbers on the page recomputed here from rnnviz."""
+and the numbers on the page recomputed here from rnnviz (bad links: tests/test_pages_generated.py)."""
 
 import re
 
@@ -95,14 +95,6 @@ def test_update_gate_bias_keeps_the_gradient():
     lose, _ = expected(zb=-4.0)
     key = "reset after: step 0 ÷ step T−1"
     assert number(keep[key]) > 1e-3 and number(lose[key]) < 1e-30
-
-
-@pytest.mark.parametrize("query", [{"T": "0"}, {"zb": "abc"}, {"loss": "first"}, {"xs": "-1"}])
-def test_bad_url_warns_and_uses_defaults(query):
-    at = run_page(PAGE, query)
-    assert not at.exception
-    assert len(at.warning) == 1
-    check_page(at)
 
 
 def test_slider_change_updates_the_page():

@@ -1,5 +1,5 @@
 """AppTest of the LSTM variants lesson (pages/lstm_variants.py): defaults, extremes, presets,
-bad URLs, and the numbers its captions claim (recomputed here from rnnviz)."""
+and the numbers its captions claim, recomputed here from rnnviz (bad links: tests/test_pages_generated.py)."""
 
 import re
 
@@ -106,14 +106,6 @@ def test_presets(preset):
     state = {k: at.session_state[k] for k in KEYS}
     assert state != DEFAULTS
     check_page(at, **state)
-
-
-@pytest.mark.parametrize("query", [{"T": "5000"}, {"H": "0"}, {"by": "norm"}, {"fb": "inf"}])
-def test_bad_url_warns_and_uses_defaults(query):
-    at = run_page(PAGE, query)
-    assert not at.exception
-    assert len(at.warning) == 1
-    check_page(at)
 
 
 def test_slider_change_updates_the_page():

@@ -46,7 +46,7 @@ def test_defaults_are_idle():
 
 
 def test_start_trains_in_the_pool_and_stop():
-    at = run_page(PAGE, {"T": "10", "hidden": "8", "max_steps": "3000"})
+    at = run_page(PAGE, {"T": "10", "H": "8", "max_steps": "3000"})
     assert_ok(at)
     at = click(at, "start")
     assert_ok(at)
@@ -82,7 +82,7 @@ def test_start_trains_in_the_pool_and_stop():
 
 
 def test_run_stops_at_the_cap():
-    at = run_page(PAGE, {"T": "5", "hidden": "4", "max_steps": "100"})
+    at = run_page(PAGE, {"T": "5", "H": "4", "max_steps": "100"})
     at = click(at, "start")
     rerun_until(at, lambda at: not view(at).active)
     assert_ok(at)
@@ -92,7 +92,7 @@ def test_run_stops_at_the_cap():
 
 def test_diverging_relu_is_reported_not_raised():
     at = run_page(PAGE, {"cell": "relu-rnn", "clip_on": "false", "lr": "0.1", "T": "200",
-                         "hidden": "128", "max_steps": "100"})
+                         "H": "128", "max_steps": "100"})
     assert_ok(at)
     at = click(at, "start")
     rerun_until(at, lambda at: not view(at).active)
@@ -103,8 +103,8 @@ def test_diverging_relu_is_reported_not_raised():
 
 
 @pytest.mark.parametrize("query", [
-    {"task": "copy", "T": "5", "hidden": "4", "lr": "0.0001"},
-    {"task": "copy", "T": "200", "hidden": "128", "cell": "gru", "clip": "10"},
+    {"task": "copy", "T": "5", "H": "4", "lr": "0.0001"},
+    {"task": "copy", "T": "200", "H": "128", "cell": "gru", "clip": "10"},
     {"cell": "rnn", "T": "200", "seed": "2147483647"},
 ])
 def test_extremes_render(query):
@@ -131,7 +131,7 @@ def test_presets(preset, want):
 def test_a_run_left_behind_is_stopped(monkeypatch):
     """Nobody reads the run (the tab was closed or the student left): the pool stops it."""
     monkeypatch.setattr(trainpool.shared(), "stale", 1.0)
-    at = run_page(PAGE, {"T": "5", "hidden": "4", "max_steps": "3000"})
+    at = run_page(PAGE, {"T": "5", "H": "4", "max_steps": "3000"})
     at = click(at, "start")
     rid = at.session_state[RUN].rid
     pool = trainpool.shared()
@@ -151,7 +151,7 @@ def test_queue_position_is_shown(monkeypatch):
     slots = pool.n_workers * pool.runs_per_worker
     pages = []
     for i in range(slots + 1):
-        at = run_page(PAGE, {"T": "5", "hidden": "4", "max_steps": "3000", "seed": str(i)})
+        at = run_page(PAGE, {"T": "5", "H": "4", "max_steps": "3000", "seed": str(i)})
         pages.append(click(at, "start"))
     last = pages[-1]
     assert view(last).status == trainpool.QUEUED and view(last).queue_position == 1
@@ -161,3 +161,59 @@ def test_queue_position_is_shown(monkeypatch):
     for at in pages:
         if view(at).active:
             click(at, "stop")
+
+
+def test_an_old_link_with_hidden_opens_on_that_H():
+    """The control was `hidden` here and `H` on every other page; it is `H` now, and a link
+    written before keeps working: its hidden= is read as H, with no note."""
+    at = run_page(PAGE, {"T": "10", "hidden": "8"})
+    assert_ok(at)
+    assert not at.warning
+    assert at.session_state["H"] == 8 and at.session_state[RUN].config.hidden == 8
+    assert at.query_params["H"] == "8" and "hidden" not in at.query_params
+    at = run_page(PAGE, {"hidden": "8", "H": "12", "hide": "hidden"})  # the new key wins
+    assert_ok(at)
+    assert at.session_state[RUN].config.hidden == 12 and "hidden" not in at.query_params
+    assert not [s for s in at.slider if s.key == "H"]  # hide= with the old name hides it too
+    at = run_page(PAGE, {"hidden": "7"})  # off the steps of 4: snapped, with the note, as H=7
+    assert at.session_state["H"] == 8 and "H=7" in at.warning[0].value.replace("\\", "")
+
+
+def test_the_copy_baseline_takes_its_numbers_from_the_task(monkeypatch):
+    """10 ln 8 / (T + 20) is rnnviz.tasks' N_COPY ln N_DATA_SYMBOLS / (T + 2 N_COPY), in
+    the equation, the text and the chart's baseline label, in both languages."""
+    from rnnviz import tasks
+
+    for lang in ("en", "zh"):
+        at = run_page(PAGE, {"lang": lang})
+        assert any(r"\frac{10 \ln 8}{T + 20}" in x.value for x in at.latex)
+        assert any("ln 8 nats" in m.value and "T + 20" in m.value for m in at.markdown)
+    monkeypatch.setattr(tasks, "N_COPY", 6)
+    monkeypatch.setattr(tasks, "N_DATA_SYMBOLS", 5)
+    for lang in ("en", "zh"):
+        at = run_page(PAGE, {"lang": lang, "task": "copy"})
+        assert any(r"\frac{6 \ln 5}{T + 12}" in x.value for x in at.latex)
+        assert not any("10" in x.value for x in at.latex)
+        text = next(m.value for m in at.markdown if "nats" in m.value)
+        assert "ln 5 nats" in text and "T + 12" in text and "T + 20" not in text and " 8," not in text
+        labels = [c.figure for c in charts_of(at)]
+        assert "6·ln 5/(T+12)" in str(labels)
+
+
+def test_a_settings_file_saved_before_the_rename_still_loads():
+    """A settings file written when the control was `hidden` loads as H (pages/teacher.py)."""
+    import json
+
+    from pages import teacher
+    from tests.page_tables import tables
+
+    t = tables("training")
+    context = teacher.Context("training", tuple(t.CONTROLS), (), (), ())
+    old = json.dumps({"rnnviz": 1, "page": "training", "settings": {"hidden": 32, "T": 20},
+                      "hide": ["hidden"]})
+    loaded, why = teacher.parse_settings(old, context)
+    assert why == "" and loaded["values"]["H"] == 32 and loaded["values"]["T"] == 20
+    assert loaded["hide"] == ["H"]
+    loaded, why = teacher.parse_settings(json.dumps({"page": "training", "settings": {"hidden": 33}}),
+                                         context)
+    assert loaded is None and "H" in why  # checked like H: 33 is off its steps of 4

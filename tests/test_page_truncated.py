@@ -1,5 +1,5 @@
 """AppTest of the truncated-BPTT lesson (pages/truncated.py): defaults, every control at its
-extremes, presets, and nonsense in the URL. Truncated gradients and their relative error
+extremes, presets (bad links: tests/test_pages_generated.py). Truncated gradients and their relative error
 are checked against autograd in tests/test_flow.py and tests/test_core.py; here: the page
 shows those numbers."""
 
@@ -113,11 +113,3 @@ def test_widget_change_reruns_with_new_numbers():
     m = metrics(at)
     assert float(m["Relative difference of ∂C/∂W_hh"]) == pytest.approx(rel, rel=1e-2)
     assert steps(m["Truncated BPTT learns from up to"]) == trunc
-
-
-@pytest.mark.parametrize("query", [{"w": "0"}, {"mode": "<script>"}, {"thr": "inf"},
-                                   {"loss": "first"}, {"T": ["5", "6"]}])
-def test_bad_url_warns_and_uses_default(query):
-    at = run_page(PAGE, query)
-    check(at)
-    assert len(at.warning) == 1 and "ignored" in at.warning[0].value

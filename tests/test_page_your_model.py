@@ -131,16 +131,6 @@ def test_threshold_moves_the_span():
     assert int(metric(at, "Steps back above θ").split()[0]) == expected_span(thr=1e-8)
 
 
-@pytest.mark.parametrize("query", [{"T": "1"}, {"input": "upload"}, {"scale": "-1"}, {"thr": "x"}])
-def test_bad_url_values_warn_and_fall_back(query):
-    at = run_page(PAGE, query)
-    assert not at.exception
-    assert at.warning and "were ignored" in at.warning[0].value
-    at = click(at, EXAMPLE)
-    assert_ok(at)
-    assert len(charts_of(at)) == 2
-
-
 # --------------------------------------------------------------------------- other files
 @pytest.fixture
 def example_file(monkeypatch):

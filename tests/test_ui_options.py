@@ -95,3 +95,15 @@ def test_a_label_in_the_url_is_refused_with_the_note():
     assert at.session_state["_out"].act == "tanh"
     assert "act" not in at.query_params
     assert at.warning and "act=ReLU label" in at.warning[0].value.replace("\\", "")
+
+
+def test_help_of_a_select_box_names_its_options_by_their_labels():
+    """The tooltip lists the options as the box shows them, not by their URL keys."""
+    for lang in ("en", "zh"):
+        at = run_page("pages/bptt.py", {"lang": lang})
+        t, _ = _selects("bptt")
+        table = t.TEXT if lang == "en" else t.TEXT_ZH
+        for key in ("by", "init", "loss"):
+            box = at.selectbox(key=key)
+            assert f"**{table[f'opt_{key}_' + box.value]}**" in box.help, (lang, key, box.help)
+            assert f"**{box.value}**" not in box.help

@@ -18,7 +18,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from tests.load import Run, Tab
 
-from .harness import goto, set_slider
+from .harness import expect_rerun, goto, set_slider, wait_idle
 
 PAGE, QUERY = "compare", "scale=1.5&thr=1e-6"
 LABEL, VALUE = "Keep-gate bias b (LSTM's f, GRU's z)", 0.5
@@ -37,9 +37,10 @@ def _states(back: BackMsg) -> dict[str, bytes]:
             for w in back.rerun_script.widget_states.widgets}
 
 
-def _browser_run(page, base_url: str) -> tuple[list[BackMsg], list[str]]:
-    """Chromium opens the page and moves the slider: the BackMsgs it sent and the
-    elements of the run after the move, decoded with the generator's own decoder."""
+def _browser_run(page, base_url: str, move=None) -> tuple[list[BackMsg], list[str]]:
+    """Chromium opens the page and moves the slider (or does `move(page)`): the BackMsgs
+    it sent and the elements of the run after the move, decoded with the generator's own
+    decoder."""
     sent, received = [], []
 
     def on_ws(ws):
@@ -49,7 +50,10 @@ def _browser_run(page, base_url: str) -> tuple[list[BackMsg], list[str]]:
 
     page.on("websocket", on_ws)
     goto(page, base_url, f"/{PAGE}?{QUERY}")
-    set_slider(page, LABEL, VALUE)
+    if move is None:
+        set_slider(page, LABEL, VALUE)
+    else:
+        move(page)
     backs = []
     for raw in sent:
         b = BackMsg()
@@ -74,13 +78,19 @@ def _take_states(tab: Tab, back: BackMsg) -> None:
         w.value = list(v.data) if hasattr(v, "data") else v
 
 
-async def _generator_run(base_url: str) -> tuple[list[BackMsg], list[str]]:
+async def _generator_run(base_url: str, pick=None, value=None) -> tuple[list[BackMsg], list[str]]:
+    """The generator does the same: the slider by default, else the widget `pick(tab)`
+    set to `value`. Its final query string is kept in _generator_run.query."""
     tab = Tab(base_url, PAGE, QUERY)
     try:
         await tab.open()
-        keep = next(w for w in tab.widgets.values() if w.key == "keep")
-        _, run = await tab.move(random.Random(0), keep, value=[VALUE])
+        if pick is None:
+            w, value = next(w for w in tab.widgets.values() if w.key == "keep"), [VALUE]
+        else:
+            w = pick(tab)
+        _, run = await tab.move(random.Random(0), w, value=value)
         assert run.status == 0 and not run.exceptions
+        _generator_run.query = tab.query_string()
     finally:
         await tab.close()
     backs = []
@@ -116,3 +126,39 @@ def test_generator_sends_what_chromium_sends(page, base_url):
     assert browser_view and gen_view == browser_view
     # the charts: pages/chart.py's element (a components-v2 "bidi_component")
     assert sum(":bidi_component:" in d or ":plotly_chart:" in d for d in gen_view) >= 2
+
+
+def test_generator_sends_what_chromium_sends_for_a_select_box(page, base_url):
+    """A select box shows its option's label and is not bound to the URL (pages/ui.py
+    writes the key): both send the label as the widget's state and the old query string,
+    and both end on the key in the URL."""
+    from tests.page_tables import tables
+
+    label = tables(PAGE).TEXT["opt_input_sine"]  # (outside a run the table is English)
+
+    def choose(page):
+        with expect_rerun(page):
+            page.locator('[class*="st-key-input"] [data-testid="stSelectbox"] input').click()
+            page.keyboard.type(label)  # the box filters its options as a student types
+            page.keyboard.press("Enter")
+        wait_idle(page)
+
+    browser_sent, browser_view = _browser_run(page, base_url, choose)
+    browser_url = page.url
+
+    def pick(tab):
+        (box,) = [w for w in tab.widgets.values() if w.kind == "selectbox" and "-input" in w.id]
+        return box
+
+    with ThreadPoolExecutor(1) as pool:
+        gen_sent, gen_view = pool.submit(asyncio.run, _generator_run(base_url, pick, label)).result()
+
+    reruns = [b for b in browser_sent if b.WhichOneof("type") == "rerun_script"]
+    assert len(reruns) == 2 and len(gen_sent) == 2, [b.WhichOneof("type") for b in browser_sent]
+    for b, g in zip(reruns, gen_sent):
+        assert g.rerun_script.query_string == b.rerun_script.query_string
+        assert _states(g) == _states(b)
+    moved = [_state(v) for v in _states(reruns[1]).values()]
+    assert any(w.string_value == label for w in moved)  # the label is the widget's state
+    assert "input=sine" in browser_url and "input=sine" in _generator_run.query
+    assert browser_view and gen_view == browser_view

@@ -18,7 +18,7 @@ from .harness import (APP, assert_no_exception, charts, expect_rerun, goto, new_
 pytestmark = pytest.mark.browser
 
 CAP = 3000  # far more than the test trains: the run never finishes by itself
-URL = f"/training?T=20&hidden=8&max_steps={CAP}"
+URL = f"/training?T=20&H=8&max_steps={CAP}"
 HIDDEN = "Hidden units H"
 START = ".st-key-start button"
 STOP = ".st-key-stop button"
@@ -149,7 +149,7 @@ def test_training_start_live_other_widgets_and_stop(page, base_url, browser):
         f"() => ({_STEP_JS})() === 0 && (({_LOSS_JS})() || {{}})[{EARLIER!r}] > 0",
         timeout=30_000, polling=100,
     )
-    assert "hidden=12" in page.url
+    assert "H=12" in page.url
     wait_settled(page)
     lengths = loss_lengths(page)
     assert lengths[NOW] == 0 and lengths[EARLIER] >= trained, lengths

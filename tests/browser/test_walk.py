@@ -41,7 +41,7 @@ from .harness import assert_no_exception, expect_rerun, goto, nav_links, wait_id
 pytestmark = pytest.mark.browser
 
 SIDEBAR = '[data-testid="stSidebar"]'
-WIDTHS = {"H", "N", "I", "hidden"}  # hidden size, powers of W, input size: at their minimum
+WIDTHS = {"H", "N", "I"}  # hidden size, powers of W, input size: at their minimum
 
 # Every control of the page in the sidebar: its key (from the st-key-<key> class Streamlit
 # puts on a keyed widget), kind, what it shows, and for sliders the ends of the track.
