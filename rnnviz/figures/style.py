@@ -28,7 +28,6 @@ Layout rules that keep figures readable in a half-width column on a 1280-px proj
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
