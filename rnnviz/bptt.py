@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cells import CELLS
+from .checks import is_whole
 from .errors import RnnvizError
 from .logmath import (add_scaled, add_scaled_rows, from_log10, log10_hypot, log10_norm, log10_norms,
                       log10_row_norms, unit_factor)
@@ -62,7 +63,7 @@ class Grads:
         if name not in cell.params:
             raise RnnvizError(f"Unknown parameter {name!r}; this cell has {', '.join(cell.params)}.")
         T = self._trace.T
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < T:
+        if not is_whole(k) or not 0 <= k < T:
             raise RnnvizError(f"The step must be a whole number in 0 … {T - 1}, got {k!r}.")
         d = 1 if name.endswith("_reverse") else 0
         r, rec, x = self._dirs[d], self._trace.records[d], self._trace.x
@@ -241,7 +242,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
             raise RnnvizError("mode='cec' is defined for an LSTM without peepholes (the 1997 and "
                               f"2000 cells), not for {cell.describe()}.")
     elif truncate is not None:
-        if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
+        if not is_whole(truncate) or truncate < 1:
             raise RnnvizError(f"truncate must be a whole number ≥ 1, got {truncate!r}.")
         if mode not in TRUNCATIONS:
             raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")

@@ -5,28 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from .cell import (ACTIVATIONS, GATES, MAX_HIDDEN, MAX_INPUT, MAX_SEED, MAX_STEPS, N_BLOCKS,
-                   VARIANTS, Cell, _int_in, param_shapes)
+                   VARIANTS, Cell, param_shapes)
+from .checks import choice, int_in, is_whole, number_in
 from .errors import RnnvizError
 from .weights import init_W_hh, rescale
 
 INPUTS = ("gaussian", "zeros", "constant", "sine")
 LOSSES = ("last", "all")
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise RnnvizError(f"Unknown {name} {value!r}; choose one of {', '.join(map(str, choices))}.")
-
-
-def _check_number(name, value, lo=None, hi=None):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise RnnvizError(f"{name} must be a number, got {value!r}.")
-    value = float(value)
-    if not np.isfinite(value):
-        raise RnnvizError(f"{name} must be finite, got {value}.")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise RnnvizError(f"{name} must be between {lo} and {hi}, got {value}.")
-    return value
 
 
 def make_cell(kind: str = "rnn", hidden_size: int = 32, input_size: int = 1, *,
@@ -42,19 +27,19 @@ def make_cell(kind: str = "rnn", hidden_size: int = 32, input_size: int = 1, *,
     forget gate's, which is `forget_bias` (in bias_ih; PyTorch adds bias_ih and bias_hh, so
     Keras's unit_forget_bias is forget_bias=1). The same arguments give bit-identical weights.
     """
-    _check_choice("cell kind", kind, tuple(GATES))
+    choice("cell kind", kind, tuple(GATES))
     variant = variant or VARIANTS[kind][0]
-    _check_choice(f"{kind} variant", variant, VARIANTS[kind])
+    choice(f"{kind} variant", variant, VARIANTS[kind])
     if kind == "rnn":
-        _check_choice("activation", activation, ACTIVATIONS)
+        choice("activation", activation, ACTIVATIONS)
     if scale is not None:
-        scale = _check_number("The W_hh scale", scale, 0.0, 1e3)
-    input_scale = _check_number("The input scale", input_scale, 0.0, 1e3)
-    forget_bias = _check_number("The forget-gate bias", forget_bias, -100.0, 100.0)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        scale = number_in("The W_hh scale", scale, 0.0, 1e3)
+    input_scale = number_in("The input scale", input_scale, 0.0, 1e3)
+    forget_bias = number_in("The forget-gate bias", forget_bias, -100.0, 100.0)
+    if not is_whole(seed) or not 0 <= seed <= MAX_SEED:
         raise RnnvizError(f"The seed must be a whole number in 0 … {MAX_SEED}, got {seed!r}.")
-    H = _int_in("The hidden size H", hidden_size, 1, MAX_HIDDEN)
-    I = _int_in("The input size", input_size, 1, MAX_INPUT)
+    H = int_in("The hidden size H", hidden_size, 1, MAX_HIDDEN)
+    I = int_in("The input size", input_size, 1, MAX_INPUT)
     G = N_BLOCKS[kind]
     shapes = param_shapes(kind, I, H, bias=bias, bidirectional=bidirectional, variant=variant)
     rng = np.random.default_rng(int(seed))
@@ -83,10 +68,10 @@ def make_input(T: int, input_size: int = 1, *, kind: str = "gaussian", scale: fl
                seed: int = 0) -> np.ndarray:
     """A (T, input_size) input: gaussian N(0, scale²), zeros, constant = scale, or a sine of
     amplitude `scale` (period 20 steps, phase per input unit). Seeded."""
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or not 1 <= T <= MAX_STEPS:
+    if not is_whole(T) or not 1 <= T <= MAX_STEPS:
         raise RnnvizError(f"The sequence length must be a whole number in 1 … {MAX_STEPS}, got {T!r}.")
-    _check_choice("input kind", kind, INPUTS)
-    scale = _check_number("The input scale", scale, 0.0, 1e6)
+    choice("input kind", kind, INPUTS)
+    scale = number_in("The input scale", scale, 0.0, 1e6)
     rng = np.random.default_rng([int(seed), 1])  # a stream apart from the weights'
     if kind == "gaussian":
         return rng.standard_normal((T, input_size)) * scale
@@ -106,9 +91,9 @@ def loss_grad(T: int, width: int, *, where: str = "last", seed: int = 0,
     directions=2 (a bidirectional cell, width = H per direction): (T, 2H), the loss
     vᵀh→_t + v'ᵀh←_t with v from `seed` (so the forward half is the one-directional cell's
     loss) and v' from seed + 1."""
-    _check_choice("loss", where, LOSSES)
+    choice("loss", where, LOSSES)
     if directions != 1:
-        _int_in("directions", directions, 1, 2)
+        int_in("directions", directions, 1, 2)
         return np.concatenate([loss_grad(T, width, where=where, seed=seed + d)
                                for d in range(directions)], axis=1)
     v = np.random.default_rng([int(seed), 2]).standard_normal(width)

@@ -21,6 +21,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .cells.rnn import ACTIVATIONS
+from .checks import int_in
 from .errors import RnnvizError
 
 # Sizes the app and the library promise to handle (and refuse beyond).
@@ -60,14 +61,6 @@ def param_shapes(kind, input_size, hidden_size, *, bias=True, bidirectional=Fals
     return shapes
 
 
-def _int_in(name, value, lo, hi):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise RnnvizError(f"{name} must be a whole number, got {value!r}.")
-    if not lo <= value <= hi:
-        raise RnnvizError(f"{name} must be between {lo} and {hi}, got {value}.")
-    return int(value)
-
-
 @dataclass(frozen=True, eq=False)
 class Cell:
     kind: str
@@ -91,8 +84,8 @@ class Cell:
         if self.kind == "rnn" and self.activation not in ACTIVATIONS:
             raise RnnvizError(
                 f"Unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}.")
-        _int_in("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
-        _int_in("input_size", self.input_size, 1, MAX_INPUT)
+        int_in("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
+        int_in("input_size", self.input_size, 1, MAX_INPUT)
         shapes = param_shapes(self.kind, self.input_size, self.hidden_size, bias=self.bias,
                               bidirectional=self.bidirectional, variant=self.variant)
         given = dict(self.params)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bptt import Grads
+from .checks import is_whole
 from .errors import RnnvizError
 from .logmath import log10_norms
 from .unroll import Trace
@@ -87,7 +88,7 @@ def lstm_cell_edges(trace: Trace, grads: Grads, k: int) -> tuple[dict, list]:
     if cell.kind != "lstm" or cell.variant == "peephole":
         raise RnnvizError("The memory-block diagram draws an LSTM without peepholes.")
     T, H = trace.T, cell.hidden_size
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < T:
+    if not is_whole(k) or not 0 <= k < T:
         raise RnnvizError(f"The step must be a whole number in 0 … {T - 1}, got {k!r}.")
     w = cell.weights(0)
     L = r.L[k]

@@ -32,6 +32,7 @@ from .build import loss_grad
 from .cells import CELLS
 from .cells.rnn import gamma
 from .cell import Cell
+from .checks import is_whole
 from .errors import RnnvizError
 from .logmath import add_scaled_rows, log10_hypot, log10_norm, log10_norms
 from .unroll import Trace
@@ -50,7 +51,7 @@ def _check_trace(trace):
 def _check_window(window, name="window"):
     if window is None:
         return None
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+    if not is_whole(window) or window < 1:
         raise RnnvizError(f"The {name} must be a whole number ≥ 1, got {window!r}.")
     return int(window)
 
@@ -158,7 +159,7 @@ def jacobian_norms(trace: Trace, t: int | None = None, ks=None, *, direction: in
         raise RnnvizError(f"direction must be 0{' or 1' if cell.bidirectional else ''}, got {direction!r}.")
     if t is None:
         t = T - 1 if direction == 0 else 0
-    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t < T:
+    if not is_whole(t) or not 0 <= t < T:
         raise RnnvizError(f"t must be a whole step in 0 … {T - 1}, got {t!r}.")
     t = int(t)
     span = t if direction == 0 else T - 1 - t  # how many steps back the direction reaches

@@ -45,6 +45,7 @@ import numpy as np
 from .bptt import bptt
 from .build import INPUTS, loss_grad, make_cell, make_input
 from .cell import N_BLOCKS, Cell
+from .checks import is_number
 from .errors import RnnvizError
 from .shrink import LOG_ABOVE, time_map, unit_stride
 from .lesson_gates import PANELS, add_gate_bias
@@ -81,7 +82,7 @@ def _check_curve(log10_norm) -> np.ndarray:
 
 
 def _check_threshold(log10_threshold) -> float:
-    if isinstance(log10_threshold, bool) or not isinstance(log10_threshold, (int, float, np.floating)):
+    if not is_number(log10_threshold):
         raise RnnvizError(f"The threshold must be a number, got {log10_threshold!r}.")
     t = float(log10_threshold)
     if not (math.isfinite(t) and t <= 0):

@@ -40,6 +40,7 @@ import numpy as np
 
 from .errors import RnnvizError
 from .cell import MAX_HIDDEN
+from .checks import int_in
 
 MAX_POWER = 5000  # the largest n the library promises to handle
 MAX_JUMP = 16  # longest jump between visited powers (see scaled_powers_at)
@@ -63,14 +64,6 @@ def _check_W(W) -> np.ndarray:
     return W
 
 
-def _check_int(value, name: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise RnnvizError(f"{name} must be an integer, got {value!r}.")
-    if not lo <= value <= hi:
-        raise RnnvizError(f"{name} must be between {lo} and {hi}, got {value}.")
-    return int(value)
-
-
 def _check_ns(ns, n_max: int) -> np.ndarray:
     if ns is None:
         return np.arange(1, n_max + 1)
@@ -91,7 +84,7 @@ def scaled_powers(W, n_max: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]
     The arrays yielded are fresh each step (safe to keep).
     """
     W = _check_W(W)
-    n_max = _check_int(n_max, "n_max", 1, MAX_POWER)
+    n_max = int_in("n_max", n_max, 1, MAX_POWER)
     H = W.shape[0]
     e = np.zeros(H, dtype=np.int64)
     M = np.eye(H)
@@ -136,7 +129,7 @@ def scaled_powers_at(W, ns: Sequence[int], max_jump: int = MAX_JUMP
     """
     W = _check_W(W)
     ns = _check_ns(ns, MAX_POWER)
-    max_jump = _check_int(max_jump, "max_jump", 1, MAX_POWER)
+    max_jump = int_in("max_jump", max_jump, 1, MAX_POWER)
     gaps = np.diff(ns, prepend=0)
     steps = _step_matrices(W, min(max_jump, int(gaps.max())))
     H = W.shape[0]
@@ -220,8 +213,8 @@ def entry_histograms(W, n_max: int, bins: int = 60, *, ns: Sequence[int] | None 
     so memory stays O(H²) for any n_max.
     """
     W = _check_W(W)
-    n_max = _check_int(n_max, "n_max", 1, MAX_POWER)
-    bins = _check_int(bins, "bins", 1, MAX_BINS)
+    n_max = int_in("n_max", n_max, 1, MAX_POWER)
+    bins = int_in("bins", bins, 1, MAX_BINS)
     ns = _check_ns(ns, n_max)
     wanted = np.zeros(n_max + 1, dtype=bool)
     wanted[ns] = True
@@ -328,10 +321,10 @@ def power_norms(W, n_max: int, points: int | None = None) -> PowerNorms:
     H = 256 (one product, one warm-started Lanczos).
     """
     W = _check_W(W)
-    n_max = _check_int(n_max, "n_max", 1, MAX_POWER)
+    n_max = int_in("n_max", n_max, 1, MAX_POWER)
     if points is None or points >= n_max:
         return _norms_at(W, np.arange(1, n_max + 1))
-    points = _check_int(points, "points", 2, MAX_POWER)
+    points = int_in("points", points, 2, MAX_POWER)
     ns = np.unique(np.round(np.linspace(1, n_max, points)).astype(np.int64))
     return _refine_peak(W, _norms_at(W, ns))
 
@@ -342,7 +335,7 @@ def histograms_and_norms(W, n_max: int, bins: int, ns: Sequence[int]
     every power between the neighbours of the largest (as ``power_norms`` with points):
     the norms are taken on the histograms' first pass, so the products are not redone."""
     W = _check_W(W)
-    ns = _check_ns(ns, _check_int(n_max, "n_max", 1, MAX_POWER))
+    ns = _check_ns(ns, int_in("n_max", n_max, 1, MAX_POWER))
     out = np.full(ns.size, -np.inf)
     v = [np.random.default_rng(0).standard_normal(W.shape[0])]
 
@@ -429,7 +422,7 @@ def diagonal_powers(eigenvalues, n_max: int) -> DiagonalPowers:
         raise RnnvizError("The eigenvalues must be a sequence of real numbers.") from None
     if lam.size == 0 or lam.size > MAX_HIDDEN or not np.all(np.isfinite(lam)):
         raise RnnvizError(f"Give 1 to {MAX_HIDDEN} finite real eigenvalues.")
-    n_max = _check_int(n_max, "n_max", 1, MAX_POWER)
+    n_max = int_in("n_max", n_max, 1, MAX_POWER)
     n = np.arange(1, n_max + 1)
     with np.errstate(divide="ignore"):
         log10_abs = n[:, None] * np.log10(np.abs(lam))[None, :]  # (n_max, 1)·(1, H) -> (n_max, H)

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .build import LOSSES, _check_choice
-from .cell import MAX_HIDDEN, MAX_STEPS, _int_in
+from .build import LOSSES
+from .cell import MAX_HIDDEN, MAX_STEPS
+from .checks import choice, int_in
 from .errors import RnnvizError
 
 READOUT_LOSSES = ("mse", "xent")  # squared error through θ = identity; cross-entropy through softmax
@@ -53,9 +54,9 @@ class ReadoutLoss:
 def make_readout(T: int, width: int, n_out: int = 4, *, loss: str = "xent", seed: int = 0) -> Readout:
     """A seeded read-out: W_oh ~ N(0, 1/width), b_o = 0, and random targets (classes for
     "xent", N(0, 1) vectors for "mse")."""
-    _check_choice("read-out loss", loss, READOUT_LOSSES)
-    T, width = _int_in("T", T, 1, MAX_STEPS), _int_in("width", width, 1, MAX_HIDDEN)
-    n_out = _int_in("n_out", n_out, 2 if loss == "xent" else 1, MAX_HIDDEN)
+    choice("read-out loss", loss, READOUT_LOSSES)
+    T, width = int_in("T", T, 1, MAX_STEPS), int_in("width", width, 1, MAX_HIDDEN)
+    n_out = int_in("n_out", n_out, 2 if loss == "xent" else 1, MAX_HIDDEN)
     rng = np.random.default_rng([int(seed), 3])
     W = rng.standard_normal((n_out, width)) / np.sqrt(width)
     target = rng.integers(0, n_out, size=T) if loss == "xent" else rng.standard_normal((T, n_out))
@@ -65,7 +66,7 @@ def make_readout(T: int, width: int, n_out: int = 4, *, loss: str = "xent", seed
 def readout_loss(h, readout: Readout, *, where: str = "last") -> ReadoutLoss:
     """The loss through the output layer on hidden states h (T, width), at the last step
     only (where="last") or summed over every step ("all"), and its gradients."""
-    _check_choice("loss", where, LOSSES)
+    choice("loss", where, LOSSES)
     h = np.asarray(h, dtype=np.float64)
     W, b, y = readout.W_oh, readout.b_o, readout.target
     if h.ndim != 2 or h.shape[1] != W.shape[1] or len(y) < h.shape[0]:

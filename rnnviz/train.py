@@ -39,6 +39,7 @@ import torch
 from torch import nn
 
 from rnnviz.cell import MAX_SEED
+from rnnviz.checks import is_number, is_whole
 from rnnviz.errors import RnnvizError
 from rnnviz.tasks import TASKS, make_task
 
@@ -84,18 +85,16 @@ class TrainConfig:
             raise RnnvizError(f"Unknown cell {self.cell!r}; choose one of {sorted(CELLS)}.")
         for name, (lo, hi) in self.BOUNDS.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            if not is_whole(value) or not lo <= value <= hi:
                 raise RnnvizError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}.")
-        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not 0 < self.lr <= 1:
+        if not is_number(self.lr) or not 0 < self.lr <= 1:
             raise RnnvizError(f"lr must be a number in (0, 1], got {self.lr!r}.")
-        if self.clip is not None and (isinstance(self.clip, bool) or not isinstance(self.clip, (int, float))
-                                      or not 0 < self.clip < math.inf):
+        if self.clip is not None and (not is_number(self.clip) or not 0 < self.clip < math.inf):
             raise RnnvizError(f"clip must be a positive number or None, got {self.clip!r}.")
         if self.forget_bias is not None:
             if self.cell != "lstm":
                 raise RnnvizError("forget_bias applies to the lstm cell only.")
-            if isinstance(self.forget_bias, bool) or not isinstance(self.forget_bias, (int, float)) \
-                    or not -10 <= self.forget_bias <= 10:
+            if not is_number(self.forget_bias) or not -10 <= self.forget_bias <= 10:
                 raise RnnvizError(f"forget_bias must be a number in [-10, 10], got {self.forget_bias!r}.")
         return self
 

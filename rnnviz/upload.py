@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .checks import is_number, is_whole
 from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
 from .errors import Note, RnnvizError
 from .torch_io import from_state_dict
@@ -180,7 +181,7 @@ def draw_cost(kind: str, input_size: int, hidden_size: int, layers: int, bidirec
 
 
 def _check_layer(model: Model, layer) -> int:
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < model.layers:
+    if not is_whole(layer) or not 0 <= layer < model.layers:
         raise RnnvizError(f"This model has layers 0 … {model.layers - 1}; there is no layer {layer!r}.")
     return int(layer)
 
@@ -491,7 +492,7 @@ def _list_shape(value, key: str) -> tuple:
                                       "a matrix of numbers.",
                                       code="list_ragged", params=dict(key=key))
             return (len(v),) + (shapes.pop() if shapes else ())
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if not is_number(v):
             raise RnnvizError(f"{key} is a list holding a {type(v).__name__}, not numbers.",
                               code="list_type", params=dict(key=key, type=type(v).__name__))
         count += 1
@@ -545,7 +546,7 @@ def _meta(value, key: str) -> tuple:
         return tuple(int(s) for s in value.shape)
     if isinstance(value, (list, tuple)):
         return _list_shape(value, key)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if is_number(value):
         return ()
     raise RnnvizError(f"{key} is a {type(value).__name__}, not an array of real numbers.",
                       code="not_array", params=dict(key=key, type=type(value).__name__))

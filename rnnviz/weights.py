@@ -37,6 +37,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .cell import MAX_HIDDEN
+from .checks import int_in
 from .errors import RnnvizError
 
 SCALE_BY = ("radius", "sigma")  # rescale(..., by=): spectral radius or largest singular value
@@ -46,11 +47,7 @@ SCALE_BY = ("radius", "sigma")  # rescale(..., by=): spectral radius or largest 
 # Argument checks
 # ---------------------------------------------------------------------------------------
 def _check_H(H) -> int:
-    if isinstance(H, bool) or not isinstance(H, (int, np.integer)):
-        raise RnnvizError(f"The hidden size H must be an integer, got {H!r}.")
-    if not 1 <= H <= MAX_HIDDEN:
-        raise RnnvizError(f"The hidden size H must be between 1 and {MAX_HIDDEN}, got {H}.")
-    return int(H)
+    return int_in("The hidden size H", H, 1, MAX_HIDDEN)
 
 
 def _check_rng(rng) -> np.random.Generator:
