@@ -948,7 +948,7 @@ def matrix(students: list[int], setups: list[str], seconds: float, out_dir: str,
                 def ctx_cluster(k=int(setup[7:] or 2)):
                     port = free_port()
                     subprocess.run(["bash", "deploy/cluster.sh", "up", str(k), str(port)],
-                                   cwd=REPO_ROOT, check=True, timeout=300)
+                                   cwd=REPO_ROOT, check=True, timeout=900)  # with the warm-up
                     try:
                         yield f"http://127.0.0.1:{port}"
                     finally:
