@@ -10,7 +10,8 @@
 # The app processes listen on free ports of 127.0.0.1 only; nginx (deploy/nginx.conf) is
 # the one public door. LISTEN=0.0.0.0 makes nginx listen on every interface, for a real
 # classroom. Files (config, pidfiles, logs) go to RUN_DIR, default /tmp/rnnviz-cluster-PORT.
-# Before nginx starts, every lesson is opened once on each process (WARM=0: not).
+# Before nginx starts, every lesson is opened on each process with its defaults and each
+# preset, in English and Chinese (WARM=0: not).
 # Needs Debian's nginx (apt-get install nginx); tests/run.sh installs it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -79,7 +80,10 @@ up() {
     # setsid: the app outlives this script; its own session, stopped by PID on `down`.
     # Each process has its own training pool (rnnviz.trainpool, default CPUs - 1 workers):
     # N processes would start N x (CPUs - 1) trainers, so one worker each unless told.
-    RNNVIZ_TRAIN_WORKERS="${RNNVIZ_TRAIN_WORKERS:-1}" \
+    # MALLOC_ARENA_MAX=2: glibc's default, up to 8 malloc arenas per core for the script
+    # threads, left the process 250 MB over start-up after a class (64 MB cache) against
+    # ~100 MB with two (README, "Memory"); the interpreter lock serialises them anyway.
+    RNNVIZ_TRAIN_WORKERS="${RNNVIZ_TRAIN_WORKERS:-1}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
     OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" PYTHONUNBUFFERED=1 setsid \
       "$PY" -m streamlit run app.py \
         --server.port "$p" --server.address 127.0.0.1 --server.headless true \

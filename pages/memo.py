@@ -210,14 +210,23 @@ def _size(obj: Any, seen: set[int] | None = None, depth: int = 0) -> int:
         return sys.getsizeof(obj)
     if isinstance(obj, _SCALARS):
         return 32
-    if isinstance(obj, dict):
-        return sys.getsizeof(obj) + sum(_size(v, seen, depth + 1) for v in obj.values())
+    if isinstance(obj, dict):  # keys too: a figure's dicts are mostly short keys and values
+        return sys.getsizeof(obj) + sum(_size(k, seen, depth + 1) + _size(v, seen, depth + 1)
+                                        for k, v in obj.items())
     if isinstance(obj, (list, tuple, set, frozenset)):
         return sys.getsizeof(obj) + sum(_size(v, seen, depth + 1) for v in obj)
     if _is_figure(obj):
+        # its dicts (data, layout with the template, animation frames), plotly.py's objects
+        # over them (~2 kB each), and the JSON the chart element made of it, twice (the
+        # figure's text and the chart's bytes). Within 10 % of tracemalloc's count for every
+        # builder (tests/test_memo.py): the byte budget is what the process holds.
         payload = getattr(obj, "_rnnviz_chart", None)
-        return (2048 + _size(obj._data, seen, depth + 1) + _size(obj._layout, seen, depth + 1)
-                + (len(payload[1]) if payload else 0))
+        text = getattr(obj, "_rnnviz_json", None)
+        frames = [f._props for f in getattr(obj, "_frame_objs", ())]
+        objects = 1 + len(obj._data) + len(frames)
+        return (2048 * objects + _size(obj._data, seen, depth + 1)
+                + _size(obj._layout, seen, depth + 1) + _size(frames, seen, depth + 1)
+                + (len(payload[1]) if payload else 0) + (len(text) if text else 0))
     if dataclasses.is_dataclass(obj):
         return 64 + sum(_size(getattr(obj, f.name), seen, depth + 1)
                         for f in dataclasses.fields(obj))

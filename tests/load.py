@@ -886,19 +886,39 @@ def per_page_table(rows: list[dict]) -> str:
 
 
 # ------------------------------------------------------------------------- warm-up
+def warm_queries(page: str) -> list[str]:
+    """The URLs a class shares most, per lesson: the defaults and every preset (what a
+    teacher's "click *exploding*" sends forty students to), in English and in Chinese."""
+    from tests.page_tables import tables
+
+    queries = [""]
+    try:
+        t = tables(page)
+        controls = {c.key: c for c in getattr(t, "CONTROLS", ())}
+        for preset in getattr(t, "PRESETS", {}).values():
+            queries.append("&".join(f"{k}={urllib.parse.quote(controls[k].url_text(v))}"
+                                    for k, v in sorted(preset.items()) if k in controls))
+    except Exception as e:  # noqa: BLE001 - a page whose tables cannot be read: defaults only
+        print(f"warm-up: {page}: presets not read ({e})", file=sys.stderr)
+    return [q for q0 in dict.fromkeys(queries) for q in (q0, f"{q0}&lang=zh" if q0 else "lang=zh")]
+
+
 async def warm(bases: list[str], pages: list[str]) -> None:
-    """Open every lesson once with its defaults on each server (servers side by side): the
-    imports (torch on /training: ~4.5 s of CPU), the start-up caches and the default
-    settings' results are done before students arrive (deploy/cluster.sh runs this)."""
+    """Open every lesson once with its defaults and with each preset, in both languages, on
+    each server (servers side by side): the imports (torch on /training: ~4.5 s of CPU), the
+    start-up caches, and the results and figures of the settings a class shares are made
+    once, before students arrive (deploy/cluster.sh runs this)."""
     async def one(base: str) -> None:
         for page in pages:
-            tab = Tab(base, page, "", timeout=300)
-            try:
-                run = await tab.open()
-                if run.exceptions:
-                    print(f"warm-up: {base}/{page}: {run.exceptions[0]}", file=sys.stderr)
-            finally:
-                await tab.close()
+            for query in warm_queries(page):
+                tab = Tab(base, page, query, timeout=300)
+                try:
+                    run = await tab.open()
+                    if run.exceptions:
+                        print(f"warm-up: {base}/{page}?{query}: {run.exceptions[0]}",
+                              file=sys.stderr)
+                finally:
+                    await tab.close()
 
     await asyncio.gather(*(one(b) for b in bases))
 
@@ -928,7 +948,7 @@ def matrix(students: list[int], setups: list[str], seconds: float, out_dir: str,
                 def ctx_cluster(k=int(setup[7:] or 2)):
                     port = free_port()
                     subprocess.run(["bash", "deploy/cluster.sh", "up", str(k), str(port)],
-                                   cwd=REPO_ROOT, check=True, timeout=300)
+                                   cwd=REPO_ROOT, check=True, timeout=900)  # with the warm-up
                     try:
                         yield f"http://127.0.0.1:{port}"
                     finally:

@@ -41,3 +41,11 @@ def test_config_for_a_public_classroom():
     # nginx passes Host on; the same-origin and XSRF checks must not be switched off
     assert cfg.get("server", {}).get("enableCORS", True) is True
     assert cfg.get("server", {}).get("enableXsrfProtection", True) is True
+
+
+def test_two_malloc_arenas_where_the_app_is_deployed():
+    """glibc's default arenas (up to 8 per core, one per script thread) kept ~250 MB over
+    start-up after a 40-student class against ~100 MB with two (README, "Memory"): both
+    ways of deploying set MALLOC_ARENA_MAX=2 for the app processes."""
+    assert "MALLOC_ARENA_MAX=2" in (ROOT / "Dockerfile").read_text()
+    assert 'MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"' in (ROOT / "deploy" / "cluster.sh").read_text()

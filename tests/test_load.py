@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.browser.harness import streamlit_server
+from tests import load
 from tests.load import Config, run_class, server_pids
 
 
@@ -29,3 +30,24 @@ def test_two_students_ten_seconds():
     assert sorted(s["per_page"]) == ["bptt", "compare"]
     srv = s["server"]
     assert srv["cpu_percent"] > 0 and srv["rss_mb_peak"] > 50
+
+
+def test_warm_up_opens_the_defaults_and_every_preset_in_both_languages():
+    """deploy/cluster.sh's warm-up (load.warm) computes what a class shares before it
+    arrives: each lesson's defaults and each preset, English and Chinese. Each preset's
+    URL reads back, through the page's own controls, as the preset's values."""
+    import urllib.parse
+
+    from tests.page_tables import tables
+
+    for page in load.lesson_paths():
+        t = tables(page)
+        controls = {c.key: c for c in getattr(t, "CONTROLS", ())}
+        queries = load.warm_queries(page)
+        assert queries[:2] == ["", "lang=zh"]
+        for name, preset in getattr(t, "PRESETS", {}).items():
+            found = [q for q in queries if q and not q.endswith("lang=zh")
+                     and {k: controls[k].parse(v)[1]
+                          for k, v in urllib.parse.parse_qsl(q)} == dict(preset)]
+            assert found, (page, name)
+            assert found[0] + "&lang=zh" in queries, (page, name)
