@@ -32,7 +32,6 @@ import copy
 import functools
 import math
 import re
-import warnings
 from typing import Any
 
 import numpy as np
