@@ -253,7 +253,7 @@ from rnnviz import train
 from rnnviz.figures import remedies
 
 # ${c_train_run}
-trainer = train.Trainer(task=$task, cell=$cell, seq_len=$T, hidden=$hidden, lr=$lr, batch=64,
+trainer = train.Trainer(task=$task, cell=$cell, seq_len=$T, hidden=$H, lr=$lr, batch=64,
                         clip=""" + clip + """, seed=$seed)
 losses = trainer.run($max_steps)  # ${c_train_slow}
 # ${c_train_curve}

@@ -338,7 +338,7 @@ def test_a_bad_paste_and_a_view_over_budget_read_chinese(example_file):
 def test_a_dead_trainer_is_said_in_chinese_with_its_exit_code():
     """The worker process dies under a run (killed here): the page says so in Chinese, with
     the exit code from the pool (RunView.exit_code), not the pool's English sentence."""
-    at = click(run_page("pages/training.py", {**ZH, "T": "10", "hidden": "8", "max_steps": "3000"}),
+    at = click(run_page("pages/training.py", {**ZH, "T": "10", "H": "8", "max_steps": "3000"}),
                "start")
     run = at.session_state["training.run"]
     pool = trainpool.shared()

@@ -178,9 +178,9 @@ def test_training_snippet_trains_as_the_page_does():
     give the same losses, bit for bit: the figure of a finished run is the snippet's."""
     from tests.test_page_training import rerun_until, view
 
-    query = {"T": "10", "hidden": "8", "max_steps": "100", "lr": "0.02", "seed": "3"}
+    query = {"T": "10", "H": "8", "max_steps": "100", "lr": "0.02", "seed": "3"}
     values, _ = _page_values("training", None)
-    values.update(T=10, hidden=8, max_steps=100, lr=0.02, seed=3)
+    values.update(T=10, H=8, max_steps=100, lr=0.02, seed=3)
     at = click(run_page("pages/training.py", query), "start")
     rerun_until(at, lambda at: not view(at).active)
     assert_ok(at)
