@@ -245,7 +245,7 @@ TEXT_ZH = {
 }
 TEXT = i18n.pick(TEXT, TEXT_ZH)
 
-CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.CELLS}
+CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.TORCH_CELLS}
 CONTROLS = [
     ui.Control("task", TEXT["task"], "select", DEFAULT.task,
                options={"adding": TEXT["task_adding"], "copy": TEXT["task_copy"]}),

@@ -827,7 +827,7 @@ def describe(model: upload.Model) -> str:
         extra.append(TEXT["d_bi"])
     if not model.bias:
         extra.append(TEXT["d_nobias"])
-    return TEXT["d_model"].format(what=upload.NAMES[model.kind], extra=TEXT["d_sep"].join(extra))
+    return TEXT["d_model"].format(what=upload.MODULE_NAMES[model.kind], extra=TEXT["d_sep"].join(extra))
 
 
 def theta_text(log_thr: float) -> str:

@@ -32,8 +32,9 @@ import time
 
 import numpy as np
 
+from rnnviz.cell import KINDS
+
 SIZES = ((100, 32), (500, 128), (1000, 256))
-CELLS = ("rnn", "lstm", "gru")
 
 
 def _median_ms(fn, repeat, min_time=0.2):
@@ -148,7 +149,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     p.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median)")
-    p.add_argument("--cells", default=",".join(CELLS))
+    p.add_argument("--cells", default=",".join(KINDS))
     p.add_argument("--map", action="store_true",
                    help="benchmark the gradient-flow map instead (against T backward passes)")
     p.add_argument("--loop-sample", type=int, default=50,

@@ -44,15 +44,13 @@ import numpy as np
 
 from .bptt import bptt
 from .build import INPUTS, loss_grad, make_cell, make_input
-from .cell import N_BLOCKS, Cell
+from .cell import KINDS, N_BLOCKS, Cell
 from .checks import is_number
 from .errors import RnnvizError
 from .shrink import LOG_ABOVE, time_map, unit_stride
 from .lesson_gates import PANELS, add_gate_bias
 from .unroll import Trace, unroll, unroll_finite
 
-KINDS = ("rnn", "lstm", "gru")
-NAMES = {"rnn": "RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
 TOLERANCE = 1e-9  # decades: g exactly at θ·g_{T−1} counts as above despite rounding
 TIMING_BUDGET_MS = 15.0  # fast runs are repeated until this much time is spent (median shown)
 TIMING_MAX_RUNS = 3

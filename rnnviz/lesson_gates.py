@@ -177,7 +177,7 @@ def step_ratio(log10_ratio) -> np.ndarray:
     return 10.0 ** np.minimum(np.asarray(log10_ratio, dtype=np.float64), RATIO_CAP)
 
 
-def reach(log10_norm) -> float:
+def log10_first_over_last(log10_norm) -> float:
     """log10 ‖δ_0‖ / ‖δ_{T−1}‖: how many decades the gradient lost (or gained) from the last
     step back to the first; −inf when nothing reaches step 0, NaN when nothing is at T−1."""
     a = np.asarray(log10_norm, dtype=np.float64)

@@ -434,7 +434,7 @@ def gates_preset(name):
 def test_gates_preset_descriptions_match_the_page_numbers():
     """Each number is what the page's metric shows (lg.pow10_text of step 0 ÷ step T−1)."""
     text = tables("gates").TEXT["presets_help"]
-    shown = lambda l: numtext.pow10_text(lg.reach(l))  # noqa: E731
+    shown = lambda l: numtext.pow10_text(lg.log10_first_over_last(l))  # noqa: E731
     run, rnn, _ = gates_preset("keep")
     assert f"mean f {run.means['f'].mean():.2f}" in text
     assert f"{shown(run.log10_norm_c)} of its size at step T−1, the RNN's {shown(rnn)}" in text

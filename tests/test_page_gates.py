@@ -33,9 +33,9 @@ def expected(**changes):
     out = {}
     name = s["cell"].upper()
     if s["cell"] == "lstm":
-        out["LSTM cell c: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_c))
-    out[f"{name} hidden h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_h))
-    out["vanilla RNN h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(rnn))
+        out["LSTM cell c: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_norm_c))
+    out[f"{name} hidden h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_norm_h))
+    out["vanilla RNN h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(rnn))
     return out
 
 

@@ -36,8 +36,8 @@ def expected(**changes):
                                 scale_by=s["by"], seed=s["seed"])
         cell = lg.add_gate_bias(cell, "z", s["zb"])
         run = lg.run_gated(cell, x, loss=s["loss"], loss_seed=s["seed"])
-        out[f"{SHORT[v]}: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_h))
-        out[f"z path alone ({SHORT[v]})"] = numtext.pow10_text(lg.reach(run.log10_path))
+        out[f"{SHORT[v]}: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_norm_h))
+        out[f"z path alone ({SHORT[v]})"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_path))
         hs[v] = rnnviz.unroll(cell, x).h
     return out, lg.max_abs_diff(hs["before"], hs["after"])
 

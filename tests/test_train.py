@@ -71,7 +71,7 @@ def test_tasks_are_seeded():
 
 
 # ---------------------------------------------------------------- trainer
-@pytest.mark.parametrize("cell", list(train.CELLS))
+@pytest.mark.parametrize("cell", list(train.TORCH_CELLS))
 @pytest.mark.parametrize("task", ["adding", "copy"])
 def test_unrolled_model_equals_torch_module(cell, task):
     tr = train.Trainer(task=task, cell=cell, seq_len=6, hidden=5, seed=1)

@@ -63,7 +63,7 @@ class _Scale:
     def frac(self, v: float) -> float:
         return min(1.0, max(0.0, (v - self.lo) / (self.hi - self.lo)))
 
-    def colour(self, v: float) -> str:
+    def color(self, v: float) -> str:
         return sample_colorscale(SEQUENTIAL_SCALE, [self.frac(v)])[0] if math.isfinite(v) else ZERO
 
     def width(self, v: float) -> float:
@@ -75,7 +75,7 @@ def _edge(points, value, name, scale, labels, dash=None):
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     line = {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "showlegend": False,
-            "line": {"color": scale.colour(value), "width": scale.width(value),
+            "line": {"color": scale.color(value), "width": scale.width(value),
                      "dash": dash or ("dot" if not math.isfinite(value) else "solid")}}
     mid = len(points) // 2
     a, b = points[mid - 1], points[mid]
@@ -131,7 +131,7 @@ def unrolled_figure(nodes: dict, edges: list, steps, *, labels: dict | None = No
     data.append({"type": "scatter", "mode": "markers+text", "x": xs, "y": [1.0] * len(xs),
                  "text": [f"h<sub>{t}</sub>" for t in steps], "textposition": "middle center",
                  "textfont": {"color": "#FFFFFF", "size": 14}, "showlegend": False,
-                 "marker": {"size": 46, "color": [scale.colour(v) for v in hv],
+                 "marker": {"size": 46, "color": [scale.color(v) for v in hv],
                             "line": {"color": NODE, "width": 2}},
                  "customdata": [v if math.isfinite(v) else None for v in hv],
                  "hovertext": [lab["node_h"].format(t=t) for t in steps],

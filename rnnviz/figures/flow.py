@@ -40,7 +40,7 @@ def shrink_map(M, max_cells: int = MAX_CELLS):
     return downsample(_finite_or_nan(M), max_cells, max_cells, how="mean")
 
 
-def colour_range(maps: Sequence[np.ndarray]) -> tuple[float, float] | None:
+def color_range(maps: Sequence[np.ndarray]) -> tuple[float, float] | None:
     """(lowest, highest) finite value over all maps, or None when none is finite."""
     vals = [np.asarray(m, dtype=np.float64)[np.isfinite(m)] for m in maps]
     vals = [v for v in vals if v.size]
@@ -87,7 +87,7 @@ def flow_maps_figure(
     for i, M in enumerate(maps):
         fig.add_trace(_heatmap(M, max_cells, lab["hover"]), row=1, col=i + 1)
         _map_axes(fig, T, 1, i + 1, lab["x"], lab["y"] if i == 0 else "")
-    zr = colour_range(maps)
+    zr = color_range(maps)
     fig.update_layout(coloraxis=dict(
         colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
         **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))
@@ -135,7 +135,7 @@ def truncated_map_figure(
     lab = {**MAP_LABELS, "cut": "cut by truncation", "loss": "loss terms in C", **(labels or {})}
     T = int(np.asarray(M).shape[0])
     fig = go.Figure(_heatmap(M, max_cells, lab["hover"]))
-    zr = colour_range([M])
+    zr = color_range([M])
     fig.update_layout(coloraxis=dict(
         colorscale=SEQUENTIAL, colorbar=dict(title=dict(text=lab["colorbar"], side="right")),
         **({"cmin": zr[0], "cmax": zr[1]} if zr else {})))

@@ -160,7 +160,7 @@ def eigenvalues_figure(
     }, labels)
     lam = eig.eigenvalues
     mag = np.abs(lam)
-    colour = np.where(mag < 1 - 1e-12, SHRINK, np.where(mag > 1 + 1e-12, GROW, STAY))
+    color = np.where(mag < 1 - 1e-12, SHRINK, np.where(mag > 1 + 1e-12, GROW, STAY))
     phi = np.linspace(0, 2 * np.pi, 241)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=f32(np.cos(phi)), y=f32(np.sin(phi)), mode="lines",
@@ -173,7 +173,7 @@ def eigenvalues_figure(
         ))
     fig.add_trace(go.Scatter(
         x=f32(lam.real), y=f32(lam.imag), mode="markers", name=lab["eigenvalues"],
-        marker=dict(color=colour.tolist(), size=9, line=dict(width=0)),
+        marker=dict(color=color.tolist(), size=9, line=dict(width=0)),
         customdata=f32(mag), hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata:.4f}"
                                             "<extra></extra>",
     ))
@@ -279,12 +279,12 @@ def diagonal_figure(
     fig = go.Figure()
     for i in pick:
         m = abs(lam[i])
-        colour = SHRINK if m < 1 else GROW if m > 1 else STAY
+        color = SHRINK if m < 1 else GROW if m > 1 else STAY
         neg = lam[i] < 0
         fig.add_trace(go.Scatter(
             x=f32(n), y=f32(_finite(diag.log10_abs[:, i])), mode="lines",
             name=(lab["negative"] if neg else lab["line"]).format(lam=lam[i]),
-            line=dict(color=colour, width=3, dash="dash" if neg else "solid"),
+            line=dict(color=color, width=3, dash="dash" if neg else "solid"),
             hovertemplate="n = %{x}: %{y:.2f}<extra></extra>",
         ))
     fig.add_hline(y=0, line=dict(color="#808080", width=1))
