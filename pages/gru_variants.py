@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, numtext, ui
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import LOSSES, SCALE_BY, make_cell, make_input
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY

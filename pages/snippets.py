@@ -29,7 +29,7 @@ class Snippet:
 
 
 _BPTT = """
-from rnnviz import lesson_bptt
+from rnnviz.lessons import bptt as lesson_bptt
 from rnnviz.figures import gradients
 
 r = lesson_bptt.compute(T=$T, H=$H, activation=$act, init=$init, scale=$scale,
@@ -40,7 +40,7 @@ fig.show()
 
 _POWERS = """
 import numpy as np
-from rnnviz import powers
+from rnnviz.measures import powers
 from rnnviz.figures import powers as figures
 
 # W_hh = diag(λ_1 … λ_H), the λ evenly spread over [lo, hi]
@@ -71,7 +71,7 @@ fig.show()
 
 _CLIPPING = """
 import numpy as np
-from rnnviz.clipping import clip_by_value, direction_change
+from rnnviz.measures.clipping import clip_by_value, direction_change
 from rnnviz.figures import remedies
 
 # how far clipping by value at θ = $theta turns a gradient of norm $norm, in every direction
@@ -99,7 +99,7 @@ def _gates(values: Mapping[str, Any]) -> str:
 """
     return """
 import numpy as np
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates
 
@@ -117,7 +117,7 @@ fig.show()
 
 _LSTM_VARIANTS = """
 import numpy as np
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import make_input
 from rnnviz.figures import gates
 
@@ -137,7 +137,7 @@ fig.show()
 
 _GRU_VARIANTS = """
 import numpy as np
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates
 
@@ -164,7 +164,7 @@ curves.append({"name": "LSTM ‖∂C/∂c_k‖", "y": members["lstm"].log10_norm
 """ if values["show_c"] else ""
     return """
 import numpy as np
-from rnnviz import lesson_compare as lc
+from rnnviz.lessons import compare as lc
 from rnnviz.figures import compare
 
 members = {k: lc.family_member(k, $T, $H, $I, $scale, input_kind=$input, keep_bias=$keep,
@@ -181,7 +181,7 @@ fig.show()
 _BIDIRECTIONAL = """
 import numpy as np
 import rnnviz
-from rnnviz import flow
+from rnnviz.measures import flow
 from rnnviz.figures import flow as flow_fig
 
 # a bidirectional $cell; its forward direction is the one-directional cell

@@ -22,7 +22,8 @@ import streamlit as st
 import torch
 
 from pages import i18n, memo, ui
-from rnnviz import train, trainpool
+from rnnviz import train
+from rnnviz.train import pool as trainpool
 from rnnviz.figures import remedies
 
 # The server computes the untrained model's measurements itself (cached): one thread

@@ -78,7 +78,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from pages import chart, i18n, teacher
-from rnnviz.cell import MAX_SEED
+from rnnviz.core.cell import MAX_SEED
 
 _LOGGER = get_logger(__name__)
 
@@ -845,7 +845,7 @@ def error_text(exc: BaseException, text: Mapping[str, str] | None = None) -> str
     """An error's sentence in this run's language.
 
     rnnviz says what went wrong in English (`str(exc)`); an error that also carries a
-    `code` and its `params` (rnnviz/errors.py) is said in Chinese from the page's
+    `code` and its `params` (rnnviz/core/errors.py) is said in Chinese from the page's
     ``TEXT["lib_<code>"]`` (a page passes its TEXT), else from this module's own table
     (errors any page can meet, like a forward pass that overflows). An error without a
     code, or one no table says, keeps its English sentence.

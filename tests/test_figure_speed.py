@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnviz import powers
+from rnnviz.measures import powers
 from rnnviz.figures import flow, gates, remedies, style
 from rnnviz.figures import powers as powers_figs
 

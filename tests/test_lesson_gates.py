@@ -1,4 +1,4 @@
-"""rnnviz.lesson_gates against independent computations: torch autograd in float64 (its own
+"""rnnviz.lessons.gates against independent computations: torch autograd in float64 (its own
 transcription of each cell, written here), closed forms, and PyTorch's fused modules."""
 
 import math
@@ -9,7 +9,7 @@ import torch
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from tests import torch_ref
 
 T, H = 12, 5

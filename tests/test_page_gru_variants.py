@@ -9,7 +9,7 @@ from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 
 PAGE = "pages/gru_variants.py"
 KEYS = ("T", "H", "init", "scale", "by", "zb", "xs", "loss", "seed")

@@ -6,7 +6,7 @@ tests rerun the page until the view shows what they wait for."""
 import time
 
 import pytest
-from rnnviz import trainpool
+from rnnviz.train import pool as trainpool
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/training.py"

@@ -1,5 +1,5 @@
 """The source's diagrams, drawn alive: every edge coloured and sized by the gradient that
-flows back along it at the current settings (rnnviz.edges computes the numbers).
+flows back along it at the current settings (rnnviz.measures.edges computes the numbers).
 
 - ``unrolled_figure``: the RNN unrolled in time, x_t → h_t → C^t, h_{t−1} → h_t.
 - ``lstm_cell_figure``: the LSTM memory block at one step, the cell state along the top.
@@ -104,7 +104,7 @@ def _layout(title, height, x_range, y_range):
 
 def unrolled_figure(nodes: dict, edges: list, steps, *, labels: dict | None = None,
                     height: int = 380):
-    """The unrolled RNN from rnnviz.edges.unrolled_edges(trace, grads, grad_h, steps)."""
+    """The unrolled RNN from rnnviz.measures.edges.unrolled_edges(trace, grads, grad_h, steps)."""
     lab = {**UNROLLED_LABELS, **(labels or {})}
     steps = sorted(steps)
     col = {t: i for i, t in enumerate(steps)}
@@ -165,7 +165,7 @@ _GLYPH = {"mul_f": "×", "plus": "+", "mul_ig": "×", "mul_o": "×", "tanh": "ta
 
 def lstm_cell_figure(nodes: dict, edges: list, k: int, *, labels: dict | None = None,
                      height: int = 460):
-    """The LSTM memory block from rnnviz.edges.lstm_cell_edges(trace, grads, k)."""
+    """The LSTM memory block from rnnviz.measures.edges.lstm_cell_edges(trace, grads, k)."""
     lab = {**LSTM_LABELS, **(labels or {})}
     by = {(e.src, e.dst): e.log10 for e in edges}
     scale = _Scale(list(by.values()) + list(nodes.values()))

@@ -1,6 +1,6 @@
 """Figures of the "Powers of W_hh" lesson: the entries of Wⁿ, the spectrum, ‖Wⁿ‖, λᵢⁿ.
 
-Every builder takes results of `rnnviz.powers` (plain arrays) and the label strings the
+Every builder takes results of `rnnviz.measures.powers` (plain arrays) and the label strings the
 page shows, and returns a ``plotly.graph_objects.Figure``. Labels default to English;
 pages pass their ``TEXT``. Magnitudes are always drawn as log₁₀ values on a linear axis:
 10^±300 fits float64 but not the float32 sent to the browser.
@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, TEMPLATE, apply_style, f32, figure
-from rnnviz.powers import DiagonalPowers, Eigen, PowerHistograms, PowerNorms
+from rnnviz.measures.powers import DiagonalPowers, Eigen, PowerHistograms, PowerNorms
 
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = COLORWAY
 SHRINK, GROW, STAY = BLUE, VERMILLION, BLACK  # |λ| < 1, |λ| > 1, |λ| = 1

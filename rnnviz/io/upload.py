@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import is_number, is_whole
-from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
-from .errors import Note, RnnvizError
+from ..core.checks import is_number, is_whole
+from ..core.cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
+from ..core.errors import Note, RnnvizError
 from .torch_io import from_state_dict
-from .unroll import unroll
+from ..core.unroll import unroll
 
 MAX_MB = 50  # MiB; .streamlit/config.toml's server.maxUploadSize must equal it (tested)
 MAX_BYTES = MAX_MB * 2**20  # the largest file read (checked before parsing)
@@ -923,7 +923,7 @@ def choose_input(kind: str, input_size: int, *, T: int = 200, scale: float = 1.0
                  text: str = "") -> np.ndarray:
     """The input the student chose, (T, input_size): "random" N(0, scale²) (seeded),
     "constant" (every entry = scale), or "pasted" (`text`, parsed by parse_sequence)."""
-    from .build import make_input
+    from ..core.build import make_input
     if kind == "pasted":
         return parse_sequence(text, input_size)
     if kind not in INPUT_KINDS:

@@ -13,7 +13,7 @@ and in both
 import numpy as np
 
 from ..logmath import log10_hypot, log10_norms
-from .rnn import outer_step_norms, sigmoid
+from .rnn import outer_param_grads, outer_step_norms, sigmoid
 
 
 def forward(w, xp, h0, c0, cell):
@@ -84,8 +84,7 @@ def backward_step(w, rec, k, dh, dc, cell):
 
 
 def param_grads(w, rec, x, D_ih, D_hh, cell):
-    grads = {"W_ih": D_ih.T @ x, "W_hh": D_hh.T @ rec["h_prev"],
-             "b_ih": D_ih.sum(0), "b_hh": D_hh.sum(0)}
+    grads = outer_param_grads(rec, x, D_ih, D_hh)
     if cell.variant == "before":
         H = cell.hidden_size
         grads["W_hh"][2 * H:] = D_hh[:, 2 * H:].T @ (rec["gates"]["r"] * rec["h_prev"])

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnviz.cells.rnn import sigmoid
-from rnnviz.errors import RnnvizError
-from rnnviz.clipping import clip_by_norm
+from rnnviz.core.cells.rnn import sigmoid
+from rnnviz.core.errors import RnnvizError
+from rnnviz.measures.clipping import clip_by_norm
 
 T_DEFAULT = 50
 X0_DEFAULT = 0.5

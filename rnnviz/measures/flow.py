@@ -27,15 +27,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .bptt import TRUNCATIONS, _check_grad_h, bptt, sweep_rows as _sweep
-from .build import loss_grad
-from .cells import MODULES
-from .cells.rnn import gamma
-from .cell import Cell
-from .checks import is_whole
-from .errors import RnnvizError
-from .logmath import add_scaled_rows, log10_hypot, log10_norm, log10_norms
-from .unroll import Trace
+from ..core.bptt import TRUNCATIONS, _check_grad_h, bptt, sweep_rows as _sweep
+from ..core.build import loss_grad
+from ..core.cells import MODULES
+from ..core.cells.rnn import gamma
+from ..core.cell import Cell
+from ..core.checks import is_whole
+from ..core.errors import RnnvizError
+from ..core.logmath import add_scaled_rows, log10_hypot, log10_norm, log10_norms
+from ..core.unroll import Trace
 
 MAX_MAP_STEPS = 4000  # a (T, T) float64 map: 128 MB at the limit
 WRT = ("h", "x")

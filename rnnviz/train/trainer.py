@@ -38,10 +38,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.cell import MAX_SEED
-from rnnviz.checks import is_number, is_whole
-from rnnviz.errors import RnnvizError
-from rnnviz.tasks import TASKS, make_task
+from rnnviz.core.cell import MAX_SEED
+from rnnviz.core.checks import is_number, is_whole
+from rnnviz.core.errors import RnnvizError
+from rnnviz.train.tasks import TASKS, make_task
 
 # name → (torch module class, extra kwargs, torch's functional one-step cell)
 TORCH_CELLS = {

@@ -20,7 +20,7 @@ carried back through c_t = f_t ⊙ c_{t-1} + …, i.e. the source's δ^{k-1} = �
 
 import numpy as np
 
-from .rnn import outer_step_norms, sigmoid
+from .rnn import outer_param_grads, outer_step_norms, sigmoid
 
 
 def forward(w, xp, h0, c0, cell):
@@ -96,8 +96,7 @@ def backward_step(w, rec, k, dh, dc, cell):
 
 
 def param_grads(w, rec, x, D_ih, D_hh, cell):
-    grads = {"W_ih": D_ih.T @ x, "W_hh": D_hh.T @ rec["h_prev"],
-             "b_ih": D_ih.sum(0), "b_hh": D_hh.sum(0)}
+    grads = outer_param_grads(rec, x, D_ih, D_hh)
     if cell.variant == "peephole":
         H = cell.hidden_size
         I, F, _, O = (slice(k * H, (k + 1) * H) for k in range(4))
