@@ -1,4 +1,4 @@
-"""Draw docs/training_curves.png: the classic result of rnnviz/train.py's docstring.
+"""Draw docs/training_curves.png: the classic result of rnnviz/train/trainer.py's docstring.
 
 Adding problem, T = 100, hidden 64, batch 64, clipping by norm at 1.0, Adam 5e-3,
 1,500 steps, seed 0, one CPU thread: an LSTM and a tanh RNN trained through
@@ -33,7 +33,7 @@ from rnnviz import train  # noqa: E402
 from rnnviz.figures import remedies  # noqa: E402
 
 OUT = REPO / "docs" / "training_curves.png"
-# The classic configuration of rnnviz/train.py's docstring (first line of the table).
+# The classic configuration of rnnviz/train/trainer.py's docstring (first line of the table).
 CLASSIC = dict(task="adding", seq_len=100, hidden=64, batch=64, clip=1.0, lr=5e-3, seed=0)
 STEPS = 1500
 CELLS = {"lstm": "LSTM", "rnn": "RNN with tanh"}

@@ -1,6 +1,6 @@
 """Lesson: the bidirectional RNN (Schuster & Paliwal 1997) through its gradient-flow map.
 
-Storyboard: controls → cached computation (rnnviz.flow) → figures → equations and what to see.
+Storyboard: controls → cached computation (rnnviz.measures.flow) → figures → equations and what to see.
 """
 
 import math
@@ -10,7 +10,7 @@ import streamlit as st
 
 import rnnviz
 from pages import i18n, memo, ui
-from rnnviz import flow
+from rnnviz.measures import flow
 from rnnviz.figures import flow as flow_fig
 
 TEXT = {

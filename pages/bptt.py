@@ -1,16 +1,17 @@
 """Lesson 1: the vanilla RNN and back-propagation through time.
 
-Storyboard: controls → cached computation (rnnviz.lesson_bptt) → figures
+Storyboard: controls → cached computation (rnnviz.lessons.bptt) → figures
 (rnnviz.figures.gradients) → the source's equations and what to look for.
 """
 
 import streamlit as st
 
 from pages import i18n, memo, numtext, ui
-from rnnviz import ACTIVATIONS, LOSSES, SCALE_BY, lesson_bptt
+from rnnviz import ACTIVATIONS, LOSSES, SCALE_BY
+from rnnviz.lessons import bptt as lesson_bptt
 from rnnviz.figures import diagrams, gradients
 from rnnviz.figures import flow as flow_fig
-from rnnviz.weights import INITS
+from rnnviz.core.weights import INITS
 
 TEXT = {
     "title": "Vanilla RNN and backprop through time",

@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, ui
-from rnnviz import cliff
-from rnnviz.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
+from rnnviz.measures import cliff
+from rnnviz.measures.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
                              value_clip_report)
 from rnnviz.figures import remedies
 

@@ -1,6 +1,6 @@
 """Lesson: RNN, LSTM and GRU side by side on the same input and the same W_hh scale.
 
-Storyboard: controls → cached computation (rnnviz.lesson_compare) → figures
+Storyboard: controls → cached computation (rnnviz.lessons.compare) → figures
 (rnnviz.figures.compare) → the source's equations and what to look for.
 """
 
@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, numtext, ui
-from rnnviz import lesson_compare as lc
+from rnnviz.lessons import compare as lc
 from rnnviz.figures import compare as figs
 
 TEXT = {
@@ -251,7 +251,7 @@ PRESETS = {
 @memo.data(max_entries=32)
 def member(kind: str, T: int, H: int, I: int, scale: float, input_kind: str, keep: float,
            seed: int) -> lc.Member:
-    """One cell's gradient norms, parameter count and measured time (rnnviz.lesson_compare)."""
+    """One cell's gradient norms, parameter count and measured time (rnnviz.lessons.compare)."""
     return lc.family_member(kind, T, H, I, scale, input_kind=input_kind, keep_bias=keep, seed=seed)
 
 

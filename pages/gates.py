@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, numtext, ui
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import LOSSES, SCALE_BY, make_cell, make_input
 from rnnviz.figures import diagrams
 from rnnviz.figures import gates as gfig
@@ -476,9 +476,9 @@ st.markdown(TEXT["norms_text"])
 cols = st.columns(3 if lstm else 2)
 reach = []
 if lstm:
-    reach.append((TEXT["m_c"], lg.reach(run.log10_norm_c)))
-reach.append((TEXT["m_h"].format(cell=s.cell.upper()), lg.reach(run.log10_norm_h)))
-reach.append((TEXT["m_rnn"], lg.reach(rnn)))
+    reach.append((TEXT["m_c"], lg.log10_first_over_last(run.log10_norm_c)))
+reach.append((TEXT["m_h"].format(cell=s.cell.upper()), lg.log10_first_over_last(run.log10_norm_h)))
+reach.append((TEXT["m_rnn"], lg.log10_first_over_last(rnn)))
 for col, (what, r) in zip(cols, reach):
     col.metric(TEXT["m_reach"].format(what=what), numtext.pow10_text(r), help=TEXT["m_help"])
 ui.plot(fig_norms, key="fig_norms")

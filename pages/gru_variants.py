@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, numtext, ui
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import LOSSES, SCALE_BY, make_cell, make_input
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
@@ -302,7 +302,7 @@ PRESETS = {
     "long": {**_BASE, "T": 1000, "zb": 4.0},
 }
 VARIANTS = ("before", "after")
-COLOURS = {"before": COLORWAY[1], "after": COLORWAY[0]}
+COLORS = {"before": COLORWAY[1], "after": COLORWAY[0]}
 WIDTHS = {"before": 6, "after": 2}  # wide under thin, so both show where they overlap
 
 
@@ -359,13 +359,13 @@ def gradient_figures(T: int, runs):
     for v in VARIANTS:
         short = TEXT[f"short_{v}"]
         series.append({"name": TEXT["curve_full"].format(v=short), "y": runs[v].log10_norm_h,
-                       "color": COLOURS[v]})
+                       "color": COLORS[v]})
         series.append({"name": TEXT["curve_path"].format(v=short), "y": runs[v].log10_path,
-                       "color": COLOURS[v], "dash": "dash"})
+                       "color": COLORS[v], "dash": "dash"})
     norms = gfig.lines(k, series, title=TEXT["fig_norms_title"], x_title=TEXT["fig_step"],
                        y_title=TEXT["fig_norms_y"], height=480, legend_below=True,
                        bottom=200)  # half width: the legend wraps to four rows
-    panels = {TEXT[f"mean_{g}"]: [{"name": TEXT[f"short_{v}"], "y": runs[v].means[g], "color": COLOURS[v],
+    panels = {TEXT[f"mean_{g}"]: [{"name": TEXT[f"short_{v}"], "y": runs[v].means[g], "color": COLORS[v],
                                    "width": WIDTHS[v]} for v in VARIANTS] for g in ("z", "r")}
     means = gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"], x_title=TEXT["fig_step"],
                                   y_title=TEXT["fig_means_y"], height=480)
@@ -408,9 +408,9 @@ st.markdown(TEXT["z_text"])
 cols = st.columns(2)  # one column per variant, as in part 1 (four in a row cut the labels)
 for col, v in zip(cols, VARIANTS):
     short = TEXT[f"short_{v}"]
-    col.metric(TEXT["m_reach"].format(v=short), numtext.pow10_text(lg.reach(runs[v].log10_norm_h)),
+    col.metric(TEXT["m_reach"].format(v=short), numtext.pow10_text(lg.log10_first_over_last(runs[v].log10_norm_h)),
                help=TEXT["m_help"])
-    col.metric(TEXT["m_path"].format(v=short), numtext.pow10_text(lg.reach(runs[v].log10_path)),
+    col.metric(TEXT["m_path"].format(v=short), numtext.pow10_text(lg.log10_first_over_last(runs[v].log10_path)),
                help=TEXT["m_help"])
 fig_norms, fig_means = gradient_figures(s.T, runs)
 left, right = st.columns(2)

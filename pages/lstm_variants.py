@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, numtext, ui
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import LOSSES, SCALE_BY, make_input
 from rnnviz.figures import gates as gfig
 from rnnviz.figures.style import COLORWAY
@@ -316,7 +316,7 @@ PRESETS = {
     "long": {**_BASE, "T": 1000, "fb": 1.0},
     "big": {**_BASE, "scale": 2.0},
 }
-VARIANT_COLOURS = {"nofg": COLORWAY[3], "forget": COLORWAY[0], "peephole": COLORWAY[2],
+VARIANT_COLORS = {"nofg": COLORWAY[3], "forget": COLORWAY[0], "peephole": COLORWAY[2],
                    "keras": COLORWAY[1]}
 VARIANT_WIDTHS = {"nofg": 3, "forget": 6, "peephole": 2, "keras": 3}  # wide under thin: both show
 
@@ -365,7 +365,7 @@ def variant_figures(T: int, runs: dict, one):
     k = np.arange(T)
 
     def norm_series(attr):
-        out = [{"name": TEXT[f"v_{v}"], "y": getattr(r, attr), "color": VARIANT_COLOURS[v],
+        out = [{"name": TEXT[f"v_{v}"], "y": getattr(r, attr), "color": VARIANT_COLORS[v],
                 "width": VARIANT_WIDTHS[v]} for v, r in runs.items()]
         out.append({"name": TEXT["v_one"], "y": getattr(one, attr), "color": COLORWAY[6],
                     "dash": "dash", "width": 2})
@@ -378,7 +378,7 @@ def variant_figures(T: int, runs: dict, one):
                        x_title=TEXT["fig_step"], y_title=TEXT["fig_norm_y"], height=480,
                        legend_below=True)
     panels = {TEXT[f"panel_{g}"]: [{"name": TEXT[f"v_{v}"], "y": r.means[g],
-                                    "color": VARIANT_COLOURS[v], "width": VARIANT_WIDTHS[v]}
+                                    "color": VARIANT_COLORS[v], "width": VARIANT_WIDTHS[v]}
                                    for v, r in runs.items()]
               for g in ("i", "f", "o")}
     fig_means = gfig.gate_mean_panels(k, panels, title=TEXT["fig_means_title"],
@@ -428,7 +428,7 @@ st.header(TEXT["h_means"])
 ui.plot(fig_means, key="fig_means")
 
 st.header(TEXT["h_diff"])
-reach = {v: numtext.pow10_text(lg.reach(r.log10_norm_c)) for v, r in runs.items()}
+reach = {v: numtext.pow10_text(lg.log10_first_over_last(r.log10_norm_c)) for v, r in runs.items()}
 st.markdown("- " + TEXT["d_nofg"].format(**reach))
 st.markdown("- " + TEXT["d_peephole"].format(**reach))
 st.markdown("- " + TEXT["d_two"].format(dh=numtext.small_text(bias.max_dh), db=numtext.small_text(bias.max_db_ih_hh),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from rnnviz.cell import N_BLOCKS
+from rnnviz.core.cell import N_BLOCKS
 
 _SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -48,6 +48,6 @@ def ratio_text(exponent: float, within: float = 1.0) -> str:
 
 def param_formula(kind: str, *, bias: bool = True) -> str:
     """A cell's parameter count as a formula in LaTeX, e.g. "4H(I+H+2)" for an LSTM
-    (rnnviz.lesson_compare.param_count gives its value)."""
+    (rnnviz.lessons.compare.param_count gives its value)."""
     G = N_BLOCKS[kind]
     return ("" if G == 1 else str(G)) + ("H(I+H+2)" if bias else "H(I+H)")

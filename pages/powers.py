@@ -1,6 +1,6 @@
 """Lesson: powers of W_hh — the source article's diagonal case and its random-matrix experiment.
 
-Storyboard: controls → cached computation (rnnviz.weights, rnnviz.powers) → figures
+Storyboard: controls → cached computation (rnnviz.core.weights, rnnviz.measures.powers) → figures
 (rnnviz.figures.powers) → the source's equations and what to look for.
 """
 
@@ -8,9 +8,10 @@ import numpy as np
 import streamlit as st
 
 from pages import i18n, memo, ui
-from rnnviz import SCALE_BY, powers
+from rnnviz import SCALE_BY
+from rnnviz.measures import powers
 from rnnviz.figures import powers as figures
-from rnnviz.weights import INITS, init_W_hh, rescale
+from rnnviz.core.weights import INITS, init_W_hh, rescale
 
 TEXT = {
     "title": "Powers of W_hh",

@@ -21,7 +21,7 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from pages import i18n
-from rnnviz.cell import MAX_SEED
+from rnnviz.core.cell import MAX_SEED
 
 KINDS = ("int", "float", "log", "select", "toggle", "seed")
 SEED_MAX = MAX_SEED  # rnnviz's bound: every seed numpy and torch.manual_seed take

@@ -79,7 +79,7 @@ class Snippet:
 
 
 _BPTT = """
-from rnnviz import lesson_bptt
+from rnnviz.lessons import bptt as lesson_bptt
 from rnnviz.figures import gradients
 
 r = lesson_bptt.compute(T=$T, H=$H, activation=$act, init=$init, scale=$scale,
@@ -90,7 +90,7 @@ fig.show()
 
 _POWERS = """
 import numpy as np
-from rnnviz import powers
+from rnnviz.measures import powers
 from rnnviz.figures import powers as figures
 
 # ${c_powers_diag}
@@ -121,7 +121,7 @@ fig.show()
 
 _CLIPPING = """
 import numpy as np
-from rnnviz.clipping import clip_by_value, direction_change
+from rnnviz.measures.clipping import clip_by_value, direction_change
 from rnnviz.figures import remedies
 
 # ${c_clipping_sweep}
@@ -149,7 +149,7 @@ def _gates(values: Mapping[str, Any]) -> str:
 """
     return """
 import numpy as np
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates
 
@@ -167,7 +167,7 @@ fig.show()
 
 _LSTM_VARIANTS = """
 import numpy as np
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import make_input
 from rnnviz.figures import gates
 
@@ -187,7 +187,7 @@ fig.show()
 
 _GRU_VARIANTS = """
 import numpy as np
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from rnnviz import make_cell, make_input
 from rnnviz.figures import gates
 
@@ -214,7 +214,7 @@ curves.append({"name": "LSTM ‖∂C/∂c_k‖", "y": members["lstm"].log10_norm
 """ if values["show_c"] else ""
     return """
 import numpy as np
-from rnnviz import lesson_compare as lc
+from rnnviz.lessons import compare as lc
 from rnnviz.figures import compare
 
 members = {k: lc.family_member(k, $T, $H, $I, $scale, input_kind=$input, keep_bias=$keep,
@@ -231,7 +231,7 @@ fig.show()
 _BIDIRECTIONAL = """
 import numpy as np
 import rnnviz
-from rnnviz import flow
+from rnnviz.measures import flow
 from rnnviz.figures import flow as flow_fig
 
 # ${c_bidirectional}
@@ -279,7 +279,8 @@ model = upload.load_model($file, open($file, "rb").read(), module=$module)
     text = ", text=$text" if values["input"] == "pasted" else ""
     return """
 import numpy as np
-from rnnviz import upload, lesson_compare as lc
+from rnnviz.io import upload
+from rnnviz.lessons import compare as lc
 from rnnviz.figures import compare
 
 """ + load + """\

@@ -22,7 +22,9 @@ import streamlit as st
 import torch
 
 from pages import i18n, memo, ui
-from rnnviz import tasks, train, trainpool
+from rnnviz import train
+from rnnviz.train import pool as trainpool
+from rnnviz.train import tasks
 from rnnviz.figures import remedies
 
 # The server computes the untrained model's measurements itself (cached): one thread
@@ -262,7 +264,7 @@ TEXT = i18n.pick(TEXT, TEXT_ZH)
 # alphabet of {k}, read over T + {extra} steps; the memoryless loss is n·ln k / (T + extra).
 COPY = {"n": tasks.N_COPY, "k": tasks.N_DATA_SYMBOLS, "extra": 2 * tasks.N_COPY}
 
-CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.CELLS}
+CELL_NAMES = {k: TEXT[f"cell_{k}"] for k in train.TORCH_CELLS}
 CONTROLS = [
     ui.Control("task", TEXT["task"], "select", DEFAULT.task,
                options={"adding": TEXT["task_adding"], "copy": TEXT["task_copy"]}),

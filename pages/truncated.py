@@ -1,6 +1,6 @@
 """Lesson: truncated vs full back-propagation through time.
 
-Storyboard: controls → cached computation (rnnviz.bptt, rnnviz.flow) → figures → equations
+Storyboard: controls → cached computation (rnnviz.bptt, rnnviz.measures.flow) → figures → equations
 and what to see.
 """
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 import rnnviz
 from pages import i18n, memo, ui
-from rnnviz import flow
+from rnnviz.measures import flow
 from rnnviz.figures import flow as flow_fig
 
 TEXT = {

@@ -1,14 +1,16 @@
 """Lesson: your own trained model — its gradient flow and its gates on an input you choose.
 
-Storyboard: the model (upload or example, read by rnnviz.upload) → controls → cached
-computation (rnnviz.lesson_compare.inspect_layer) → figures → equations and explanation.
+Storyboard: the model (upload or example, read by rnnviz.io.upload) → controls → cached
+computation (rnnviz.lessons.compare.inspect_layer) → figures → equations and explanation.
 """
 
 import numpy as np
 import streamlit as st
 
 from pages import i18n, teacher, ui
-from rnnviz import RnnvizError, lesson_compare as lc, upload
+from rnnviz import RnnvizError
+from rnnviz.lessons import compare as lc
+from rnnviz.io import upload
 from rnnviz.figures import compare as figs
 from rnnviz.figures import gates as gate_figs
 
@@ -141,7 +143,7 @@ TEXT = {
         "```\n"
         "Not `torch.save(model, ...)`: a whole pickled model holds code and is refused."
     ),
-    # what the model is (rnnviz.upload.Model.describe, in this page's words)
+    # what the model is (rnnviz.io.upload.Model.describe, in this page's words)
     "d_model": "{what} ({extra})",
     "d_sep": ", ",
     "d_layers": "{n} layers",
@@ -150,7 +152,7 @@ TEXT = {
     "d_hidden": "hidden size {n}",
     "d_bi": "bidirectional",
     "d_nobias": "no bias",
-    # what the loader said (rnnviz.upload: a Note's or an RnnvizError's code, with its params).
+    # what the loader said (rnnviz.io.upload: a Note's or an RnnvizError's code, with its params).
     # In English the page shows the library's own sentence; these say the same.
     "lib_list_sep": ", ",
     "lib_other": "{detail}",
@@ -525,7 +527,7 @@ TEXT_ZH = {
         "```\n"
         "不要用 `torch.save(model, ...)`：整个被 pickle 的模型里含有代码，会被拒收。"
     ),
-    # what the model is (rnnviz.upload.Model.describe, in this page's words)
+    # what the model is (rnnviz.io.upload.Model.describe, in this page's words)
     "d_model": "{what}（{extra}）",
     "d_sep": "，",
     "d_layers": "{n} 层",
@@ -534,7 +536,7 @@ TEXT_ZH = {
     "d_hidden": "隐藏层大小 {n}",
     "d_bi": "双向",
     "d_nobias": "无偏置",
-    # what the loader said (rnnviz.upload: a Note's or an RnnvizError's code, with its params).
+    # what the loader said (rnnviz.io.upload: a Note's or an RnnvizError's code, with its params).
     # In English the page shows the library's own sentence; these say the same.
     "lib_list_sep": "、",
     "lib_other": "（英文原文）{detail}",
@@ -814,7 +816,7 @@ def load_source():
 
 
 def said(what) -> str:
-    """A sentence of rnnviz.upload (an RnnvizError or a Note of what it read) in this page's
+    """A sentence of rnnviz.io.upload (an RnnvizError or a Note of what it read) in this page's
     language: in English the library's own sentence, else TEXT's "lib_<code>" with its params
     (a list param joined, "" in it naming the top level)."""
     key = f"lib_{getattr(what, 'code', '')}"
@@ -835,7 +837,7 @@ def describe(model: upload.Model) -> str:
         extra.append(TEXT["d_bi"])
     if not model.bias:
         extra.append(TEXT["d_nobias"])
-    return TEXT["d_model"].format(what=upload.NAMES[model.kind], extra=TEXT["d_sep"].join(extra))
+    return TEXT["d_model"].format(what=upload.MODULE_NAMES[model.kind], extra=TEXT["d_sep"].join(extra))
 
 
 def theta_text(log_thr: float) -> str:

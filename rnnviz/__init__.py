@@ -10,16 +10,16 @@ numbers and figures as the app.
     rnnviz.flow_map(trace)  # (200, 200) log10 ||∂C^t/∂h_k|| for every pair
 """
 
-from .bptt import TRUNCATIONS, Grads, bptt
-from .build import LOSSES, loss_grad, make_cell, make_input
-from .cell import ACTIVATIONS, MAX_HIDDEN, MAX_INPUT, MAX_SEED, MAX_STEPS, Cell
-from .errors import ForwardOverflowError, RnnvizError
-from .flow import bound_log10, flow_map, jacobian_norms
-from .powers import diagonal_powers, eigen, entry_histograms, power_norms
-from .readout import make_readout, readout_loss
-from .torch_io import from_state_dict, from_torch, to_state_dict, to_torch
-from .unroll import Trace, unroll
-from .weights import INITS, SCALE_BY
+from .core.bptt import TRUNCATIONS, Grads, bptt
+from .core.build import LOSSES, loss_grad, make_cell, make_input
+from .core.cell import ACTIVATIONS, MAX_HIDDEN, MAX_INPUT, MAX_SEED, MAX_STEPS, Cell
+from .core.errors import ForwardOverflowError, RnnvizError
+from .measures.flow import bound_log10, flow_map, jacobian_norms
+from .measures.powers import diagonal_powers, eigen, entry_histograms, power_norms
+from .core.readout import make_readout, readout_loss
+from .io.torch_io import from_state_dict, from_torch, to_state_dict, to_torch
+from .core.unroll import Trace, unroll
+from .core.weights import INITS, SCALE_BY
 
 __all__ = [
     "Cell", "Grads", "Trace", "RnnvizError", "ForwardOverflowError", "MAX_HIDDEN", "MAX_INPUT",

@@ -14,7 +14,7 @@ the same shapes), and their ratio rnnviz / torch.
                                           #   "torch_loop_ms", "speedup_bptt",
                                           #   "speedup_torch"}, …]
 
-The map section times `rnnviz.flow.flow_map` at (T, H) = (500, 128) (input size H, one
+The map section times `rnnviz.measures.flow.flow_map` at (T, H) = (500, 128) (input size H, one
 direction; map_cpu_ms is its CPU time summed over threads, less inflated than wall time
 on a busy machine) for wrt="h" and wrt="x", against the T-backward-passes way of getting the
 same T × T numbers: T calls of `rnnviz.bptt` with only row t of grad_h nonzero (row t of the
@@ -32,8 +32,9 @@ import time
 
 import numpy as np
 
+from rnnviz.core.cell import KINDS
+
 SIZES = ((100, 32), (500, 128), (1000, 256))
-CELLS = ("rnn", "lstm", "gru")
 
 
 def _median_ms(fn, repeat, min_time=0.2):
@@ -82,7 +83,7 @@ def bench_map(kind, T, H, wrt, repeat=3, loop_sample=50):
     import torch
 
     from . import bptt, from_torch, loss_grad, unroll
-    from .flow import flow_map
+    from .measures.flow import flow_map
     torch.manual_seed(0)
     module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](H, H).double()
     cell = from_torch(module)
@@ -148,7 +149,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     p.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median)")
-    p.add_argument("--cells", default=",".join(CELLS))
+    p.add_argument("--cells", default=",".join(KINDS))
     p.add_argument("--map", action="store_true",
                    help="benchmark the gradient-flow map instead (against T backward passes)")
     p.add_argument("--loop-sample", type=int, default=50,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz import cliff
+from rnnviz.measures import cliff
 
 
 def _torch_loss(w, b, T=50, x0=0.5, y=0.7):

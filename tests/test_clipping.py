@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.clipping import (
+from rnnviz.measures.clipping import (
     clip, clip_by_norm, clip_by_value, direction_change, global_norm,
 )
-from rnnviz.errors import RnnvizError
+from rnnviz.core.errors import RnnvizError
 
 
 def _grads(seed, scale=1.0):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz.logmath import log10_norms
+from rnnviz.core.logmath import log10_norms
 from tests import torch_ref
 
 RTOL = 1e-10

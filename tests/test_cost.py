@@ -5,7 +5,7 @@ the CPU seconds."""
 import numpy as np
 import pytest
 
-from rnnviz import powers
+from rnnviz.measures import powers
 from tests import cost
 from tests.apptest_util import assert_ok, run_page
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz import edges
+from rnnviz.measures import edges
 from rnnviz.figures import diagrams
 
 T, H = 12, 4
@@ -102,7 +102,7 @@ def test_lstm_cell_edges_far_past_float64():
     """W_hh = 0 and zero input: the gates are the constants σ(0), σ(b_f); the cell-state
     gradient at step k is ½ σ(b_f)^{T−1−k} (see test_lesson_gates), 10^-2000 and beyond."""
     Tn, bias = 3000, -3.0
-    from rnnviz import lesson_gates as lg
+    from rnnviz.lessons import gates as lg
 
     cell = lg.add_gate_bias(rnnviz.make_cell("lstm", 8, 1, scale=0.0, seed=0), "f", bias)
     tr = rnnviz.unroll(cell, rnnviz.make_input(Tn, 1, kind="zeros"))

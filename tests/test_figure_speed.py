@@ -17,7 +17,7 @@ import pytest
 
 import plotly.io as pio
 
-from rnnviz import powers
+from rnnviz.measures import powers
 from rnnviz.figures import compare, flow, gates, gradients, remedies, style
 from rnnviz.figures import powers as powers_figs
 

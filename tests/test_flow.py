@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz import flow
+from rnnviz.measures import flow
 from tests import torch_ref
 
 TOL = 1e-10  # in log10

@@ -433,7 +433,7 @@ def test_framework_messages_follow_the_language():
 
 # ------------------------------------------------------------ library messages
 class _Coded(ValueError):
-    """An rnnviz error as rnnviz/errors.py makes them: English sentence, code, params."""
+    """An rnnviz error as rnnviz/core/errors.py makes them: English sentence, code, params."""
 
     def __init__(self, message, code="", params=None):
         super().__init__(message)

@@ -3,7 +3,7 @@ sentences they show (issue 12, "Two languages").
 
 - Tables: TEXT_ZH has TEXT's keys in TEXT's order, the same {placeholders} (with their format
   specs) and the same numbers in every entry, and is written in Chinese (not English copied).
-- Library sentences: every code rnnviz.upload gives an error or a note has a "lib_<code>"
+- Library sentences: every code rnnviz.io.upload gives an error or a note has a "lib_<code>"
   entry, and the error's params fill it; a refused upload reads Chinese at ?lang=zh, in the
   page (AppTest, the example-model button loading other bytes; AppTest cannot upload).
 - Pages at ?lang=zh show no English sentence, in their elements or in their charts.
@@ -23,7 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from rnnviz import RnnvizError, trainpool, upload
+from rnnviz import RnnvizError
+from rnnviz.train import pool as trainpool
+from rnnviz.io import upload
 from pages import ui
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 from tests.page_tables import tables
@@ -105,10 +107,10 @@ def test_chinese_is_chinese(page):
 
 # ----------------------------------------------------------------------------- library sentences
 def library_codes() -> dict[str, set]:
-    """{"error": codes, "note": codes} given in rnnviz/upload.py and rnnviz/errors.py, read
+    """{"error": codes, "note": codes} given in rnnviz/io/upload.py and rnnviz/core/errors.py, read
     from the source: every RnnvizError(..., code=…) and Note(text, code, …)."""
     out = {"error": set(), "note": set()}
-    for file in ("rnnviz/upload.py", "rnnviz/errors.py"):
+    for file in ("rnnviz/io/upload.py", "rnnviz/core/errors.py"):
         for node in ast.walk(ast.parse((ROOT / file).read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -135,14 +137,14 @@ def test_every_refusal_of_a_file_has_a_code():
     """A new RnnvizError in upload.py without a code would show English on a Chinese page.
     Uncoded: checks of what the page itself passes (bytes, text, a layer, an activation, an
     input kind), never a student's file."""
-    tree = ast.parse((ROOT / "rnnviz/upload.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "rnnviz/io/upload.py").read_text(encoding="utf-8"))
     uncoded = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "RnnvizError":
             has = any(kw.arg == "code" for kw in node.keywords)
             said = node.args and isinstance(node.args[0], ast.Call)  # _refusal(...), _not_recurrent(...)
             if not has and not said:
-                uncoded.append(ast.get_source_segment((ROOT / "rnnviz/upload.py").read_text(), node)[:60])
+                uncoded.append(ast.get_source_segment((ROOT / "rnnviz/io/upload.py").read_text(), node)[:60])
     assert len(uncoded) == 5, uncoded
 
 

@@ -1,4 +1,4 @@
-"""Lesson 1's numbers (rnnviz/lesson_bptt.py) checked against torch autograd in float64.
+"""Lesson 1's numbers (rnnviz/lessons/bptt.py) checked against torch autograd in float64.
 
 The reference gradients come from PyTorch: an nn.RNN built with rnnviz.to_torch, stepped
 one time step at a time with retain_grad() on every h_k (tanh, relu), or a few lines of
@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz import lesson_bptt
+from rnnviz.lessons import bptt as lesson_bptt
 from tests import torch_ref
 
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}  # sup σ', by hand

@@ -1,4 +1,4 @@
-"""rnnviz.lesson_compare: parameter counts against PyTorch, the span against analytic cases,
+"""rnnviz.lessons.compare: parameter counts against PyTorch, the span against analytic cases,
 the per-direction gradient flow against autograd through a step-by-step PyTorch loop."""
 
 import math
@@ -11,9 +11,9 @@ import torch.nn as nn
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_compare as lc
-from rnnviz.cell import Cell
-from rnnviz.errors import RnnvizError
+from rnnviz.lessons import compare as lc
+from rnnviz.core.cell import Cell
+from rnnviz.core.errors import RnnvizError
 
 MODULE = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 

@@ -1,4 +1,4 @@
-"""rnnviz.lesson_gates against independent computations: torch autograd in float64 (its own
+"""rnnviz.lessons.gates against independent computations: torch autograd in float64 (its own
 transcription of each cell, written here), closed forms, and PyTorch's fused modules."""
 
 import math
@@ -9,7 +9,7 @@ import torch
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 from tests import torch_ref
 
 T, H = 12, 5
@@ -366,10 +366,10 @@ def test_tf1_start_is_keras_start():
         lg.to_tf1(rnnviz.make_cell("lstm", H, 1, variant="peephole", seed=3))
 
 
-def test_reach():
-    assert lg.reach([-40.5, -3.0, -0.5]) == pytest.approx(-40.0)
-    assert lg.reach([-np.inf, 0.0]) == -np.inf
-    assert np.isnan(lg.reach([0.0, -np.inf]))
+def test_log10_first_over_last():
+    assert lg.log10_first_over_last([-40.5, -3.0, -0.5]) == pytest.approx(-40.0)
+    assert lg.log10_first_over_last([-np.inf, 0.0]) == -np.inf
+    assert np.isnan(lg.log10_first_over_last([0.0, -np.inf]))
 
 
 # ------------------------------------------------------------------ variants lessons

@@ -19,10 +19,13 @@ from tests.page_tables import LESSON_PAGES, ROOT, tables
 
 import rnnviz
 from pages import numtext
-from rnnviz import cliff, flow, lesson_bptt, train
-from rnnviz import lesson_compare as lc
-from rnnviz import lesson_gates as lg
-from rnnviz.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
+from rnnviz import train
+from rnnviz.measures import cliff
+from rnnviz.measures import flow
+from rnnviz.lessons import bptt as lesson_bptt
+from rnnviz.lessons import compare as lc
+from rnnviz.lessons import gates as lg
+from rnnviz.measures.clipping import (clip_by_norm, clip_by_value, direction_change, heavy_tailed_gradient,
                              value_clip_report)
 
 SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -155,7 +158,7 @@ def test_powers_default_shows_the_drift():
 def test_powers_look_text_drift_numbers():
     """"over 200 powers the median entry falls about nine decades (ρ = 0.9) or rises about
     eight (ρ = 1.1)", and log₁₀ρ per power."""
-    from rnnviz.weights import init_W_hh, rescale
+    from rnnviz.core.weights import init_W_hh, rescale
     text = tables("powers").TEXT["look"]
     for rho, word, per in ((0.9, "nine", "−0.046"), (1.1, "eight", "+0.041")):
         assert f"{per} for ρ = {rho}" in text and f"{math.log10(rho):+.3f}".replace("-", "−") == per
@@ -367,7 +370,7 @@ def test_training_text_points_at_the_left_end():
 def test_adding_numbers_are_the_remeasured_ones():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "final_mse=0.00117889" in readme and "0.00118" in readme and "0.0013 " not in readme
-    assert "lstm 0.00118" in train.__doc__ and "--lr 5e-3" in train.__doc__
+    assert "lstm 0.00118" in train.trainer.__doc__ and "--lr 5e-3" in train.trainer.__doc__
     assert "step 900" not in tables("training").TEXT["classic"]
 
 
@@ -434,7 +437,7 @@ def gates_preset(name):
 def test_gates_preset_descriptions_match_the_page_numbers():
     """Each number is what the page's metric shows (lg.pow10_text of step 0 ÷ step T−1)."""
     text = tables("gates").TEXT["presets_help"]
-    shown = lambda l: numtext.pow10_text(lg.reach(l))  # noqa: E731
+    shown = lambda l: numtext.pow10_text(lg.log10_first_over_last(l))  # noqa: E731
     run, rnn, _ = gates_preset("keep")
     assert f"mean f {run.means['f'].mean():.2f}" in text
     assert f"{shown(run.log10_norm_c)} of its size at step T−1, the RNN's {shown(rnn)}" in text

@@ -1,13 +1,13 @@
 """AppTest of the bidirectional lesson (pages/bidirectional.py): defaults, every control at
 its extremes, presets (bad links: tests/test_pages_generated.py). The maps themselves are checked against
-autograd in tests/test_flow.py; here: the page shows what rnnviz.flow computes."""
+autograd in tests/test_flow.py; here: the page shows what rnnviz.measures.flow computes."""
 
 import numpy as np
 import pytest
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
-from rnnviz import flow
+from rnnviz.measures import flow
 
 PAGE = "pages/bidirectional.py"
 N_CHARTS = 2  # the two maps side by side, one row of each

@@ -5,7 +5,7 @@ autograd in tests/test_lesson_bptt.py; here: the page shows exactly those number
 import pytest
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
-from rnnviz import lesson_bptt
+from rnnviz.lessons import bptt as lesson_bptt
 
 PAGE = "pages/bptt.py"
 N_CHARTS = 5  # unrolled diagram, gradient norm, Jacobian, step terms, heatmaps of h and σ'

@@ -71,7 +71,7 @@ def test_widget_change_reruns():
 def test_the_cliff_equations_and_text_take_their_constants_from_rnnviz(monkeypatch):
     """x₀, the number of steps and the target are rnnviz.cliff's, in the equations and
     in the sentence below them, in both languages: change one there and the page follows."""
-    from rnnviz import cliff
+    from rnnviz.measures import cliff
 
     for lang in ("en", "zh"):
         at = run_page(PAGE, {"lang": lang})

@@ -3,7 +3,7 @@
 import pytest
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
-from rnnviz import lesson_compare as lc
+from rnnviz.lessons import compare as lc
 
 PAGE = "pages/compare.py"
 NAMES = ("RNN (tanh)", "LSTM", "GRU")

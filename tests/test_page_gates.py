@@ -9,7 +9,7 @@ from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 
 PAGE = "pages/gates.py"
 DEFAULTS = dict(cell="lstm", T=200, H=32, init="gaussian", scale=1.0, by="radius", fb=1.0, xs=1.0,
@@ -33,9 +33,9 @@ def expected(**changes):
     out = {}
     name = s["cell"].upper()
     if s["cell"] == "lstm":
-        out["LSTM cell c: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_c))
-    out[f"{name} hidden h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_h))
-    out["vanilla RNN h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(rnn))
+        out["LSTM cell c: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_norm_c))
+    out[f"{name} hidden h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_norm_h))
+    out["vanilla RNN h: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(rnn))
     return out
 
 
@@ -95,7 +95,7 @@ def test_slider_change_updates_the_page():
 
 
 def test_memory_block_draws_the_runs_edges():
-    """The diagram's edge numbers are the run's (rnnviz.edges, checked against autograd in
+    """The diagram's edge numbers are the run's (rnnviz.measures.edges, checked against autograd in
     tests/test_diagrams.py); a GRU gets a note instead."""
     at = run_page(PAGE, {"T": "40", "H": "8", "fb": "2"})
     assert_ok(at)

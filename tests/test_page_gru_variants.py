@@ -9,7 +9,7 @@ from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 
 PAGE = "pages/gru_variants.py"
 KEYS = ("T", "H", "init", "scale", "by", "zb", "xs", "loss", "seed")
@@ -36,8 +36,8 @@ def expected(**changes):
                                 scale_by=s["by"], seed=s["seed"])
         cell = lg.add_gate_bias(cell, "z", s["zb"])
         run = lg.run_gated(cell, x, loss=s["loss"], loss_seed=s["seed"])
-        out[f"{SHORT[v]}: step 0 ÷ step T−1"] = numtext.pow10_text(lg.reach(run.log10_norm_h))
-        out[f"z path alone ({SHORT[v]})"] = numtext.pow10_text(lg.reach(run.log10_path))
+        out[f"{SHORT[v]}: step 0 ÷ step T−1"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_norm_h))
+        out[f"z path alone ({SHORT[v]})"] = numtext.pow10_text(lg.log10_first_over_last(run.log10_path))
         hs[v] = rnnviz.unroll(cell, x).h
     return out, lg.max_abs_diff(hs["before"], hs["after"])
 

@@ -9,7 +9,7 @@ from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
 from pages import numtext
-from rnnviz import lesson_gates as lg
+from rnnviz.lessons import gates as lg
 
 PAGE = "pages/lstm_variants.py"
 KEYS = ("T", "H", "init", "scale", "by", "fb", "xs", "loss", "seed")
@@ -41,7 +41,7 @@ def expected_ratios(**changes):
     cells = lg.lstm_variant_cells(s["H"], init=s["init"], scale=s["scale"], scale_by=s["by"],
                                   forget_bias=s["fb"], seed=s["seed"])
     x = rnnviz.make_input(s["T"], 1, scale=s["xs"], seed=s["seed"])
-    return {v: numtext.pow10_text(lg.reach(lg.run_gated(c, x, loss=s["loss"], loss_seed=s["seed"]).log10_norm_c))
+    return {v: numtext.pow10_text(lg.log10_first_over_last(lg.run_gated(c, x, loss=s["loss"], loss_seed=s["seed"]).log10_norm_c))
             for v, c in cells.items()}
 
 

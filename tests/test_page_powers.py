@@ -5,7 +5,7 @@ import pytest
 
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
-from rnnviz.weights import INITS, init_W_hh, rescale
+from rnnviz.core.weights import INITS, init_W_hh, rescale
 
 PAGE = "pages/powers.py"
 

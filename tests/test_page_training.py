@@ -6,7 +6,7 @@ tests rerun the page until the view shows what they wait for."""
 import time
 
 import pytest
-from rnnviz import trainpool
+from rnnviz.train import pool as trainpool
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/training.py"
@@ -182,7 +182,7 @@ def test_an_old_link_with_hidden_opens_on_that_H():
 def test_the_copy_baseline_takes_its_numbers_from_the_task(monkeypatch):
     """10 ln 8 / (T + 20) is rnnviz.tasks' N_COPY ln N_DATA_SYMBOLS / (T + 2 N_COPY), in
     the equation, the text and the chart's baseline label, in both languages."""
-    from rnnviz import tasks
+    from rnnviz.train import tasks
 
     for lang in ("en", "zh"):
         at = run_page(PAGE, {"lang": lang})

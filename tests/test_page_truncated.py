@@ -9,7 +9,7 @@ import pytest
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 import rnnviz
-from rnnviz import flow
+from rnnviz.measures import flow
 
 PAGE = "pages/truncated.py"
 N_CHARTS = 3  # the map with the cut, per-step terms, error against w

@@ -2,15 +2,15 @@
 
 AppTest cannot upload a file, so the page is driven through its example-model button (the
 example goes through the same loader as an upload: bytes written by torch.save) and a pasted
-sequence; rnnviz.upload itself is tested on real files in tests/test_upload.py and the upload
+sequence; rnnviz.io.upload itself is tested on real files in tests/test_upload.py and the upload
 widget in tests/browser/test_your_model.py.
 """
 
 import numpy as np
 import pytest
 
-from rnnviz import lesson_compare as lc
-from rnnviz import upload
+from rnnviz.lessons import compare as lc
+from rnnviz.io import upload
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 
 PAGE = "pages/your_model.py"

@@ -1,4 +1,4 @@
-"""Powers of W_hh in the log domain (rnnviz/powers.py), against brute-force numpy powers."""
+"""Powers of W_hh in the log domain (rnnviz/measures/powers.py), against brute-force numpy powers."""
 
 import base64
 import json
@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from rnnviz.powers import (
+from rnnviz.measures.powers import (
     diagonal_powers,
     eigen,
     entry_histograms,
@@ -15,7 +15,7 @@ from rnnviz.powers import (
     scaled_powers,
     scaled_powers_at,
 )
-from rnnviz.weights import init_W_hh, largest_singular_value, rescale, spectral_radius
+from rnnviz.core.weights import init_W_hh, largest_singular_value, rescale, spectral_radius
 
 INITS = ["gaussian", "torch", "orthogonal", "triangular", "diagonal"]
 

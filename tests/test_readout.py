@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz.readout import make_readout, readout_loss
+from rnnviz.core.readout import make_readout, readout_loss
 
 T, H, K = 12, 5, 4
 

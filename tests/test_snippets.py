@@ -225,7 +225,7 @@ def test_your_model_snippet_reads_the_file(tmp_path, monkeypatch):
     gives its two directions (names and numbers as the page's own loop makes them)."""
     import torch
 
-    from rnnviz import upload
+    from rnnviz.io import upload
 
     values, _ = _page_values("your_model", None)
     at = click(run_page("pages/your_model.py"), "_ym.example")
@@ -242,7 +242,7 @@ def test_your_model_snippet_reads_the_file(tmp_path, monkeypatch):
     fig = run_snippet(snippets.code("your_model", {**values, "file": "gru.pt", "module": "",
                                                    "T": 30}))
     model = upload.load_model("gru.pt", (tmp_path / "gru.pt").read_bytes())
-    view = __import__("rnnviz.lesson_compare", fromlist=["x"]).inspect_layer(
+    view = __import__("rnnviz.lessons.compare", fromlist=["x"]).inspect_layer(
         model, upload.choose_input("random", 2, T=30), seed=0)
     ys = [np.asarray(t.y, dtype=np.float64) for t in fig.data if t.name.endswith("‖")]
     np.testing.assert_allclose(ys[0], view.flow.log10_h[0], rtol=1e-6)

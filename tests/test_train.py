@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from rnnviz import train
-from rnnviz.errors import RnnvizError
-from rnnviz.tasks import BLANK, DELIMITER, AddingTask, CopyTask, make_task
+from rnnviz.core.errors import RnnvizError
+from rnnviz.train.tasks import BLANK, DELIMITER, AddingTask, CopyTask, make_task
 
 
 # ---------------------------------------------------------------- adding problem
@@ -71,7 +71,7 @@ def test_tasks_are_seeded():
 
 
 # ---------------------------------------------------------------- trainer
-@pytest.mark.parametrize("cell", list(train.CELLS))
+@pytest.mark.parametrize("cell", list(train.TORCH_CELLS))
 @pytest.mark.parametrize("task", ["adding", "copy"])
 def test_unrolled_model_equals_torch_module(cell, task):
     tr = train.Trainer(task=task, cell=cell, seq_len=6, hidden=5, seed=1)
@@ -190,7 +190,7 @@ def test_cli_defaults_are_the_training_pages():
     from tests.page_tables import tables
 
     page = {c.key: c.default for c in tables("training").CONTROLS}
-    a = train._parse([])
+    a = train.trainer._parse([])
     assert (a.task, a.cell, a.seq_len, a.hidden, a.lr, a.clip, a.steps, a.seed) == (
         page["task"], page["cell"], page["T"], page["hidden"], page["lr"],
         page["clip"] if page["clip_on"] else 0, page["max_steps"], page["seed"])

@@ -1,4 +1,4 @@
-"""The training pool (rnnviz/trainpool.py): runs train in worker processes, bounded, and stop.
+"""The training pool (rnnviz/train/pool.py): runs train in worker processes, bounded, and stop.
 
 Each test uses its own small Pool (one worker) and closes it."""
 
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from rnnviz import train, trainpool
+from rnnviz import train
+from rnnviz.train import pool as trainpool
 
 torch.set_num_threads(1)  # as the workers: several intra-op threads crawl on a busy 2-core box
 
@@ -137,7 +138,8 @@ def test_workers_exit_when_the_server_is_killed():
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from rnnviz import train, trainpool
+        from rnnviz import train
+        from rnnviz.train import pool as trainpool
         p = trainpool.Pool(workers=1, runs_per_worker=1)
         rid = p.submit(train.TrainConfig(seq_len=10, hidden=8), max_steps=3000)
         while p.view(rid).steps == 0:

@@ -1,4 +1,4 @@
-"""rnnviz.upload: real saved modules read back and run like PyTorch; everything else refused
+"""rnnviz.io.upload: real saved modules read back and run like PyTorch; everything else refused
 with a clear message, and a malicious pickle refused without running."""
 
 import io
@@ -12,8 +12,8 @@ import torch
 import torch.nn as nn
 
 import rnnviz
-from rnnviz import upload
-from rnnviz.errors import RnnvizError
+from rnnviz.io import upload
+from rnnviz.core.errors import RnnvizError
 
 MODULES = {
     "rnn-tanh": lambda **k: nn.RNN(3, 5, **k),

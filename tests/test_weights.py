@@ -1,9 +1,9 @@
-"""W_hh initialisers, measures and rescaling (rnnviz/weights.py)."""
+"""W_hh initialisers, measures and rescaling (rnnviz/core/weights.py)."""
 
 import numpy as np
 import pytest
 
-from rnnviz.weights import (
+from rnnviz.core.weights import (
     INITS,
     init_W_hh,
     largest_singular_value,

@@ -145,8 +145,9 @@ def _measure_one(path: str) -> dict:
 
     import torch  # noqa: F401 - imported before the baseline, as in the server
 
-    from rnnviz import RnnvizError, upload
-    from rnnviz import lesson_compare as lc
+    from rnnviz import RnnvizError
+    from rnnviz.io import upload
+    from rnnviz.lessons import compare as lc
     data = Path(path).read_bytes()  # held by the server too: before the baseline
     base = _reset_peak()
     t0 = time.process_time()

@@ -1,5 +1,5 @@
 """The source's diagrams, drawn alive: every edge coloured and sized by the gradient that
-flows back along it at the current settings (rnnviz.edges computes the numbers).
+flows back along it at the current settings (rnnviz.measures.edges computes the numbers).
 
 - ``unrolled_figure``: the RNN unrolled in time, x_t → h_t → C^t, h_{t−1} → h_t.
 - ``lstm_cell_figure``: the LSTM memory block at one step, the cell state along the top.
@@ -63,7 +63,7 @@ class _Scale:
     def frac(self, v: float) -> float:
         return min(1.0, max(0.0, (v - self.lo) / (self.hi - self.lo)))
 
-    def colour(self, v: float) -> str:
+    def color(self, v: float) -> str:
         return sample_colorscale(SEQUENTIAL_SCALE, [self.frac(v)])[0] if math.isfinite(v) else ZERO
 
     def width(self, v: float) -> float:
@@ -75,7 +75,7 @@ def _edge(points, value, name, scale, labels, dash=None):
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     line = {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "showlegend": False,
-            "line": {"color": scale.colour(value), "width": scale.width(value),
+            "line": {"color": scale.color(value), "width": scale.width(value),
                      "dash": dash or ("dot" if not math.isfinite(value) else "solid")}}
     mid = len(points) // 2
     a, b = points[mid - 1], points[mid]
@@ -104,7 +104,7 @@ def _layout(title, height, x_range, y_range):
 
 def unrolled_figure(nodes: dict, edges: list, steps, *, labels: dict | None = None,
                     height: int = 380):
-    """The unrolled RNN from rnnviz.edges.unrolled_edges(trace, grads, grad_h, steps)."""
+    """The unrolled RNN from rnnviz.measures.edges.unrolled_edges(trace, grads, grad_h, steps)."""
     lab = {**UNROLLED_LABELS, **(labels or {})}
     steps = sorted(steps)
     col = {t: i for i, t in enumerate(steps)}
@@ -131,7 +131,7 @@ def unrolled_figure(nodes: dict, edges: list, steps, *, labels: dict | None = No
     data.append({"type": "scatter", "mode": "markers+text", "x": xs, "y": [1.0] * len(xs),
                  "text": [f"h<sub>{t}</sub>" for t in steps], "textposition": "middle center",
                  "textfont": {"color": "#FFFFFF", "size": 14}, "showlegend": False,
-                 "marker": {"size": 46, "color": [scale.colour(v) for v in hv],
+                 "marker": {"size": 46, "color": [scale.color(v) for v in hv],
                             "line": {"color": NODE, "width": 2}},
                  "customdata": [v if math.isfinite(v) else None for v in hv],
                  "hovertext": [lab["node_h"].format(t=t) for t in steps],
@@ -165,7 +165,7 @@ _GLYPH = {"mul_f": "×", "plus": "+", "mul_ig": "×", "mul_o": "×", "tanh": "ta
 
 def lstm_cell_figure(nodes: dict, edges: list, k: int, *, labels: dict | None = None,
                      height: int = 460):
-    """The LSTM memory block from rnnviz.edges.lstm_cell_edges(trace, grads, k)."""
+    """The LSTM memory block from rnnviz.measures.edges.lstm_cell_edges(trace, grads, k)."""
     lab = {**LSTM_LABELS, **(labels or {})}
     by = {(e.src, e.dst): e.log10 for e in edges}
     scale = _Scale(list(by.values()) + list(nodes.values()))

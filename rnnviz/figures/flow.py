@@ -39,7 +39,7 @@ def shrink_map(M, max_cells: int = MAX_CELLS):
     return downsample(_finite_or_nan(M), max_cells, max_cells, how="mean")
 
 
-def colour_range(maps: Sequence[np.ndarray]) -> tuple[float, float] | None:
+def color_range(maps: Sequence[np.ndarray]) -> tuple[float, float] | None:
     """(lowest, highest) finite value over all maps, or None when none is finite."""
     vals = [np.asarray(m, dtype=np.float64)[np.isfinite(m)] for m in maps]
     vals = [v for v in vals if v.size]
@@ -69,8 +69,8 @@ def _map_axes(layout: dict, T: int, ax: str = "", x_title: str = "", y_title: st
         axis["title"] = {**axis.get("title", {}), "text": text}
 
 
-def _colour_axis(maps, title: str) -> dict:
-    zr = colour_range(maps)
+def _color_axis(maps, title: str) -> dict:
+    zr = color_range(maps)
     return dict(colorscale=SEQUENTIAL_SCALE, colorbar=dict(title=dict(text=title, side="top")),
                 **({"cmin": zr[0], "cmax": zr[1]} if zr else {}))
 
@@ -100,7 +100,7 @@ def flow_maps_figure(
         ax = "" if i == 0 else str(i + 1)
         data.append(_heatmap(M, max_cells, lab["hover"], ax=ax))
         _map_axes(layout, T, ax, lab["x"], lab["y"] if i == 0 else "")
-    layout["coloraxis"] = _colour_axis(maps, lab["colorbar"])
+    layout["coloraxis"] = _color_axis(maps, lab["colorbar"])
     for a in layout["annotations"]:  # the subplot titles
         a["font"]["size"] = 20
     layout["margin"] = dict(t=95)  # room between the title and the subplot titles
@@ -144,7 +144,7 @@ def truncated_map_figure(
     lab = {**MAP_LABELS, "cut": "cut by truncation", "loss": "loss terms in C", **(labels or {})}
     T = int(np.asarray(M).shape[0])
     data = [_heatmap(M, max_cells, lab["hover"])]  # plain dicts (style.styled)
-    layout = dict(coloraxis=_colour_axis([M], lab["colorbar"]))
+    layout = dict(coloraxis=_color_axis([M], lab["colorbar"]))
     _map_axes(layout, T, "", lab["x"], lab["y"])
     if window is not None:
         path = _cut_path(T, int(window), mode)

@@ -2,7 +2,7 @@
 
 Every builder takes arrays (and the label strings the page shows) and returns a
 ``plotly.graph_objects.Figure``; nothing here computes a gradient. Heatmaps arrive already
-shrunk (rnnviz.lesson_gates), with their step and unit axes in real units.
+shrunk (rnnviz.lessons.gates), with their step and unit axes in real units.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Figures of the "Powers of W_hh" lesson: the entries of Wⁿ, the spectrum, ‖Wⁿ‖, λᵢⁿ.
 
-Every builder takes results of `rnnviz.powers` (plain arrays) and the label strings the
+Every builder takes results of `rnnviz.measures.powers` (plain arrays) and the label strings the
 page shows, and returns a ``plotly.graph_objects.Figure``. Labels default to English;
 pages pass their ``TEXT``. Magnitudes are always drawn as log₁₀ values on a linear axis:
 10^±300 fits float64 but not the float32 sent to the browser.
@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.figures.style import COLORWAY, LEGEND_BELOW, TEMPLATE, f32, figure, hline, styled
-from rnnviz.powers import DiagonalPowers, Eigen, PowerHistograms, PowerNorms
+from rnnviz.measures.powers import DiagonalPowers, Eigen, PowerHistograms, PowerNorms
 
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = COLORWAY
 SHRINK, GROW, STAY = BLUE, VERMILLION, BLACK  # |λ| < 1, |λ| > 1, |λ| = 1
@@ -160,7 +160,7 @@ def eigenvalues_figure(
     }, labels)
     lam = eig.eigenvalues
     mag = np.abs(lam)
-    colour = np.where(mag < 1 - 1e-12, SHRINK, np.where(mag > 1 + 1e-12, GROW, STAY))
+    color = np.where(mag < 1 - 1e-12, SHRINK, np.where(mag > 1 + 1e-12, GROW, STAY))
     phi = np.linspace(0, 2 * np.pi, 241)
     # plain dicts, one unvalidated constructor call (style.styled): the validating
     # go.Scatter/update_* path cost ~25 ms per move of the /powers page
@@ -174,7 +174,7 @@ def eigenvalues_figure(
         ))
     data.append(dict(
         type="scatter", x=f32(lam.real), y=f32(lam.imag), mode="markers", name=lab["eigenvalues"],
-        marker=dict(color=colour.tolist(), size=9, line=dict(width=0)),
+        marker=dict(color=color.tolist(), size=9, line=dict(width=0)),
         customdata=f32(mag), hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata:.4f}"
                                            "<extra></extra>",
     ))
@@ -280,12 +280,12 @@ def diagonal_figure(
     data = []  # plain dicts (style.styled): see eigenvalues_figure
     for i in pick:
         m = abs(lam[i])
-        colour = SHRINK if m < 1 else GROW if m > 1 else STAY
+        color = SHRINK if m < 1 else GROW if m > 1 else STAY
         neg = lam[i] < 0
         data.append(dict(
             type="scatter", x=f32(n), y=f32(_finite(diag.log10_abs[:, i])), mode="lines",
             name=(lab["negative"] if neg else lab["line"]).format(lam=lam[i]),
-            line=dict(color=colour, width=3, dash="dash" if neg else "solid"),
+            line=dict(color=color, width=3, dash="dash" if neg else "solid"),
             hovertemplate="n = %{x}: %{y:.2f}<extra></extra>",
         ))
     layout = dict(shapes=[hline(0, dict(color="#808080", width=1))],

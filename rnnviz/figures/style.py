@@ -317,6 +317,6 @@ def f32(a) -> np.ndarray:
     return a.astype(np.float32)
 
 
-# downsample lives with the computation (rnnviz/shrink.py): the lessons shrink their maps
+# downsample lives with the computation (rnnviz/lessons/shrink.py): the lessons shrink their maps
 # with it before any figure exists
-from ..shrink import downsample  # noqa: E402,F401
+from ..lessons.shrink import downsample  # noqa: E402,F401

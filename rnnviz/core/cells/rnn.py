@@ -62,7 +62,12 @@ def backward_step(w, rec, k, dh, dc, cell):
 
 
 def param_grads(w, rec, x, D_ih, D_hh, cell):
-    # ∂C/∂W_hh = Σ_k δ^k h^{k-1 ᵀ};  ∂C/∂W_ih = Σ_k δ^k x^{kᵀ};  ∂C/∂b = Σ_k δ^k
+    return outer_param_grads(rec, x, D_ih, D_hh)
+
+
+def outer_param_grads(rec, x, D_ih, D_hh):
+    """∂C/∂W_hh = Σ_k δ^k h^{k-1 ᵀ};  ∂C/∂W_ih = Σ_k δ^k x^{kᵀ};  ∂C/∂b = Σ_k δ^k: the sums
+    of rank-one terms every cell shares (LSTM and GRU add or correct their own terms)."""
     return {"W_ih": D_ih.T @ x, "W_hh": D_hh.T @ rec["h_prev"],
             "b_ih": D_ih.sum(0), "b_hh": D_hh.sum(0)}
 

@@ -27,7 +27,7 @@ Parameter counts are PyTorch's (two bias vectors per gate, `bias_ih` and `bias_h
 
 so a GRU has 3/4 of an LSTM's parameters, whatever I and H are (`param_count`).
 
-Lesson 5 reuses the same gradient measure on a model the student uploads (rnnviz.upload):
+Lesson 5 reuses the same gradient measure on a model the student uploads (rnnviz.io.upload):
 `inspect` unrolls one layer, back-propagates C = vᵀh_n (PyTorch's h_n: the forward direction's
 last state and, when bidirectional, the reverse direction's state at step 0, each direction
 measured on its own), and shrinks the gates to heatmaps. No Streamlit here.
@@ -42,17 +42,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bptt import bptt
-from .build import INPUTS, loss_grad, make_cell, make_input
-from .cell import N_BLOCKS, Cell
-from .checks import is_number
-from .errors import RnnvizError
+from ..core.bptt import bptt
+from ..core.build import INPUTS, loss_grad, make_cell, make_input
+from ..core.cell import KINDS, N_BLOCKS, Cell
+from ..core.checks import is_number
+from ..core.errors import RnnvizError
 from .shrink import LOG_ABOVE, time_map, unit_stride
-from .lesson_gates import PANELS, add_gate_bias
-from .unroll import Trace, unroll, unroll_finite
+from .gates import PANELS, add_gate_bias
+from ..core.unroll import Trace, unroll, unroll_finite
 
-KINDS = ("rnn", "lstm", "gru")
-NAMES = {"rnn": "RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
 TOLERANCE = 1e-9  # decades: g exactly at θ·g_{T−1} counts as above despite rounding
 TIMING_BUDGET_MS = 15.0  # fast runs are repeated until this much time is spent (median shown)
 TIMING_MAX_RUNS = 3
@@ -307,7 +305,7 @@ def inspect(cell: Cell, x, *, seed: int = 0, max_steps: int = 400, max_units: in
 
 def inspect_layer(model, x, *, layer: int = 0, activation: str = "tanh", seed: int = 0,
                   max_steps: int = 400, max_units: int = 64) -> ModelView:
-    """`inspect` one layer of an uploaded model (rnnviz.upload.Model) run on x (T, I) fed
+    """`inspect` one layer of an uploaded model (rnnviz.io.upload.Model) run on x (T, I) fed
     to layer 0: the layers below turn x into what `layer` reads."""
     return inspect(model.cell(layer, activation), model.layer_input(layer, x, activation),
                    seed=seed, max_steps=max_steps, max_units=max_units)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from rnnviz.errors import RnnvizError
+from rnnviz.core.errors import RnnvizError
 
 Grad = np.ndarray | Mapping[str, np.ndarray]
 

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bptt import Grads
-from .checks import is_whole
-from .errors import RnnvizError
-from .logmath import log10_norms
-from .unroll import Trace
+from ..core.bptt import Grads
+from ..core.checks import is_whole
+from ..core.errors import RnnvizError
+from ..core.logmath import log10_norms
+from ..core.unroll import Trace
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import is_number, is_whole
-from .cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
-from .errors import Note, RnnvizError
+from ..core.checks import is_number, is_whole
+from ..core.cell import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, Cell
+from ..core.errors import Note, RnnvizError
 from .torch_io import from_state_dict
-from .unroll import unroll
+from ..core.unroll import unroll
 
 MAX_MB = 50  # MiB; .streamlit/config.toml's server.maxUploadSize must equal it (tested)
 MAX_BYTES = MAX_MB * 2**20  # the largest file read (checked before parsing)
@@ -68,7 +68,7 @@ MAX_SEQUENCE = 2000  # steps of a pasted input
 MAX_TEXT = 200_000  # characters of pasted text
 MAX_ABS_INPUT = 1e6  # |x| of a pasted number
 RECURRENT_KINDS = {1: "rnn", 3: "gru", 4: "lstm"}
-NAMES = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+MODULE_NAMES = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
 
 # the last part of a recurrent key: weight_ih_l0, bias_hh_l2_reverse, or a *Cell's weight_ih
 _KEY = re.compile(r"(?:^|\.)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(?:_l(\d+)(_reverse)?)?$")
@@ -109,7 +109,7 @@ class Model:
         return int(sum(a.nbytes for a in self.params.values()))
 
     def describe(self) -> str:
-        what = NAMES[self.kind]
+        what = MODULE_NAMES[self.kind]
         extra = [f"{self.layers} layers" if self.layers > 1 else "1 layer",
                  f"input size {self.input_size}", f"hidden size {self.hidden_size}"]
         if self.bidirectional:
@@ -818,13 +818,13 @@ def _check_size_caps(kind, input_size, H, layers, bidirectional, n_params) -> No
     caps also bound that: every model read here can be drawn at least 300 steps deep.)"""
     D = 2 if bidirectional else 1
     units = layers * H * D
-    what = (f"This {NAMES[kind]} has {n_params:,} parameters and {layers} layer"
+    what = (f"This {MODULE_NAMES[kind]} has {n_params:,} parameters and {layers} layer"
             f"{'s' if layers > 1 else ''} of {H}{' × 2 directions' if D == 2 else ''} units")
     caps = (f"This page reads models up to {MAX_PARAMS:,} parameters ({_mib(MAX_PARAMS * 8)} as "
             f"float64) and {MAX_LAYER_UNITS:,} hidden units over all layers (layers × H"
             f"{' × 2' if D == 2 else ''}): enough to see gradients vanish or explode, and what one "
             "server can hold and draw for a class. Upload a smaller model, or fewer of its layers.")
-    caps_params = dict(kind=NAMES[kind], params=f"{n_params:,}", layers=layers,
+    caps_params = dict(kind=MODULE_NAMES[kind], params=f"{n_params:,}", layers=layers,
                        width=f"{H}{' × 2' if D == 2 else ''}", units=f"{units:,}",
                        max_params=f"{MAX_PARAMS:,}", max_mib=_mib(MAX_PARAMS * 8),
                        max_units=f"{MAX_LAYER_UNITS:,}")
@@ -923,7 +923,7 @@ def choose_input(kind: str, input_size: int, *, T: int = 200, scale: float = 1.0
                  text: str = "") -> np.ndarray:
     """The input the student chose, (T, input_size): "random" N(0, scale²) (seeded),
     "constant" (every entry = scale), or "pasted" (`text`, parsed by parse_sequence)."""
-    from .build import make_input
+    from ..core.build import make_input
     if kind == "pasted":
         return parse_sequence(text, input_size)
     if kind not in INPUT_KINDS:

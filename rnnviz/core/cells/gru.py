@@ -13,38 +13,41 @@ and in both
 import numpy as np
 
 from ..logmath import log10_hypot, log10_norms
-from .rnn import outer_step_norms, sigmoid
+from .rnn import outer_param_grads, outer_step_norms, sigmoid
 
 
 def forward(w, xp, h0, c0, cell):
     W_hh, b_hh, H = w["W_hh"], w["b_hh"], cell.hidden_size
     before = cell.variant == "before"
     T = xp.shape[0]
+    R, Z, N = (slice(k * H, (k + 1) * H) for k in range(3))  # each gate's rows, PyTorch's order
+    RZ = slice(0, 2 * H)  # r and z read h_{t-1} the same way in both variants
     a = np.empty((T, 3 * H))  # pre-activations of r, z, n
     act = np.empty((T, 3 * H))  # r, z, n
     hn = np.empty((T, H))  # "after": W_hn h_{t-1} + b_hn;  "before": W_hn (r_t ⊙ h_{t-1}) + b_hn
     h = np.empty((T, H))
     h_t = h0
-    W_rz, W_n = W_hh[:2 * H], W_hh[2 * H:]
+    W_rz, W_n = W_hh[RZ], W_hh[N]
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(T):
             if before:
-                a[t, :2 * H] = xp[t, :2 * H] + W_rz @ h_t + b_hh[:2 * H]
+                a[t, RZ] = xp[t, RZ] + W_rz @ h_t + b_hh[RZ]
             else:
-                hh = W_hh @ h_t + b_hh  # (3H,)
-                a[t, :2 * H] = xp[t, :2 * H] + hh[:2 * H]
-            # r_t, z_t = σ(…)
-            act[t, :2 * H] = sigmoid(a[t, :2 * H])
-            r, z = act[t, :H], act[t, H:2 * H]
+                hh = W_hh @ h_t + b_hh  # (3H,): W_h· h_{t-1} + b_h· for every gate
+                a[t, RZ] = xp[t, RZ] + hh[RZ]
+            # r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)
+            # z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)      (one call for both: one step's cost)
+            act[t, RZ] = sigmoid(a[t, RZ])
+            r, z = act[t, R], act[t, Z]
             if before:
                 # n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t-1}) + b_hn)
-                hn[t] = W_n @ (r * h_t) + b_hh[2 * H:]
-                a[t, 2 * H:] = xp[t, 2 * H:] + hn[t]
+                hn[t] = W_n @ (r * h_t) + b_hh[N]
+                a[t, N] = xp[t, N] + hn[t]
             else:
                 # n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))
-                hn[t] = hh[2 * H:]
-                a[t, 2 * H:] = xp[t, 2 * H:] + r * hn[t]
-            act[t, 2 * H:] = n = np.tanh(a[t, 2 * H:])
+                hn[t] = hh[N]
+                a[t, N] = xp[t, N] + r * hn[t]
+            n = act[t, N] = np.tanh(a[t, N])
             # h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}
             h[t] = h_t = (1.0 - z) * n + z * h_t
     names = ("r", "z", "n")
@@ -81,8 +84,7 @@ def backward_step(w, rec, k, dh, dc, cell):
 
 
 def param_grads(w, rec, x, D_ih, D_hh, cell):
-    grads = {"W_ih": D_ih.T @ x, "W_hh": D_hh.T @ rec["h_prev"],
-             "b_ih": D_ih.sum(0), "b_hh": D_hh.sum(0)}
+    grads = outer_param_grads(rec, x, D_ih, D_hh)
     if cell.variant == "before":
         H = cell.hidden_size
         grads["W_hh"][2 * H:] = D_hh[:, 2 * H:].T @ (rec["gates"]["r"] * rec["h_prev"])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cells import CELLS
+from .cells import MODULES
 from .checks import is_whole
 from .errors import RnnvizError
 from .logmath import (add_scaled, add_scaled_rows, from_log10, log10_hypot, log10_norm, log10_norms,
@@ -71,7 +71,7 @@ class Grads:
         if d:
             x = x[::-1]
         one = _slice_record(rec, j)
-        unit = CELLS[cell.kind].param_grads(cell.weights(d), one, x[j:j + 1], r.d_ih[j:j + 1],
+        unit = MODULES[cell.kind].param_grads(cell.weights(d), one, x[j:j + 1], r.d_ih[j:j + 1],
                                             r.d_hh[j:j + 1], cell)
         short = next(s for s, long in SHORT.items() if name.startswith(long + "_l0"))
         u = unit[short]
@@ -114,47 +114,51 @@ def _backward_one(mod, w, rec, cell, g, cut_every=None, cut_h=False):
     processing order. cut_every=k drops the carried gradient at every k-th step boundary
     (truncated BPTT with the state detached every k steps). cut_h=True (LSTM) drops what
     would flow back through h_{k−1} into the gates and cell input: only the cell state
-    carries the error back (Hochreiter & Schmidhuber's 1997 truncation)."""
+    carries the error back (Hochreiter & Schmidhuber's 1997 truncation).
+
+    The gradient carried from step k+1 to step k is (dh, dc) · 10^scale: dh = ∂C/∂h_k and,
+    for an LSTM, dc = ∂C/∂c_k through c_{k+1}, both divided by 10^scale."""
     T, H = g.shape
     lstm = cell.kind == "lstm"
-    L = np.empty(T)
-    UH = np.empty((T, H))
-    UC = np.empty((T, H)) if lstm else None
-    D_ih = D_hh = None
-    uh, uc, l = np.zeros(H), np.zeros(H) if lstm else None, -math.inf
+    scales = np.empty(T)  # (T,) log10 scale of each step's gradients
+    DH = np.empty((T, H))  # total ∂C/∂h_k / 10^scales[k]
+    DC = np.empty((T, H)) if lstm else None  # total ∂C/∂c_k / 10^scales[k]
+    D_ih = D_hh = None  # (T, G·H) ∂C/∂(pre-activations at k) / 10^scales[k]
+    dh, dc, scale = np.zeros(H), np.zeros(H) if lstm else None, -math.inf
     direct = np.any(g != 0, axis=1)  # (T,) the steps with a direct gradient
     for k in range(T - 1, -1, -1):
         if direct[k]:  # add the direct gradient at a common scale
-            lg, l_old = log10_norm(g[k]), l
-            uh, l = add_scaled(uh, l, g[k] * unit_factor(lg), lg)
+            l_direct, old_scale = log10_norm(g[k]), scale
+            dh, scale = add_scaled(dh, scale, g[k] * unit_factor(l_direct), l_direct)
             if lstm:  # the cell-state half of the carried vector moves to the new scale
-                uc = uc * unit_factor(l - l_old)
-        L[k], UH[k] = l, uh
-        d_ih, d_hh, dc_k, uh, uc = mod.backward_step(w, rec, k, uh, uc, cell)
+                dc = dc * unit_factor(scale - old_scale)
+        scales[k], DH[k] = scale, dh
+        # one step back: (dh, dc) at step k -> the gradient carried to step k−1
+        d_ih, d_hh, dc_total, dh, dc = mod.backward_step(w, rec, k, dh, dc, cell)
         if cut_h:  # the error that reached the gates' net inputs stops here
-            uh = np.zeros(H)
+            dh = np.zeros(H)
         if D_ih is None:
             D_ih, D_hh = np.empty((T, d_ih.size)), (None if d_hh is d_ih else np.empty((T, d_hh.size)))
         D_ih[k] = d_ih
         if D_hh is not None:
             D_hh[k] = d_hh
         if lstm:
-            UC[k] = dc_k
+            DC[k] = dc_total
         if cut_every and k % cut_every == 0:
-            uh, l = np.zeros(H), -math.inf
+            dh, scale = np.zeros(H), -math.inf
             if lstm:
-                uc = np.zeros(H)
+                dc = np.zeros(H)
             continue
-        # renormalise the carried state (h and c together) and move its size into l
-        ls = log10_norm(uh, uc) if lstm else log10_norm(uh)
-        if ls == -math.inf:
-            l = -math.inf
-        elif abs(ls) > 50:  # keep the carried vector within 1e±50 of unit size: room for a step
-            f = 10.0 ** -ls
-            uh, l = uh * f, l + ls
+        # renormalise the carried gradient (h and c together) and move its size into scale
+        l_carried = log10_norm(dh, dc) if lstm else log10_norm(dh)
+        if l_carried == -math.inf:
+            scale = -math.inf
+        elif abs(l_carried) > 50:  # keep it within 1e±50 of unit size: room for the next step
+            to_unit = 10.0 ** -l_carried
+            dh, scale = dh * to_unit, scale + l_carried
             if lstm:
-                uc = uc * f
-    return _Dir(L=L, uh=UH, uc=UC, d_ih=D_ih, d_hh=D_ih if D_hh is None else D_hh)
+                dc = dc * to_unit
+    return _Dir(L=scales, uh=DH, uc=DC, d_ih=D_ih, d_hh=D_ih if D_hh is None else D_hh)
 
 
 def sweep_rows(mod, w, rec, cell, g, window=None):
@@ -248,7 +252,7 @@ def bptt(trace: Trace, grad_h, *, truncate: int | None = None, mode: str = "wind
             raise RnnvizError(f"mode must be 'window' or 'detach', got {mode!r}.")
     elif mode not in MODES:
         raise RnnvizError(f"mode must be one of {', '.join(MODES)}, got {mode!r}.")
-    mod = CELLS[cell.kind]
+    mod = MODULES[cell.kind]
     hs, cs, xs, pres, params, norms, steps, dirs = [], [], [], [], {}, {}, {}, []
     for d in range(cell.directions):
         w, rec = cell.weights(d), trace.records[d]

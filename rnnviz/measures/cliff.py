@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnviz.errors import RnnvizError
-from rnnviz.clipping import clip_by_norm
+from rnnviz.core.cells.rnn import sigmoid
+from rnnviz.core.errors import RnnvizError
+from rnnviz.measures.clipping import clip_by_norm
 
 T_DEFAULT = 50
 X0_DEFAULT = 0.5
@@ -39,11 +40,6 @@ DEFAULT_STEPS = 40
 DEFAULT_CLIP = 0.5
 W_RANGE = (2.0, 8.0)
 B_RANGE = (-4.0, 0.0)
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1 / (1 + e^{−x}), written as ½(1 + tanh(x/2)): no overflow for any x."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def forward(w, b, *, T: int = T_DEFAULT, x0: float = X0_DEFAULT) -> np.ndarray:

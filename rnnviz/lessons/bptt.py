@@ -27,17 +27,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .bptt import bptt
-from .build import loss_grad, make_cell, make_input
-from .edges import unrolled_edges
-from .cell import Cell
-from .cells.rnn import gamma
-from .errors import RnnvizError
+from ..core.bptt import bptt
+from ..core.build import loss_grad, make_cell, make_input
+from ..measures.edges import unrolled_edges
+from ..core.cell import Cell
+from ..core.cells.rnn import gamma
+from ..core.errors import RnnvizError
 from .shrink import LOG_ABOVE, time_map, unit_stride
-from .flow import jacobian_norms, steps_bound_log10
-from .readout import READOUT_LOSSES, make_readout, readout_loss
-from .unroll import unroll_finite
-from .weights import largest_singular_value, spectral_radius
+from ..measures.flow import jacobian_norms, steps_bound_log10
+from ..core.readout import READOUT_LOSSES, make_readout, readout_loss
+from ..core.unroll import unroll_finite
+from ..core.weights import largest_singular_value, spectral_radius
 
 VERDICT_DECADES = 1.0  # |log10 ratio| below this (a factor 10) counts as "kept"
 SATURATED = 0.1  # σ' below SATURATED·γ counts as saturated (tanh: σ' < 0.1) or, for ReLU, off
@@ -112,7 +112,7 @@ class BpttLesson:
     loss_value: float | None = None  # C through the output layer (None for "linear")
     diagram_steps: tuple = ()  # the steps the unrolled diagram shows
     diagram_nodes: dict | None = None  # {"h_t": log10 ‖∂C/∂h_t‖}
-    diagram_edges: tuple = ()  # (Edge, …) of rnnviz.edges.unrolled_edges
+    diagram_edges: tuple = ()  # (Edge, …) of rnnviz.measures.edges.unrolled_edges
     jacobian_n: np.ndarray | None = None  # (m,) steps back n = (n−1) − k
     jacobian_log10: np.ndarray | None = None  # (m,) log10 ‖∂h_{n−1}/∂h_k‖₂
     jacobian_bound: np.ndarray | None = None  # (m,) n · log10(‖W_hh‖₂γ)

@@ -27,15 +27,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .bptt import TRUNCATIONS, _check_grad_h, bptt, sweep_rows as _sweep
-from .build import loss_grad
-from .cells import CELLS
-from .cells.rnn import gamma
-from .cell import Cell
-from .checks import is_whole
-from .errors import RnnvizError
-from .logmath import add_scaled_rows, log10_hypot, log10_norm, log10_norms
-from .unroll import Trace
+from ..core.bptt import TRUNCATIONS, _check_grad_h, bptt, sweep_rows as _sweep
+from ..core.build import loss_grad
+from ..core.cells import MODULES
+from ..core.cells.rnn import gamma
+from ..core.cell import Cell
+from ..core.checks import is_whole
+from ..core.errors import RnnvizError
+from ..core.logmath import add_scaled_rows, log10_hypot, log10_norm, log10_norms
+from ..core.unroll import Trace
 
 MAX_MAP_STEPS = 4000  # a (T, T) float64 map: 128 MB at the limit
 WRT = ("h", "x")
@@ -61,7 +61,7 @@ def _directions(trace, g):
     cell, H = trace.cell, trace.cell.hidden_size
     for d in range(cell.directions):
         gd = g[:, d * H:(d + 1) * H]
-        yield CELLS[cell.kind], cell.weights(d), trace.records[d], (gd[::-1] if d else gd)
+        yield MODULES[cell.kind], cell.weights(d), trace.records[d], (gd[::-1] if d else gd)
 
 
 # ------------------------------------------------------------------------ flow map
@@ -177,7 +177,7 @@ def jacobian_norms(trace: Trace, t: int | None = None, ks=None, *, direction: in
         raise RnnvizError(f"Every k must be in 0 … t = {t} (the forward direction looks back).")
     if direction == 1 and (ks.min() < t or ks.max() > T - 1):
         raise RnnvizError(f"Every k must be in t = {t} … {T - 1} (the reverse direction looks ahead).")
-    mod, w, rec = CELLS[cell.kind], cell.weights(direction), trace.records[direction]
+    mod, w, rec = MODULES[cell.kind], cell.weights(direction), trace.records[direction]
     lstm = cell.kind == "lstm"
     # processing order: the reverse direction ran on the reversed sequence
     p_t = t if direction == 0 else T - 1 - t

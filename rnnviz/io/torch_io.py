@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 
-from .cell import N_BLOCKS, Cell
-from .errors import RnnvizError
+from ..core.cell import N_BLOCKS, Cell
+from ..core.errors import RnnvizError
 
 _NAME = re.compile(r"^(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)(_reverse)?$")
 

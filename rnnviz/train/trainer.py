@@ -38,13 +38,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.cell import MAX_SEED
-from rnnviz.checks import is_number, is_whole
-from rnnviz.errors import RnnvizError
-from rnnviz.tasks import TASKS, make_task
+from rnnviz.core.cell import MAX_SEED
+from rnnviz.core.checks import is_number, is_whole
+from rnnviz.core.errors import RnnvizError
+from rnnviz.train.tasks import TASKS, make_task
 
 # name → (torch module class, extra kwargs, torch's functional one-step cell)
-CELLS = {
+TORCH_CELLS = {
     "rnn": (nn.RNN, {"nonlinearity": "tanh"}, torch.rnn_tanh_cell),
     "relu-rnn": (nn.RNN, {"nonlinearity": "relu"}, torch.rnn_relu_cell),
     "lstm": (nn.LSTM, {}, torch.lstm_cell),
@@ -81,8 +81,8 @@ class TrainConfig:
     def validate(self) -> TrainConfig:
         if self.task not in TASKS:
             raise RnnvizError(f"Unknown task {self.task!r}; choose one of {sorted(TASKS)}.")
-        if self.cell not in CELLS:
-            raise RnnvizError(f"Unknown cell {self.cell!r}; choose one of {sorted(CELLS)}.")
+        if self.cell not in TORCH_CELLS:
+            raise RnnvizError(f"Unknown cell {self.cell!r}; choose one of {sorted(TORCH_CELLS)}.")
         for name, (lo, hi) in self.BOUNDS.items():
             value = getattr(self, name)
             if not is_whole(value) or not lo <= value <= hi:
@@ -113,7 +113,7 @@ class SeqModel(nn.Module):
 
     def __init__(self, cell: str, input_size: int, hidden: int, output_size: int, per_step: bool):
         super().__init__()
-        module, kwargs, self._step = CELLS[cell]
+        module, kwargs, self._step = TORCH_CELLS[cell]
         self.kind = cell
         self.rnn = module(input_size, hidden, batch_first=True, **kwargs)
         self.readout = nn.Linear(hidden, output_size)
@@ -256,7 +256,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     d = TrainConfig()
     p = argparse.ArgumentParser(prog="python -m rnnviz.train", description=__doc__.split("\n")[0])
     p.add_argument("--task", default=d.task, choices=sorted(TASKS))
-    p.add_argument("--cell", default=d.cell, choices=list(CELLS))
+    p.add_argument("--cell", default=d.cell, choices=list(TORCH_CELLS))
     p.add_argument("--seq-len", type=int, default=d.seq_len)
     p.add_argument("--hidden", type=int, default=d.hidden)
     p.add_argument("--lr", type=float, default=d.lr)

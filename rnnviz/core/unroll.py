@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cell import MAX_STEPS, Cell
-from .cells import CELLS
+from .cells import MODULES
 from .errors import ForwardOverflowError, RnnvizError
 
 
@@ -90,7 +90,7 @@ def unroll(cell: Cell, x, h0=None) -> Trace:
         c0 = None
     h0 = _as_state(cell, h0, "h0")
     c0 = _as_state(cell, c0, "c0") if cell.kind == "lstm" else None
-    mod, H, T = CELLS[cell.kind], cell.hidden_size, x.shape[0]
+    mod, H, T = MODULES[cell.kind], cell.hidden_size, x.shape[0]
     records = []
     for d in range(cell.directions):
         w = cell.weights(d)

@@ -27,15 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bptt import Grads, bptt
-from .build import loss_grad, make_cell, make_input
-from .cell import GATES, Cell
-from .cells.rnn import sigmoid
-from .edges import lstm_cell_edges
-from .errors import RnnvizError
+from ..core.bptt import Grads, bptt
+from ..core.build import loss_grad, make_cell, make_input
+from ..core.cell import GATES, Cell
+from ..core.cells.rnn import sigmoid
+from ..measures.edges import lstm_cell_edges
+from ..core.errors import RnnvizError
 from .shrink import downsample
-from .logmath import add_scaled, log10_norm, log10_norms, unit_factor
-from .unroll import Trace, unroll
+from ..core.logmath import add_scaled, log10_norm, log10_norms, unit_factor
+from ..core.unroll import Trace, unroll
 
 CARRY_GATE = {"lstm": "f", "gru": "z"}  # the gate that multiplies the carried gradient directly
 HEAT_STEPS = 300  # heatmap columns (time) sent to the browser at most
@@ -177,7 +177,7 @@ def step_ratio(log10_ratio) -> np.ndarray:
     return 10.0 ** np.minimum(np.asarray(log10_ratio, dtype=np.float64), RATIO_CAP)
 
 
-def reach(log10_norm) -> float:
+def log10_first_over_last(log10_norm) -> float:
     """log10 ‖δ_0‖ / ‖δ_{T−1}‖: how many decades the gradient lost (or gained) from the last
     step back to the first; −inf when nothing reaches step 0, NaN when nothing is at T−1."""
     a = np.asarray(log10_norm, dtype=np.float64)
@@ -209,7 +209,7 @@ class GatedRun:
     h_last: np.ndarray  # (H,) the final hidden state (to compare runs)
     bias_grads: dict  # {"bias_ih_l0", "bias_hh_l0": (G·H,)} ∂C/∂b (empty without biases)
     block_step: int | None = None  # the step the memory-block diagram shows (LSTM, no peepholes)
-    block_nodes: dict | None = None  # rnnviz.edges.lstm_cell_edges at block_step
+    block_nodes: dict | None = None  # rnnviz.measures.edges.lstm_cell_edges at block_step
     block_edges: tuple = ()
 
 

@@ -4,7 +4,7 @@ Why processes: a Streamlit server runs every session's script on threads of one 
 process. Training these small models is mostly Python and tiny torch calls, so a run
 trained on a script thread holds the GIL most of the time and every other student on
 that server waits behind it. Here each run trains in a worker process
-(``python -m rnnviz.trainpool``, one torch thread); the server only sends commands and
+(``python -m rnnviz.train.pool``, one torch thread); the server only sends commands and
 reads the snapshots the workers publish, which costs it microseconds.
 
 Bounded: at most ``workers`` processes, each training at most ``runs_per_worker`` runs at
@@ -123,7 +123,7 @@ class _Worker:
                "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]),
                                               os.environ.get("PYTHONPATH", "")])}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rnnviz.trainpool", str(cmd_r), str(out_w), str(os.getpid())],
+            [sys.executable, "-m", "rnnviz.train.pool", str(cmd_r), str(out_w), str(os.getpid())],
             pass_fds=(cmd_r, out_w), stdin=subprocess.DEVNULL, env=env, close_fds=True,
         )
         os.close(cmd_r)
@@ -487,9 +487,14 @@ def _worker_main(cmd_fd: int, out_fd: int, parent_pid: int) -> None:
             results.send(("snap", rid, job.snapshot(measure=job.measure_due())))
 
 
-if __name__ == "__main__":
+def run_worker() -> None:
+    """The worker process's entry point (`python -m rnnviz.trainpool CMD_FD OUT_FD PARENT_PID`)."""
     try:
         _worker_main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass
     os._exit(0)  # nothing to flush; skips torch's slow interpreter teardown (seconds)
+
+
+if __name__ == "__main__":
+    run_worker()

@@ -20,14 +20,16 @@ carried back through c_t = f_t ⊙ c_{t-1} + …, i.e. the source's δ^{k-1} = �
 
 import numpy as np
 
-from .rnn import outer_step_norms, sigmoid
+from .rnn import outer_param_grads, outer_step_norms, sigmoid
 
 
 def forward(w, xp, h0, c0, cell):
     W_hh, H = w["W_hh"], cell.hidden_size
     peep, nofg = cell.variant == "peephole", cell.variant == "nofg"
-    xp = xp + w["b_hh"]  # (T, 4H)
+    xp = xp + w["b_hh"]  # (T, 4H): W_i· x_t + b_i· + b_h· for every gate at once
     T = xp.shape[0]
+    I, F, G, O = (slice(k * H, (k + 1) * H) for k in range(4))  # each gate's rows, PyTorch's order
+    IF = slice(0, 2 * H)  # i and f together
     a = np.empty((T, 4 * H))  # pre-activations of i, f, g, o
     act = np.empty((T, 4 * H))  # i, f, g, o
     c = np.empty((T, H))
@@ -36,22 +38,26 @@ def forward(w, xp, h0, c0, cell):
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(T):
             a_t = a[t]
-            a_t[:] = xp[t] + W_hh @ h_t  # (4H,)
+            a_t[:] = xp[t] + W_hh @ h_t  # (4H,): W_h· h_{t-1} added for every gate
             if peep:
-                a_t[:H] += w["w_ci"] * c_t
-                a_t[H:2 * H] += w["w_cf"] * c_t
-            act[t, :2 * H] = sigmoid(a_t[:2 * H])  # i, f
-            act[t, 2 * H:3 * H] = np.tanh(a_t[2 * H:3 * H])  # g
-            i, f, g = act[t, :H], act[t, H:2 * H], act[t, 2 * H:3 * H]
+                a_t[I] += w["w_ci"] * c_t
+                a_t[F] += w["w_cf"] * c_t
+            # i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)   (peephole: + w_ci ⊙ c_{t-1})
+            # f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)   (peephole: + w_cf ⊙ c_{t-1})
+            act[t, IF] = sigmoid(a_t[IF])  # one call for both: one step's cost
+            i, f = act[t, I], act[t, F]
+            # g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)
+            g = act[t, G] = np.tanh(a_t[G])
             # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t   (1997: c_t = c_{t-1} + i_t ⊙ g_t)
             c[t] = c_t = (c_t if nofg else f * c_t) + i * g
             if peep:
-                a_t[3 * H:] += w["w_co"] * c_t
-            act[t, 3 * H:] = o = sigmoid(a_t[3 * H:])
+                a_t[O] += w["w_co"] * c_t
+            # o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)   (peephole: + w_co ⊙ c_t)
+            o = act[t, O] = sigmoid(a_t[O])
             # h_t = o_t ⊙ tanh(c_t)
             h[t] = h_t = o * np.tanh(c_t)
     if nofg:
-        act[:, H:2 * H] = 1.0  # the 1997 cell behaves as if f ≡ 1
+        act[:, F] = 1.0  # the 1997 cell behaves as if f ≡ 1
     names = ("i", "f", "g", "o")
     gates = {n: act[:, k * H:(k + 1) * H] for k, n in enumerate(names)}
     pre = {n: a[:, k * H:(k + 1) * H] for k, n in enumerate(names)}
@@ -90,13 +96,14 @@ def backward_step(w, rec, k, dh, dc, cell):
 
 
 def param_grads(w, rec, x, D_ih, D_hh, cell):
-    grads = {"W_ih": D_ih.T @ x, "W_hh": D_hh.T @ rec["h_prev"],
-             "b_ih": D_ih.sum(0), "b_hh": D_hh.sum(0)}
+    grads = outer_param_grads(rec, x, D_ih, D_hh)
     if cell.variant == "peephole":
         H = cell.hidden_size
-        grads["w_ci"] = (D_ih[:, :H] * rec["c_prev"]).sum(0)
-        grads["w_cf"] = (D_ih[:, H:2 * H] * rec["c_prev"]).sum(0)
-        grads["w_co"] = (D_ih[:, 3 * H:] * rec["c"]).sum(0)
+        I, F, _, O = (slice(k * H, (k + 1) * H) for k in range(4))
+        # ∂C/∂w_ci = Σ_k ∂C/∂a_i,k ⊙ c_{k-1};  ∂C/∂w_cf likewise;  ∂C/∂w_co = Σ_k ∂C/∂a_o,k ⊙ c_k
+        grads["w_ci"] = (D_ih[:, I] * rec["c_prev"]).sum(0)
+        grads["w_cf"] = (D_ih[:, F] * rec["c_prev"]).sum(0)
+        grads["w_co"] = (D_ih[:, O] * rec["c"]).sum(0)
     return grads
 
 

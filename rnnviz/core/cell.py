@@ -31,6 +31,7 @@ MAX_STEPS = 20_000
 MAX_SEED = 2**32 - 1  # the largest seed numpy (np.random.seed too) and torch.manual_seed both take
 
 GATES = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+KINDS = tuple(GATES)  # the cell kinds: rnn, lstm, gru
 N_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 VARIANTS = {
     "rnn": ("",),

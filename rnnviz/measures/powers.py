@@ -38,9 +38,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import RnnvizError
-from .cell import MAX_HIDDEN
-from .checks import int_in
+from ..core.errors import RnnvizError
+from ..core.cell import MAX_HIDDEN
+from ..core.checks import int_in
 
 MAX_POWER = 5000  # the largest n the library promises to handle
 MAX_JUMP = 16  # longest jump between visited powers (see scaled_powers_at)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
-from rnnviz.errors import RnnvizError
+from rnnviz.core.errors import RnnvizError
 
 BLANK, DELIMITER = 8, 9  # copy task: a_8 and a_9
 N_DATA_SYMBOLS = 8  # a_0 … a_7

@@ -15,4 +15,4 @@ a batch of loss terms (the gradient-flow map).
 
 from . import gru, lstm, rnn
 
-CELLS = {"rnn": rnn, "lstm": lstm, "gru": gru}
+MODULES = {"rnn": rnn, "lstm": lstm, "gru": gru}  # cell kind → its forward/backward module

@@ -149,7 +149,6 @@ INITS = MappingProxyType({
     "torch": _torch,
     "triangular": _triangular,
 })
-USES_EIGENVALUES = ("diagonal", "triangular")  # the inits that read `eigenvalues`
 
 
 def init_W_hh(
