@@ -19,6 +19,9 @@ unchanged message is not even re-sent (Streamlit's message cache).
 
 In the browser, the plotly.js config goes to a graph with its first draw only: passed to
 every ``Plotly.react`` it is deep-copied and compared each time (a few ms a chart, measured).
+A slider move changes all of a page's charts at once; the ones in the viewport are drawn
+first and painted, the others after them in idle time (or at once when scrolled to), so
+what the student looks at does not wait for four charts below the fold (issue 13).
 
 Exports (issue 12): a button in each chart's modebar opens a menu, labelled from ``TEXT``
 (``TEXT_ZH``), of PNG at 1×, 2× and 4×, SVG, a standalone HTML file (the plotly.js this page
