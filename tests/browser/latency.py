@@ -14,7 +14,10 @@ page in Debian chromium, then releases the slider `--runs` times, cycling throug
 ("paint" = the second requestAnimationFrame after that event). A chart whose figure
 did not change is not redrawn; after `--settle-ms` of quiet the sample counts only
 the charts that were. Samples are split into cold (first time this server saw that
-value: caches empty) and warm. p50/p95 are nearest-rank percentiles.
+value: caches empty) and warm. p50/p95 are nearest-rank percentiles. Each sample also
+has view_ms: release → the paint after the charts in the viewport were drawn (what the
+student sees; pages/chart/chart.js draws those first), and plotly_ms: the time inside
+Plotly.react for the release, from the chart element's log (window.__rnnvizChartLog).
 
 Side by side (--side): the lesson pages and a control page in one run,
 
