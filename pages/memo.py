@@ -144,7 +144,8 @@ def _start_watching() -> None:
     try:
         from streamlit import runtime
 
-        if not runtime.exists():
+        # AppTest puts a MagicMock(spec=Runtime) there while it runs a page: not a server
+        if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:
             return
     except Exception:  # noqa: BLE001 - no Streamlit: nothing to watch
         return

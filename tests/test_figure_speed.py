@@ -150,5 +150,6 @@ def test_figure_json_arrays_and_scalars_as_plotly_writes_them():
           "x": np.arange(3), "y": np.array([2**40, 1]),  # int64 narrowed; too big for int32: a list
           "customdata": np.array([], dtype=np.float32), "text": np.array(["a</b>", "b"]),
           "zmin": np.float64(0.5), "zmax": np.int32(7), "name": "<b>&\u2028"}],
-        {"title": {"text": "a/b <i>x</i>"}, "xaxis": {"range": [np.float32(0.1), 2]}})
+        {"title": {"text": "a/b <i>x</i>"}, "xaxis": {"range": [np.float32(0.1), 2]},
+         "yaxis": {"range": np.array([0.0, 1.0])}})  # plotly.py: an array range as a list
     assert style.figure_json(fig) == pio.to_json(fig, validate=False)

@@ -228,12 +228,17 @@ def test_released_when_idle_only_a_few_times():
 
 
 def test_no_idle_watcher_outside_a_server():
-    """Tests and AppTest have no Streamlit runtime: no thread is started for them."""
+    """Tests and AppTest (whose runtime is a mock while a page runs) have no server: no
+    thread is started for them."""
+    from tests.apptest_util import page_app
+
     @memo.data()
     def f(x: int) -> int:
         return x
 
     f(1)
+    page_app("pages/compare.py").run(timeout=120)  # its cached functions run under AppTest
+    assert memo.stats["misses"] + memo.stats["hits"] > 1
     assert not memo._watching
     assert not any(t.name == "rnnviz-memo-idle" for t in threading.enumerate())
 

@@ -286,6 +286,16 @@ function plotConfig(root, spec, Plotly) {
   };
 }
 
+// Timings of each call, on the page's clock (performance.now(), ms), for
+// tests/browser/latency.py: {key, called, parsed, start, drawn, bytes, skipped, deferred};
+// the last 200 calls of the page.
+function logCall(entry) {
+  const log = window.__rnnvizChartLog || (window.__rnnvizChartLog = []);
+  log.push(entry);
+  if (log.length > 200) log.splice(0, 100);
+  return entry;
+}
+
 function showError(root, text, err) {
   const reason = (err && err.message) || String(err);
   root.__note.textContent = text.replace("{reason}", reason);  // text, never HTML
@@ -294,28 +304,59 @@ function showError(root, text, err) {
   root.dataset.state = "failed";
 }
 
-export default function (component) {
-  const { data, parentElement } = component;
-  let root = parentElement.querySelector(":scope > .rnnviz-chart");
-  if (!root) root = makeRoot(parentElement);
-  const gd = root.__gd;
-  const cleanup = () => {
-    root.__resize.disconnect();
-    if (window.Plotly) window.Plotly.purge(gd);
-  };
-  if (sameBytes(root.__bytes, data)) return cleanup;  // a rerun that changed nothing here
-  root.__bytes = data;
-  root.dataset.state = "drawing";  // "drawn" or "failed" once plotly.js is done (tests wait on it)
-  const seq = ++root.__seq;
-  let spec;
-  try {
-    spec = JSON.parse(new TextDecoder().decode(data));
-  } catch (err) {
-    showError(root, "This chart could not be drawn ({reason}).", err);
-    return cleanup;
+// ---------------------------------------------------------------- draw order
+// A slider move changes every chart of a page at once, and Streamlit hands them to this
+// module one after the other in one task, so the chart on the screen used to wait for the
+// draws of all the charts above and below it. Now a chart in (or near) the viewport draws
+// at once; one out of view waits until what is on the screen has been painted, then draws
+// in the browser's idle time, one per task (a key press in between is not held up), or at
+// once when it is scrolled into view. A newer figure for a waiting chart replaces it (fast
+// key repeats draw an off-screen chart once, with the last figure).
+const MARGIN_PX = 150;  // "near": scrolled this far, a chart is drawn before it shows
+const waiting = new Set();  // roots with a draw put off (root.__job), in page order
+let drainAsked = false;
+
+const seen = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    e.target.__inView = e.isIntersecting;
+    if (e.isIntersecting && e.target.__job) runJob(e.target);
   }
-  root.style.height = spec.height + "px";  // before plotly.js loads: the page does not jump
-  loadPlotly(spec.src)
+}, { rootMargin: `${MARGIN_PX}px 0px` }) : null;
+
+function onScreen(root) {
+  if (!seen) return true;
+  if (root.__inView !== undefined) return root.__inView;  // the observer's last word
+  const r = root.getBoundingClientRect();  // before its first report (a new chart)
+  return r.bottom > -MARGIN_PX && r.top < window.innerHeight + MARGIN_PX && r.width > 0;
+}
+
+function runJob(root) {
+  const job = root.__job;
+  root.__job = null;
+  waiting.delete(root);
+  if (job) job();
+}
+
+function drainLater() {
+  if (drainAsked || !waiting.size) return;
+  drainAsked = true;
+  const idle = window.requestIdleCallback
+    ? (f) => window.requestIdleCallback(f, { timeout: 300 }) : (f) => setTimeout(f, 0);
+  // two frames: the on-screen charts drawn in this task are painted first
+  requestAnimationFrame(() => requestAnimationFrame(() => idle(() => {
+    drainAsked = false;
+    for (const root of waiting) {
+      if (!root.isConnected) { waiting.delete(root); root.__job = null; continue; }
+      runJob(root);
+      break;
+    }
+    drainLater();
+  })));
+}
+
+function draw(root, spec, seq, log) {
+  const gd = root.__gd;
+  return loadPlotly(spec.src)
     .then((Plotly) => {
       if (seq !== root.__seq) return;  // a newer figure arrived meanwhile; it draws
       const fig = spec.figure;
@@ -333,11 +374,13 @@ export default function (component) {
       // old constraint); such a chart is drawn afresh, on the same div.
       const tied = Object.keys(fig.layout || {}).some(
         (k) => /^[xy]axis\d*$/.test(k) && fig.layout[k] && fig.layout[k].scaleanchor);
+      log.start = performance.now();
       if (tied && gd._fullLayout) return Plotly.newPlot(gd, { ...next, config: root.__config });
       return Plotly.react(gd, next);
     })
     .then(() => {
       if (seq !== root.__seq) return;
+      log.drawn = performance.now();
       root.__note.style.display = "none";
       gd.style.visibility = "";
       root.dataset.state = "drawn";
@@ -348,5 +391,53 @@ export default function (component) {
       root.__configKey = null;
       showError(root, spec.text, err);
     });
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let root = parentElement.querySelector(":scope > .rnnviz-chart");
+  if (!root) {
+    root = makeRoot(parentElement);
+    if (seen) seen.observe(root);
+  }
+  const gd = root.__gd;
+  const cleanup = () => {
+    root.__resize.disconnect();
+    if (seen) seen.unobserve(root);
+    root.__job = null;
+    waiting.delete(root);
+    if (window.Plotly) window.Plotly.purge(gd);
+  };
+  const box = parentElement.closest && parentElement.closest('[class*="st-key-rnnviz_chart-"]');
+  const log = { key: box ? (box.className.match(/st-key-rnnviz_chart-(\S+)/) || [])[1] : "",
+                called: performance.now(), bytes: data ? data.length : 0 };
+  if (sameBytes(root.__bytes, data)) {  // a rerun that changed nothing here
+    logCall({ ...log, skipped: true });
+    return cleanup;
+  }
+  logCall(log);
+  root.__bytes = data;
+  root.dataset.state = "drawing";  // "drawn" or "failed" once plotly.js is done (tests wait on it)
+  const seq = ++root.__seq;
+  let spec;
+  try {
+    spec = JSON.parse(new TextDecoder().decode(data));
+  } catch (err) {
+    root.__job = null;
+    waiting.delete(root);
+    showError(root, "This chart could not be drawn ({reason}).", err);
+    return cleanup;
+  }
+  log.parsed = performance.now();
+  root.style.height = spec.height + "px";  // before plotly.js loads: the page does not jump
+  root.__job = () => draw(root, spec, seq, log);
+  if (onScreen(root)) {
+    runJob(root);
+  } else {
+    log.deferred = true;
+    waiting.delete(root);  // to the end: page order of the latest calls
+    waiting.add(root);
+    drainLater();
+  }
   return cleanup;
 }

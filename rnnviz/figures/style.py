@@ -222,9 +222,11 @@ def figure_json(fig: go.Figure) -> str:
     built (pages cache and share them), so this encodes the figure's own dicts directly,
     arrays converted as they are met. 3-10x faster; on /powers (60 animation frames) the
     copy was most of a move's chart cost. tests/test_figure_speed.py compares the texts."""
-    if orjson is None:
-        return pio.to_json(fig, validate=False)
-    res = {"data": fig._data, "layout": fig._layout}
+    layout = fig._layout
+    if orjson is None or any(isinstance(v, dict) and isinstance(v.get("range"), np.ndarray)
+                             for v in layout.values()):
+        return pio.to_json(fig, validate=False)  # plotly.py writes an array range as a list
+    res = {"data": fig._data, "layout": layout}
     frames = [frame._props for frame in fig._frame_objs]
     if frames:
         res["frames"] = frames

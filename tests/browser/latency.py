@@ -14,7 +14,10 @@ page in Debian chromium, then releases the slider `--runs` times, cycling throug
 ("paint" = the second requestAnimationFrame after that event). A chart whose figure
 did not change is not redrawn; after `--settle-ms` of quiet the sample counts only
 the charts that were. Samples are split into cold (first time this server saw that
-value: caches empty) and warm. p50/p95 are nearest-rank percentiles.
+value: caches empty) and warm. p50/p95 are nearest-rank percentiles. Each sample also
+has view_ms: release → the paint after the charts in the viewport were drawn (what the
+student sees; pages/chart/chart.js draws those first), and plotly_ms: the time inside
+Plotly.react for the release, from the chart element's log (window.__rnnvizChartLog).
 
 Side by side (--side): the lesson pages and a control page in one run,
 
@@ -83,8 +86,21 @@ _RESULT_JS = """(input) => {
   const lastPlot = plots.length ? Math.max(...plots.map(ts => Math.max(...ts))) : null;
   const end = Math.max(P.doneAt, lastPlot ?? 0);
   const painted = P.painted.filter(([t]) => t >= end).map(([, p]) => p);
+  // the charts the student sees: those in the viewport (the page does not scroll here)
+  const inView = gd => { const r = gd.getBoundingClientRect();
+                         return r.bottom > 0 && r.top < window.innerHeight; };
+  const viewPlots = gds.filter(inView).map(gd => (gd.__rnnvizPlots || []).filter(t => t > t0))
+                       .filter(ts => ts.length).map(ts => Math.max(...ts));
+  const viewEnd = Math.max(P.doneAt, ...viewPlots);
+  const viewPainted = P.painted.filter(([t]) => t >= viewEnd).map(([, p]) => p);
+  // pages/chart/chart.js's log of this release's calls: time inside plotly.js per chart
+  const calls = (window.__rnnvizChartLog || []).filter(e => e.called > t0 && e.drawn);
   return {
     total_ms: Math.min(...painted) - t0,
+    view_ms: Math.min(...viewPainted) - t0,
+    charts_in_view: gds.filter(inView).length,
+    plotly_ms: calls.reduce((a, e) => a + (e.drawn - e.start), 0),
+    first_call_ms: calls.length ? Math.min(...calls.map(e => e.called)) - t0 : null,
     run_start_ms: P.startAt - t0,
     run_end_ms: P.doneAt - t0,
     last_plot_ms: lastPlot === null ? null : lastPlot - t0,
@@ -296,6 +312,9 @@ def run_side(args) -> dict:
         totals = [s["total_ms"] for s in t["samples"]]
         out.append({"name": t["name"], "server": t["server"], "path": t["path"],
                     "all": summary(totals),
+                    "view": summary([s["view_ms"] for s in t["samples"]]),
+                    "plotly": summary([s["plotly_ms"] for s in t["samples"]]),
+                    "in_view": t["samples"][-1]["charts_in_view"] if t["samples"] else 0,
                     "run_end": summary([s["run_end_ms"] for s in t["samples"]]),
                     "after_run": summary([s["total_ms"] - s["run_end_ms"] for s in t["samples"]]),
                     "charts": t["samples"][-1]["charts"] if t["samples"] else 0,
@@ -313,14 +332,18 @@ def report_side(result: dict) -> str:
     (the control at T = 2000 for --big rows), then its two parts: release → end of the
     script run (server and websocket), and end of the run → paint (the browser: Streamlit's
     rendering and plotly.js), with that part's p50 / the control's; then what one release
-    brought over the websocket (p50 of kB and of messages)."""
+    brought over the websocket (p50 of kB and of messages); then release → the charts in
+    the viewport painted ("view", what the student sees; the others are drawn after them,
+    pages/chart/chart.js) with its p50 / the control's, how many charts are in view of all,
+    and the time spent inside plotly.js per release (p50, the app's charts only)."""
     rows = result["targets"]
     ctrl = {r["path"]: r for r in rows if r["server"] == "control"}
     w = max(len(r["name"]) for r in rows) + 2
     lines = [f"side by side: {result['rounds']} rounds, slider {result['slider']!r} "
              f"(one Arrow key), {result['when']}",
              f"{'page':<{w}}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'× ctrl':>8}{'run p50':>9}"
-             f"{'after p50':>10}{'× ctrl':>8}{'kB p50':>8}{'msgs':>6}{'lost':>6}"]
+             f"{'after p50':>10}{'× ctrl':>8}{'kB p50':>8}{'msgs':>6}{'lost':>6}"
+             f"{'view p50':>10}{'× ctrl':>8}{'in view':>9}{'plotly':>8}"]
     for r in rows:
         c = ctrl["/?T=2000"] if "?" in r["path"] and "/?T=2000" in ctrl else ctrl["/"]
         ratio = r["all"]["p50_ms"] / c["all"]["p50_ms"]
@@ -329,7 +352,10 @@ def report_side(result: dict) -> str:
                      f"{r['all']['p95_ms']:>9}{ratio:>8.2f}{r['run_end']['p50_ms']:>9}"
                      f"{r['after_run']['p50_ms']:>10}{ratio_after:>8.2f}"
                      f"{r['kb'].get('p50_ms', 0):>8.0f}{r['frames'].get('p50_ms', 0):>6.0f}"
-                     f"{r['lost']:>6}")
+                     f"{r['lost']:>6}"
+                     f"{r['view'].get('p50_ms', 0):>10}"
+                     f"{r['view'].get('p50_ms', 0) / c['view'].get('p50_ms', 1):>8.2f}"
+                     f"{r['in_view']:>5}/{r['charts']:<3}{r['plotly'].get('p50_ms', 0):>8.0f}")
     return "\n".join(lines)
 
 

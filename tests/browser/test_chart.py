@@ -348,3 +348,37 @@ def test_the_modebar_downloads_a_png_and_sends_nothing_to_plotly_cloud(page, bas
     with page.expect_download() as got:
         bar.locator(".modebar-btn").nth(png).click()
     assert got.value.suggested_filename.endswith(".png")
+
+
+# Each chart's draws since `t0` and whether it is in the viewport now (the page is still).
+_ORDER_JS = """(t0) => [...document.querySelectorAll('[data-testid="stElementContainer"][class*="st-key-rnnviz_chart-"]')]
+  .map(box => {
+    const gd = box.querySelector('[data-testid="rnnvizChart"] .js-plotly-plot');
+    const r = box.getBoundingClientRect();
+    return {key: [...box.classList].find(c => c.startsWith('st-key-rnnviz_chart-')),
+            inView: r.bottom > 0 && r.top < window.innerHeight,
+            draws: (gd.__rnnvizPlots || []).filter(t => t > t0)};
+  })"""
+
+
+def test_the_chart_in_view_is_drawn_first_and_the_others_after_it(page, blank, base_url):
+    # /bptt scrolled to its last chart (the heatmaps): after a release that changes every
+    # chart, the one on the screen is drawn before the four above it, which follow once
+    # it is painted; each is drawn once. (Drawn in page order, the heatmaps came last.)
+    goto(page, base_url, "/bptt")
+    page.locator(".st-key-rnnviz_chart-fig_maps").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)  # the viewport observer has reported
+    t0 = page.evaluate("performance.now()")
+    set_slider(page, "W_hh scale", 0.99, max_keys=1)  # a sidebar slider: the page stays put
+    page.wait_for_timeout(500)
+    charts_now = page.evaluate(_ORDER_JS, t0)
+    assert len(charts_now) == BPTT_CHARTS, charts_now
+    in_view = [c for c in charts_now if c["inView"]]
+    out = [c for c in charts_now if not c["inView"]]
+    assert "st-key-rnnviz_chart-fig_maps" in [c["key"] for c in in_view], charts_now
+    assert len(out) >= 3, charts_now  # the diagram, the curve and more are above the fold
+    assert all(len(c["draws"]) == 1 for c in charts_now), charts_now
+    assert all(c["draws"][0] > max(v["draws"][0] for v in in_view) for c in out), charts_now
+    _all_drawn(page, BPTT_CHARTS)
+    assert_app_draws_library(page, blank, "/bptt", _query(page.url), page.url)
+    assert not page.js_errors, page.js_errors
