@@ -163,9 +163,9 @@ def payload(fig: go.Figure, src: str, name: str = "chart") -> bytes:
 def plot(fig: go.Figure, key: str | None = None) -> None:
     """``fig`` at full width, its own height, updated in place on later reruns.
     ``key`` names the chart on its page; without one, the page's line that plots it does
-    (the first caller outside this module and pages/ui.py)."""
+    (the first caller outside this module, pages/ui.py and pages/output.py)."""
     caller = sys._getframe(1)
-    while caller.f_back and Path(caller.f_code.co_filename).name in ("chart.py", "ui.py"):
+    while caller.f_back and Path(caller.f_code.co_filename).name in ("chart.py", "ui.py", "output.py"):
         caller = caller.f_back
     page = Path(caller.f_code.co_filename).stem
     if key is None:

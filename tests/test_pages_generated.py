@@ -88,8 +88,10 @@ def _junk(c: schema.Control) -> str:
 
 def _past(c: schema.Control) -> str:
     """A value just past the control's range (or an option it does not have)."""
-    if c.kind in ("int", "seed", "float"):
-        return schema._fmt(c.max + (c.step or 1))
+    if c.kind in ("int", "seed"):  # in full: _fmt's 4.29e9 is inside a seed's 0..2³²−1
+        return str(int(c.max) + int(c.step or 1))
+    if c.kind == "float":
+        return schema._fmt(c.max + c.step)
     if c.kind == "log":
         return schema._fmt(max(c.options) * 1000)
     if c.kind == "select":

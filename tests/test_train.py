@@ -192,7 +192,7 @@ def test_cli_defaults_are_the_training_pages():
     page = {c.key: c.default for c in tables("training").CONTROLS}
     a = train.trainer._parse([])
     assert (a.task, a.cell, a.seq_len, a.hidden, a.lr, a.clip, a.steps, a.seed) == (
-        page["task"], page["cell"], page["T"], page["hidden"], page["lr"],
+        page["task"], page["cell"], page["T"], page["H"], page["lr"],
         page["clip"] if page["clip_on"] else 0, page["max_steps"], page["seed"])
     assert a.batch == tables("training").BATCH
     assert (a.lr, a.steps) == (5e-3, 1500)
