@@ -48,7 +48,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-from pages import i18n
+from pages import i18n, st_shims
 from rnnviz.figures import style
 
 TEXT = {
@@ -118,16 +118,13 @@ def _plotly_src() -> str:
     folders the browser fetches from: chart.js's and plotly.py's package_data (a
     ScriptRunContext is needed). Once per server: registering checks the folders on disk,
     about a millisecond a chart on every rerun (py-spy of warm /bptt reruns)."""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    registry = Runtime.instance().component_registry if Runtime.exists() else None
+    registry = st_shims.component_registry()
     src = _served[1] if registry is not None and _served[0] is registry else None
     if src is None:
         components_v1.declare_component("assets", path=str(_ASSETS))
         served = components_v1.declare_component("plotlyjs", path=str(_PLOTLY_DIR))
         src = f"component/{served.name}/plotly.min.js?v={plotly.__version__}"
-        if registry is not None and get_script_run_ctx() is not None:  # registered for good
+        if registry is not None and st_shims.in_a_run():  # registered for good
             _served[:] = [registry, src]
     return src
 

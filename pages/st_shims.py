@@ -34,6 +34,9 @@ RELIES_ON: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("streamlit.runtime.state.query_params", "QueryParams.has_param", ("param_key",)),
     ("streamlit.runtime.state.query_params", "QueryParams._send_query_param_msg", ()),
     ("streamlit.logger", "get_logger", ("name",)),
+    ("streamlit.runtime", "Runtime.exists", ()),
+    ("streamlit.runtime", "Runtime.instance", ()),
+    ("streamlit.runtime", "Runtime.component_registry", ()),
 )
 
 
@@ -150,3 +153,16 @@ def logger(name: str) -> Any:
     from streamlit.logger import get_logger
 
     return get_logger(name)
+
+
+def component_registry() -> Any:
+    """The running server's component registry, or None outside a server (tests, scripts).
+
+    Why: pages/chart.py registers the two folders the browser loads chart.js and plotly.js
+    from once per server, and must know whether the registry it registered with is still
+    this server's (AppTest and a restarted runtime make new ones).
+    Public replacement: none in 1.67 (components v1's declare_component registers, but
+    does not say with which registry)."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.instance().component_registry if Runtime.exists() else None
