@@ -29,6 +29,7 @@ from rnnviz.io import upload
 from pages import ui
 from tests.apptest_util import assert_ok, charts_of, click, run_page, set_widget
 from tests.page_tables import tables
+from tests.test_page_your_model import example_file  # noqa: F401  (a pytest fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("bidirectional", "training", "your_model")
@@ -291,21 +292,6 @@ def test_your_model_describes_the_model_as_the_library_does():
     t = tables("your_model")
     model = upload.load_model("x.pt", upload.example_model_bytes(0))
     assert t.describe(model) == model.describe()
-
-
-@pytest.fixture
-def example_file(monkeypatch):
-    """The example button loads other bytes (AppTest cannot upload); caches cleared."""
-    import streamlit as st
-
-    def use(data: bytes):
-        monkeypatch.setattr(upload, "example_model_bytes", lambda seed=0: data)
-        st.cache_data.clear()
-        st.cache_resource.clear()
-
-    yield use
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.mark.parametrize("code", ["empty", "too_big", "code", "whole_model", "not_recurrent",
